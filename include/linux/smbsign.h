@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * smbsign: SMB2/SMB3 message signing and verification for in-kernel SMB
+ * clients and servers.
+ *
+ * All exported symbols live in the SMBSIGN symbol namespace; consumers add
+ * MODULE_IMPORT_NS(SMBSIGN_NS) (a bare token before Linux 6.13, a string
+ * literal from 6.13 on; SMBSIGN_NS hides the difference).
+ *
+ * Copyright (C) 2026 The smbsign authors.
+ */
+#ifndef _LINUX_SMBSIGN_H
+#define _LINUX_SMBSIGN_H
+
+#include <linux/types.h>
+#include <linux/uio.h>
+#include <linux/version.h>
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define SMBSIGN_NS "SMBSIGN"
+#else
+#define SMBSIGN_NS SMBSIGN
+#endif
+
+/* SMB2 packet header layout ([MS-SMB2] 2.2.1) */
+#define SMBSIGN_HDR_SIZE		64
+#define SMBSIGN_FLAGS_OFFSET		16
+#define SMBSIGN_NEXTCMD_OFFSET		20
+#define SMBSIGN_MSGID_OFFSET		24
+#define SMBSIGN_SIG_OFFSET		48
+#define SMBSIGN_SIG_SIZE		16
+
+#define SMBSIGN_FLAG_SERVER_TO_REDIR	0x00000001
+#define SMBSIGN_FLAG_SIGNED		0x00000008
+#define SMBSIGN_CMD_NEGOTIATE		0x0000
+#define SMBSIGN_CMD_SESSION_SETUP	0x0001
+#define SMBSIGN_CMD_CANCEL		0x000c
+
+/* Size of a signing key (all algorithms sign with a 128-bit key). */
+#define SMBSIGN_KEY_SIZE		16
+/* Size of the SMB 3.1.1 SHA-512 pre-authentication integrity hash. */
+#define SMBSIGN_PREAUTH_HASH_SIZE	64
+
+/**
+ * enum smbsign_dialect - SMB2/SMB3 dialect revisions smbsign signs for
+ * @SMBSIGN_DIALECT_2_0_2: SMB 2.0.2, HMAC-SHA256 with the session key
+ * @SMBSIGN_DIALECT_2_1: SMB 2.1, HMAC-SHA256 with the session key
+ * @SMBSIGN_DIALECT_3_0: SMB 3.0, AES-128-CMAC with a KDF-derived key
+ * @SMBSIGN_DIALECT_3_0_2: SMB 3.0.2, as 3.0
+ * @SMBSIGN_DIALECT_3_1_1: SMB 3.1.1, CMAC or the negotiated algorithm, key
+ *	derived with the pre-authentication integrity hash
+ *
+ * The values are the DialectRevision codes of [MS-SMB2] 2.2.3.
+ */
+enum smbsign_dialect {
+	SMBSIGN_DIALECT_2_0_2	= 0x0202,
+	SMBSIGN_DIALECT_2_1	= 0x0210,
+	SMBSIGN_DIALECT_3_0	= 0x0300,
+	SMBSIGN_DIALECT_3_0_2	= 0x0302,
+	SMBSIGN_DIALECT_3_1_1	= 0x0311,
+};
+
+/**
+ * enum smbsign_alg - SMB2 signing algorithms
+ * @SMBSIGN_ALG_HMAC_SHA256: HMAC-SHA256 truncated to 16 bytes
+ * @SMBSIGN_ALG_AES_CMAC: AES-128-CMAC (RFC 4493)
+ * @SMBSIGN_ALG_AES_GMAC: AES-128-GMAC (GCM with the message as AAD)
+ * @SMBSIGN_ALG_COUNT: number of algorithms
+ *
+ * The values are the SigningAlgorithm ids of SMB2_SIGNING_CAPABILITIES
+ * ([MS-SMB2] 2.2.3.1.7).
+ */
+enum smbsign_alg {
+	SMBSIGN_ALG_HMAC_SHA256	= 0,
+	SMBSIGN_ALG_AES_CMAC	= 1,
+	SMBSIGN_ALG_AES_GMAC	= 2,
+	SMBSIGN_ALG_COUNT,
+};
+
+struct smbsign_key;
+
+/**
+ * struct smbsign_preauth - SMB 3.1.1 pre-authentication integrity state
+ * @hash: current SHA-512 hash value
+ *
+ * Start with smbsign_preauth_init(), feed every NEGOTIATE and SESSION_SETUP
+ * message with smbsign_preauth_update(); @hash is then the KDF context.
+ */
+struct smbsign_preauth {
+	u8 hash[SMBSIGN_PREAUTH_HASH_SIZE];
+};
+
+int smbsign_default_alg(u16 dialect);
+bool smbsign_alg_allowed(u16 dialect, u16 alg);
+const char *smbsign_alg_name(u16 alg);
+
+int smbsign_kdf(const u8 *ki, size_t ki_len, const u8 *label, size_t label_len,
+		const u8 *context, size_t context_len, u8 *out, size_t out_len);
+int smbsign_derive_signing_key(u16 dialect, const u8 *session_key,
+			       size_t session_key_len, const u8 *preauth_hash,
+			       u8 *out);
+
+void smbsign_preauth_init(struct smbsign_preauth *pa,
+			  const struct smbsign_preauth *from);
+int smbsign_preauth_update(struct smbsign_preauth *pa,
+			   const struct kvec *iov, unsigned int nvec);
+
+struct smbsign_key *smbsign_key_alloc(u16 dialect, u16 alg, const u8 *key,
+				      size_t key_len);
+struct smbsign_key *smbsign_key_create(u16 dialect, u16 alg,
+				       const u8 *session_key,
+				       size_t session_key_len,
+				       const u8 *preauth_hash);
+struct smbsign_key *smbsign_key_get(struct smbsign_key *key);
+void smbsign_key_put(struct smbsign_key *key);
+u16 smbsign_key_dialect(const struct smbsign_key *key);
+u16 smbsign_key_alg(const struct smbsign_key *key);
+const char *smbsign_key_driver(const struct smbsign_key *key);
+
+int smbsign_sign(struct smbsign_key *key, const struct kvec *iov,
+		 unsigned int nvec);
+int smbsign_verify(struct smbsign_key *key, const struct kvec *iov,
+		   unsigned int nvec);
+int smbsign_sign_buf(struct smbsign_key *key, void *buf, size_t len);
+int smbsign_verify_buf(struct smbsign_key *key, const void *buf, size_t len);
+int smbsign_sign_compound(struct smbsign_key *key, const struct kvec *iov,
+			  unsigned int nvec);
+int smbsign_verify_compound(struct smbsign_key *key, const struct kvec *iov,
+			    unsigned int nvec, unsigned int *bad_index);
+
+bool smbsign_sig_equal(const u8 *a, const u8 *b);
+
+#endif /* _LINUX_SMBSIGN_H */
