@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# smbsign: out-of-tree SMB2/SMB3 signing module.
+#
+#   make module            build against KDIR (default: the running kernel)
+#   make check             THE test command: style + sparse gates, then build
+#                          a cached test kernel, boot it in QEMU, load the
+#                          modules, run KUnit, summarize ("N passed, M failed")
+#   make demo              boot the guest in demo mode (self-test + demo module)
+#   make kernel            only build (or reuse) the cached test kernel
+#   make style             checkpatch.pl --strict on our sources
+#   make sparse            sparse (C=2) + W=1 against the cached test kernel
+#   make clean             remove build products from this tree
+#   make clean-cache       remove the whole test cache (kernel builds too)
+#
+# Variables: KVER=6.1|6.12|7.2|all  VARIANT=base|bench  GATES="style sparse"
+#            SMBSIGN_CACHE=dir  SMBSIGN_SRC=dir  QEMU_TIMEOUT=secs  V=1
+# (see tools/testing/qemu/harness.sh and tools/testing/qemu/kernels.conf)
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+KVER ?= 6.1
+VARIANT ?= base
+SMBSIGN_CACHE ?= $(HOME)/.cache/smbsign
+
+HARNESS := tools/testing/qemu/harness.sh
+export KVER VARIANT SMBSIGN_CACHE
+
+.PHONY: all module modules check demo kernel deps style sparse clean clean-cache
+
+all: module
+
+module modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+check:
+	@bash $(HARNESS) check
+
+demo:
+	@bash $(HARNESS) demo
+
+kernel:
+	@bash $(HARNESS) kernel
+
+deps:
+	@bash $(HARNESS) deps
+
+style:
+	@bash $(HARNESS) style
+
+sparse:
+	@bash $(HARNESS) sparse
+
+clean:
+	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	find . -path ./.git -prune -o \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
+		-o -name '*.mod.c' -o -name '.*.cmd' -o -name '*.a' -o -name '*.dwo' \
+		-o -name modules.order -o -name Module.symvers \) -type f -print0 | xargs -0 rm -f
+	rm -rf .tmp_versions results
+
+clean-cache:
+	rm -rf "$(SMBSIGN_CACHE)"

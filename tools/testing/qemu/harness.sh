@@ -1,0 +1,501 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# smbsign test loop: build a cached test kernel, build the out-of-tree
+# modules against it, boot them in QEMU (TCG) and report KUnit results.
+#
+# Usage: harness.sh <command>      (normally through the top-level Makefile)
+#   deps      install missing Debian packages (deps.txt + kernel sources)
+#   kernel    build (or reuse) the cached test kernel for $KVER
+#   modules   build the modules against it (from a private copy of the tree)
+#   check     gates (style, sparse) + boot + KUnit + summary
+#   demo      boot in demo mode and show what the module does
+#   style     checkpatch.pl --strict on our sources
+#   sparse    sparse (C=2) + W=1 on our sources
+#   kdir      print the cached kernel build dir (builds it if needed)
+#
+# Environment:
+#   KVER=6.1|6.12|7.2|all   kernel(s) to use (table: kernels.conf)
+#   VARIANT=base|bench      config variant (bench adds config/bench.config)
+#   SMBSIGN_CACHE=dir       cache (default ~/.cache/smbsign)
+#   SMBSIGN_SRC=dir         module tree to test (default: this repo)
+#   GATES="style sparse"    gates run by `check` (empty: none)
+#   QEMU_TIMEOUT=secs       guest time limit (default 600)
+#   CHECKPATCH_IGNORE=A,B   extra checkpatch types to ignore
+#   V=1                     verbose (show full build logs)
+
+set -euo pipefail
+
+QEMU_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$QEMU_DIR/../../.." && pwd)
+SRC=$(cd "${SMBSIGN_SRC:-$REPO}" && pwd)
+CACHE=${SMBSIGN_CACHE:-$HOME/.cache/smbsign}
+KVER=${KVER:-6.1}
+VARIANT=${VARIANT:-base}
+GATES=${GATES-style sparse}
+QEMU_TIMEOUT=${QEMU_TIMEOUT:-600}
+JOBS=${JOBS:-$(nproc)}
+V=${V:-0}
+
+T0=${SMBSIGN_T0:-$(date +%s)}
+export SMBSIGN_T0=$T0
+msg()  { printf '[%4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*"; }
+warn() { printf '[%4ss] WARNING: %s\n' "$(( $(date +%s) - T0 ))" "$*" >&2; }
+die()  { printf '[%4ss] ERROR: %s\n' "$(( $(date +%s) - T0 ))" "$*" >&2; exit 1; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Run a long command with its output in a log file; print a progress line
+# every 20 s; on failure show the log's tail and fail.
+run_logged() {
+	local log=$1 what=$2; shift 2
+	if [ "$V" = 1 ]; then
+		"$@" 2>&1 | tee "$log"
+		return "${PIPESTATUS[0]}"
+	fi
+	"$@" >"$log" 2>&1 &
+	local pid=$! n=0 rc=0
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		n=$((n + 1))
+		if [ $((n % 20)) = 0 ]; then
+			msg "  $what: $(grep -cE '^  (CC|AS|LD|AR)' "$log" || true) objects, last: $(tail -n1 "$log" | cut -c1-70)"
+		fi
+	done
+	wait "$pid" || rc=$?
+	if [ "$rc" != 0 ]; then
+		echo "----- last 60 lines of $log -----" >&2
+		tail -n 60 "$log" >&2
+		echo "-----" >&2
+		die "$what failed (rc=$rc), full log: $log"
+	fi
+}
+
+# ---------------------------------------------------------------- table --
+kver_list() { awk '!/^#/ && NF >= 3 { print $1 }' "$QEMU_DIR/kernels.conf"; }
+
+# sets PKG, APTSRC for $1
+kver_lookup() {
+	local row
+	row=$(awk -v k="$1" '!/^#/ && $1 == k { print $2, $3; exit }' "$QEMU_DIR/kernels.conf")
+	[ -n "$row" ] || die "unknown KVER '$1' (known: $(kver_list | tr '\n' ' ')); see tools/testing/qemu/kernels.conf"
+	read -r PKG APTSRC <<<"$row"
+}
+
+# ------------------------------------------------------------------ deps --
+pkg_installed() { dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q 'ok installed'; }
+
+# private sources list for Debian sid, derived from the machine's own
+# deb.debian.org (or mirror) entry
+sid_sources() {
+	local f=$CACHE/apt/sid.list uri=""
+	mkdir -p "$CACHE/apt"
+	uri=$(grep -rhoE '^\s*(URIs:|deb)\s+[^ ]*https?://[^ ]+/debian/?(\s|$)' \
+		/etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null |
+		grep -oE 'https?://[^ ]+/debian/?' | head -n1 || true)
+	uri=${uri:-http://deb.debian.org/debian}
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${uri%/} sid main" >"$f"
+	echo "$f"
+}
+
+apt_install() {
+	local list=$1; shift
+	local opts=(-o DPkg::Lock::Timeout=600 -y --no-install-recommends)
+	if [ "$list" = sid ]; then
+		local f
+		f=$(sid_sources)
+		local srcopts=(-o "Dir::Etc::SourceList=$f" -o Dir::Etc::SourceParts=/dev/null)
+		msg "apt-get update (sid, private list $f)"
+		as_root apt-get "${srcopts[@]}" -o DPkg::Lock::Timeout=600 update -qq
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get "${srcopts[@]}" "${opts[@]}" install "$@"
+		# put the regular lists back so that later apt-cache/apt-get calls
+		# do not see only sid's view
+		as_root apt-get -o DPkg::Lock::Timeout=600 update -qq || true
+	else
+		msg "apt-get update"
+		as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get "${opts[@]}" install "$@"
+	fi
+}
+
+cmd_deps() {
+	local want=() missing=() p
+	mapfile -t want < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$REPO/tools/testing/deps.txt" | grep -v '^$')
+	for p in "${want[@]}"; do pkg_installed "$p" || missing+=("$p"); done
+	if [ ${#missing[@]} -gt 0 ]; then
+		msg "installing missing packages: ${missing[*]}"
+		apt_install default "${missing[@]}"
+	fi
+	local k kvers
+	if [ "$KVER" = all ]; then kvers=$(kver_list); else kvers=$KVER; fi
+	for k in $kvers; do
+		kver_lookup "$k"
+		if ! pkg_installed "$PKG"; then
+			msg "installing $PKG (from $APTSRC)"
+			apt_install "$APTSRC" "$PKG"
+		fi
+	done
+}
+
+# ---------------------------------------------------------------- kernel --
+# sets KSRC (extracted tree), PKGVER
+kernel_source() {
+	kver_lookup "$KVER"
+	pkg_installed "$PKG" || cmd_deps
+	PKGVER=$(dpkg-query -W -f='${Version}' "$PKG")
+	local tarball
+	tarball=$(dpkg -L "$PKG" | grep -E '^/usr/src/linux-source-.*\.tar\.(xz|bz2|gz)$' | head -n1)
+	[ -f "$tarball" ] || die "$PKG: no source tarball found in the package"
+	local top
+	top=$(basename "$tarball"); top=${top%.tar.*}
+	local dir=$CACHE/src/$PKG-$PKGVER
+	KSRC=$dir/$top
+	[ -f "$dir/.extracted" ] && return 0
+	mkdir -p "$CACHE/src"
+	exec 8>"$CACHE/src/.lock-$PKG"
+	flock 8
+	if [ ! -f "$dir/.extracted" ]; then
+		msg "extracting $tarball ($PKGVER) into the cache"
+		rm -rf "$dir" "$dir.tmp"
+		mkdir -p "$dir.tmp"
+		tar -xf "$tarball" -C "$dir.tmp"
+		mv "$dir.tmp" "$dir"
+		touch "$dir/.extracted"
+		# older extractions of the same package are dead weight
+		find "$CACHE/src" -maxdepth 1 -name "$PKG-*" ! -name "$PKG-$PKGVER" -exec rm -rf {} + || true
+	fi
+	flock -u 8
+}
+
+config_fragments() {
+	FRAGS=("$QEMU_DIR/config/base.config")
+	[ -f "$QEMU_DIR/config/$KVER.config" ] && FRAGS+=("$QEMU_DIR/config/$KVER.config")
+	if [ "$VARIANT" != base ]; then
+		[ -f "$QEMU_DIR/config/$VARIANT.config" ] || die "no config/$VARIANT.config for VARIANT=$VARIANT"
+		FRAGS+=("$QEMU_DIR/config/$VARIANT.config")
+	fi
+}
+
+# Every CONFIG_X=<val> of the fragments (last one wins) must be in .config.
+# Symbols this kernel does not define at all are reported, not fatal.
+verify_config() {
+	local cfg=$1; shift
+	local want missing=() absent=() sym val line
+	want=$(cat "$@" | sed -nE 's/^(CONFIG_[A-Za-z0-9_]+)=(.*)$/\1 \2/p' |
+		awk '{ v[$1] = $2; if (!($1 in o)) { o[$1] = n++ ; k[n-1] = $1 } }
+		     END { for (i = 0; i < n; i++) print k[i], v[k[i]] }')
+	while read -r sym val; do
+		[ -n "$sym" ] || continue
+		line="$sym=$val"
+		grep -qxF "$line" "$cfg" || missing+=("$sym")
+	done <<<"$want"
+	[ ${#missing[@]} = 0 ] && return 0
+	local known
+	known=$(cd "$KSRC" && find . -name 'Kconfig*' -print0 |
+		xargs -0 sed -nE 's/^[[:space:]]*(menu)?config[[:space:]]+([A-Za-z0-9_]+).*/CONFIG_\2/p' | sort -u)
+	local real=()
+	for sym in "${missing[@]}"; do
+		if grep -qxF "$sym" <<<"$known"; then real+=("$sym"); else absent+=("$sym"); fi
+	done
+	[ ${#absent[@]} = 0 ] || warn "config symbols not defined by this kernel (ignored): ${absent[*]}"
+	if [ ${#real[@]} != 0 ]; then
+		echo "Config symbols requested by ${*##*/} but not set in $cfg" >&2
+		echo "(unmet 'depends on', or a choice/default overriding them):" >&2
+		for sym in "${real[@]}"; do
+			printf '  %-40s wanted %-4s got: %s\n' "$sym" \
+				"$(grep -E "^$sym=" <<<"$(cat "$@")" | tail -n1 | cut -d= -f2)" \
+				"$(grep -E "^($sym=|# $sym is not set)" "$cfg" || echo '(absent)')" >&2
+		done
+		return 1
+	fi
+}
+
+# sets KBUILD (build dir with bzImage), KREL
+cmd_kernel() {
+	kernel_source
+	config_fragments
+	local hash
+	hash=$( (cat "${FRAGS[@]}"; echo "$VARIANT") | sha256sum | cut -c1-10)
+	KBUILD=$CACHE/build/$KVER-$PKGVER-$VARIANT-$hash
+	if [ -f "$KBUILD/.built" ] && [ -f "$KBUILD/arch/x86/boot/bzImage" ]; then
+		KREL=$(cat "$KBUILD/include/config/kernel.release")
+		msg "kernel $KREL: cached ($KBUILD)"
+		return 0
+	fi
+	mkdir -p "$KBUILD"
+	exec 9>"$KBUILD/.lock"
+	if ! flock -n 9; then
+		msg "kernel build dir is locked by another build, waiting..."
+		flock 9
+	fi
+	if [ ! -f "$KBUILD/.built" ]; then
+		local mk=(make -C "$KSRC" O="$KBUILD" ARCH=x86_64)
+		msg "configuring kernel $KVER ($PKG $PKGVER, variant $VARIANT) in $KBUILD"
+		run_logged "$KBUILD/config.log" "tinyconfig" "${mk[@]}" tinyconfig
+		(cd "$KSRC" && scripts/kconfig/merge_config.sh -m -O "$KBUILD" "$KBUILD/.config" "${FRAGS[@]}") \
+			>>"$KBUILD/config.log" 2>&1 || { tail -n 40 "$KBUILD/config.log"; die "merge_config failed"; }
+		run_logged "$KBUILD/config.log.2" "olddefconfig" "${mk[@]}" olddefconfig
+		verify_config "$KBUILD/.config" "${FRAGS[@]}" ||
+			die "kernel config verification failed (fix tools/testing/qemu/config/*.config)"
+		msg "building kernel with -j$JOBS (log: $KBUILD/build.log)"
+		local t=$(date +%s)
+		run_logged "$KBUILD/build.log" "kernel build" "${mk[@]}" -j"$JOBS" bzImage modules
+		touch "$KBUILD/.built"
+		msg "kernel built in $(( $(date +%s) - t ))s"
+	fi
+	flock -u 9
+	KREL=$(cat "$KBUILD/include/config/kernel.release")
+	msg "kernel $KREL ready: $KBUILD/arch/x86/boot/bzImage"
+}
+
+# --------------------------------------------------------------- modules --
+# Copy the module sources to a private directory (other people build in the
+# repo concurrently), keyed by the kernel build. Sets MCOPY. Caller holds no
+# lock; we take one for the copy dir ($MCOPY.lock, fd 7) and keep it.
+sync_copy() {
+	local name=$1
+	MCOPY=$CACHE/mod/$(basename "$KBUILD")-$name
+	mkdir -p "$MCOPY"
+	exec 7>"$MCOPY.lock"
+	if ! flock -n 7; then
+		msg "module copy $MCOPY is in use by another run, waiting..."
+		flock 7
+	fi
+	# build products are excluded: neither copied nor deleted in the copy
+	rsync -a --delete \
+		--exclude=/.git --exclude=/results --exclude='*.o' --exclude='*.ko' \
+		--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' \
+		--exclude=modules.order --exclude=Module.symvers --exclude='*.dwo' \
+		--exclude='*.symvers' --exclude='.tmp_*' --exclude='*.s' --exclude='*.i' \
+		"$SRC/" "$MCOPY/"
+}
+
+# modules built by the last make in $MCOPY (paths relative to it)
+built_modules() {
+	[ -f "$MCOPY/modules.order" ] || return 0
+	sed -E -e 's/\.o$/.ko/' -e 's,^(\./|kernel/),,' "$MCOPY/modules.order" | while read -r m; do
+		[ -f "$MCOPY/$m" ] && echo "$m"
+	done
+}
+
+cmd_modules() {
+	[ -f "$SRC/Kbuild" ] || die "$SRC has no Kbuild"
+	sync_copy build
+	msg "building modules from $SRC (copy: $MCOPY)"
+	local log=$MCOPY.log rc=0
+	make -C "$KBUILD" M="$MCOPY" -j"$JOBS" modules >"$log" 2>&1 || rc=$?
+	# compiler diagnostics about our code are always shown
+	grep -E 'warning:|error:|undefined!' "$log" | sed "s,$MCOPY/,," || true
+	if [ "$rc" != 0 ]; then
+		tail -n 40 "$log"
+		die "module build failed (rc=$rc), full log: $log"
+	fi
+	MODULES=$(built_modules)
+	[ -n "$MODULES" ] || die "module build produced no .ko files"
+	msg "built: $(echo $MODULES)"
+}
+
+# ------------------------------------------------------------- initramfs --
+# build $1 (initramfs.cpio.gz) from the modules in $MCOPY
+make_initramfs() {
+	local out=$1 root m dst
+	root=$(mktemp -d "$RUNDIR/root.XXXX")
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,etc/smbsign,root}
+	local bb
+	bb=$(command -v busybox || echo /bin/busybox)
+	file -L "$bb" 2>/dev/null | grep -q 'dynamically' && bb=/bin/busybox
+	[ -x "$bb" ] || die "busybox-static not installed"
+	cp "$bb" "$root/bin/busybox"
+	local a
+	for a in $("$root/bin/busybox" --list-full); do
+		[ -e "$root/$a" ] || ln -s /bin/busybox "$root/$a"
+	done
+	[ "$(id -u)" = 0 ] && mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
+	local mdir=$root/lib/modules/$KREL
+	mkdir -p "$mdir/extra"
+	: >"$root/etc/smbsign/kunit.list"; : >"$root/etc/smbsign/demo.list"; : >"$root/etc/smbsign/other.list"
+	for m in $MODULES; do
+		case "$m" in
+		kunit/*)              dst=extra/kunit; echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/kunit.list" ;;
+		tools/testing/demo/*) dst=extra/demo;  echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/demo.list" ;;
+		*)                    dst=extra;       echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/other.list" ;;
+		esac
+		mkdir -p "$mdir/$dst"
+		cp "$MCOPY/$m" "$mdir/$dst/"
+	done
+	local f
+	for f in modules.builtin modules.builtin.modinfo modules.order; do
+		[ -f "$KBUILD/$f" ] && cp "$KBUILD/$f" "$mdir/" || true
+	done
+	depmod -b "$root" "$KREL" || die "depmod failed"
+	cp "$QEMU_DIR/init" "$root/init"
+	chmod 755 "$root/init"
+	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1 >"$out")
+	rm -rf "$root"
+}
+
+# ------------------------------------------------------------------ qemu --
+# boot mode $1; leaves console.log, results.log, qemu.rc in $RUNDIR
+boot_guest() {
+	local mode=$1 loglevel=7
+	[ "$mode" = demo ] && loglevel=5
+	local append="console=ttyS0 panic=-1 oops=panic loglevel=$loglevel log_buf_len=8M smbsign_mode=$mode"
+	msg "booting $KREL in QEMU (TCG, mode=$mode, timeout ${QEMU_TIMEOUT}s)"
+	local rc=0 t
+	t=$(date +%s)
+	timeout -k 10 "$QEMU_TIMEOUT" qemu-system-x86_64 \
+		-accel tcg -cpu max -m 512M -smp 2 \
+		-nographic -no-reboot -monitor none \
+		-serial "file:$RUNDIR/console.log" -serial "file:$RUNDIR/results.log" \
+		-kernel "$KBUILD/arch/x86/boot/bzImage" -initrd "$RUNDIR/initramfs.cpio.gz" \
+		-append "$append" </dev/null >"$RUNDIR/qemu.out" 2>&1 || rc=$?
+	echo "$rc" >"$RUNDIR/qemu.rc"
+	msg "guest exited (rc=$rc) after $(( $(date +%s) - t ))s; logs: $RUNDIR"
+}
+
+new_rundir() {
+	mkdir -p "$CACHE/runs"
+	RUNDIR=$(mktemp -d "$CACHE/runs/$(date +%Y%m%d-%H%M%S)-$KVER-$1.XXXX")
+	# keep the 30 newest runs
+	ls -1dt "$CACHE"/runs/*/ 2>/dev/null | tail -n +31 | xargs -r rm -rf
+}
+
+# kernel + modules + initramfs into $RUNDIR
+prepare_guest() {
+	cmd_kernel
+	cmd_modules
+	make_initramfs "$RUNDIR/initramfs.cpio.gz"
+	flock -u 7   # done with the module copy
+}
+
+# ----------------------------------------------------------------- gates --
+our_sources() {
+	local f
+	for f in "$SRC"/smbsign/*.c "$SRC"/smbsign/*.h "$SRC"/include/linux/smbsign.h "$SRC"/kunit/*.c; do
+		[ -f "$f" ] && echo "$f"
+	done
+}
+
+cmd_style() {
+	kernel_source
+	local files
+	files=$(our_sources)
+	[ -n "$files" ] || { msg "style: no sources to check"; return 0; }
+	msg "checkpatch --strict on $(echo "$files" | wc -l) files"
+	local ignore=${CHECKPATCH_IGNORE:-}
+	local rc=0
+	# shellcheck disable=SC2086
+	(cd "$SRC" && "$KSRC/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
+		--summary-file ${ignore:+--ignore "$ignore"} -f $(echo "$files" | sed "s,^$SRC/,,")) || rc=$?
+	[ "$rc" = 0 ] && msg "style: clean" || msg "style: checkpatch reported problems"
+	return "$rc"
+}
+
+cmd_sparse() {
+	cmd_kernel
+	[ -f "$SRC/Kbuild" ] || die "$SRC has no Kbuild"
+	sync_copy sparse
+	msg "sparse: make C=2 W=1 modules (copy: $MCOPY)"
+	local log=$MCOPY.log rc=0
+	make -C "$KBUILD" M="$MCOPY" -j"$JOBS" C=2 W=1 modules >"$log" 2>&1 || rc=$?
+	flock -u 7
+	# diagnostics pointing at our files (the copy, or relative paths)
+	local ours
+	ours=$(grep -E '(warning|error):' "$log" | grep -E "^($MCOPY/)?(smbsign|kunit|include/linux/smbsign|tools/testing)/" |
+		sed "s,$MCOPY/,," | sort -u || true)
+	if [ "$rc" != 0 ]; then
+		tail -n 40 "$log"
+		msg "sparse: build failed (rc=$rc), log: $log"
+		return 1
+	fi
+	if [ -n "$ours" ]; then
+		echo "$ours"
+		msg "sparse: $(echo "$ours" | wc -l) warning(s) in our sources (log: $log)"
+		return 1
+	fi
+	msg "sparse: clean"
+}
+
+# ----------------------------------------------------------------- check --
+# Steps run as separate processes ("$BASH $0 <internal step>") so that each
+# keeps `set -e` semantics while the caller collects their exit status.
+self() { "$BASH" "$QEMU_DIR/harness.sh" "$@"; }
+
+check_one() {
+	local gates_args=() g rc
+	msg "===== KVER=$KVER VARIANT=$VARIANT ====="
+	for g in $GATES; do
+		case "$g" in
+		style|sparse) ;;
+		*) die "unknown gate '$g' (GATES='$GATES')" ;;
+		esac
+		set +e
+		self "$g" 2>&1 | sed -u 's/^/  | /'
+		rc=${PIPESTATUS[0]}
+		set -e
+		[ "$rc" = 0 ] && gates_args+=(--gate "$g=pass") || gates_args+=(--gate "$g=fail")
+	done
+	new_rundir check
+	export RUNDIR
+	if ! self _prepare check; then
+		python3 "$QEMU_DIR/report.py" --kver "$KVER" "${gates_args[@]}" --build-failed
+		return 1
+	fi
+	cmd_kernel >/dev/null  # cached: sets KSRC, KBUILD, KREL here
+	boot_guest check
+	python3 "$QEMU_DIR/report.py" --kver "$KVER" "${gates_args[@]}" \
+		--rundir "$RUNDIR" --kunit "$KSRC/tools/testing/kunit/kunit.py" \
+		--qemu-rc "$(cat "$RUNDIR/qemu.rc")" --timeout "$QEMU_TIMEOUT"
+}
+
+cmd_check() {
+	local kvers k rc=0 totals=() out
+	if [ "$KVER" = all ]; then kvers=$(kver_list); else kvers=$KVER; fi
+	cmd_deps
+	for k in $kvers; do
+		out=$(mktemp)
+		set +e
+		KVER=$k self _check_one 2>&1 | tee "$out"
+		[ "${PIPESTATUS[0]}" = 0 ] || rc=1
+		set -e
+		totals+=("$(tail -n1 "$out")")
+		rm -f "$out"
+	done
+	if [ "$KVER" = all ]; then
+		local p=0 f=0 t
+		echo "===== all kernels: $(echo $kvers) ====="
+		for t in "${totals[@]}"; do
+			if [[ $t =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+				p=$((p + BASH_REMATCH[1])); f=$((f + BASH_REMATCH[2]))
+			else
+				f=$((f + 1))
+			fi
+		done
+		echo "$p passed, $f failed"
+		[ "$f" = 0 ] || rc=1
+	fi
+	return "$rc"
+}
+
+cmd_demo() {
+	[ "$KVER" != all ] || die "demo needs one KVER"
+	cmd_deps
+	new_rundir demo
+	prepare_guest
+	boot_guest demo
+	python3 "$QEMU_DIR/report.py" --kver "$KVER" --demo --rundir "$RUNDIR" \
+		--qemu-rc "$(cat "$RUNDIR/qemu.rc")" --timeout "$QEMU_TIMEOUT"
+}
+
+case "${1:-}" in
+deps)    cmd_deps ;;
+kernel)  cmd_deps; cmd_kernel ;;
+kdir)    cmd_kernel >&2; echo "$KBUILD" ;;
+modules) cmd_deps; cmd_kernel; cmd_modules ;;
+style)   cmd_style ;;
+sparse)  cmd_sparse ;;
+check)   cmd_check ;;
+demo)    cmd_demo ;;
+_prepare) [ -n "${RUNDIR:-}" ] || die "_prepare: RUNDIR not set"; prepare_guest ;;
+_check_one) check_one ;;
+*) sed -n '3,30p' "$0"; exit 2 ;;
+esac

@@ -1,0 +1,294 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Host side of the smbsign QEMU test loop: read what the guest wrote
+(console.log = ttyS0, results.log = ttyS1), run the kernel's own
+tools/testing/kunit/kunit.py on each test module's KTAP and print a
+summary whose last line is exactly 'N passed, M failed'.
+
+N = KUnit test cases passed (parameterized sub-cases counted as kunit.py
+    counts them) + gates passed.
+M = KUnit test cases failed or crashed + gates failed + harness problems
+    (guest did not boot / timed out / crashed, a module failed to load or
+    unload, kunit.py parse errors, oops/BUG/WARNING in the kernel log,
+    no test ran) -- one each.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+MARK = '@@SMBSIGN@@ '
+
+# Kernel log lines that mean something went wrong in the kernel.
+BAD_LOG = re.compile(
+    r'(Oops|BUG:|WARNING:|KASAN|kmemleak|Kernel panic|'
+    r'general protection fault|UBSAN:|Call Trace:|'
+    r'rcu_.*detected stall|soft lockup|hard LOCKUP|blocked for more than|'
+    r'list_(add|del) corruption|refcount_t:|kernel BUG|'
+    r'stack-protector|double free|use-after-free|slab-out-of-bounds)')
+
+
+def read_lines(path):
+    try:
+        with open(path, 'rb') as f:
+            data = f.read().decode('utf-8', errors='replace')
+    except FileNotFoundError:
+        return []
+    return [l.rstrip('\r') for l in data.replace('\r\n', '\n').split('\n')]
+
+
+def parse_results(lines):
+    """Events (list of (event, rest)) and KTAP blocks {module: [lines]}."""
+    events = []
+    blocks = {}
+    order = []
+    cur = None
+    for line in lines:
+        if line.startswith(MARK):
+            ev, _, rest = line[len(MARK):].partition(' ')
+            events.append((ev, rest))
+            if ev == 'KTAP-BEGIN':
+                cur = rest.split()[0]
+                blocks[cur] = []
+                order.append(cur)
+            elif ev == 'KTAP-END':
+                cur = None
+            continue
+        if cur is not None:
+            blocks[cur].append(line)
+    return events, [(m, blocks[m]) for m in order]
+
+
+RAN = re.compile(r'Ran (\d+) tests?(?::\s*(.*))?$')
+
+
+def run_kunit(kunit, path):
+    """Run kunit.py parse; return (output lines, counts dict or None)."""
+    try:
+        p = subprocess.run([sys.executable, kunit, 'parse', path],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, timeout=300)
+        out = p.stdout
+    except Exception as e:  # noqa: broad on purpose, reported
+        return ['kunit.py failed to run: %s' % e], None
+    counts = None
+    for line in out.splitlines():
+        m = RAN.search(line)
+        if m:
+            counts = {'total': int(m.group(1))}
+            for kv in (m.group(2) or '').split(','):
+                k, _, v = kv.strip().partition(':')
+                if k and v.strip().isdigit():
+                    counts[k.strip()] = int(v)
+    return out.splitlines(), counts
+
+
+def console_problems(console):
+    bad = []
+    for i, line in enumerate(console):
+        if line.startswith(MARK):
+            continue
+        if BAD_LOG.search(line):
+            bad.append((i, line))
+    return bad
+
+
+def tail(lines, n=40):
+    lines = [l for l in lines if l.strip()]
+    return lines[-n:]
+
+
+def guest_status(args, events, console, problems):
+    """Adds boot/timeout/crash problems; returns seconds-free description."""
+    evs = [e for e, _ in events]
+    timed_out = args.qemu_rc in (124, 137)
+    if 'INIT-START' not in evs:
+        if timed_out:
+            problems.append('guest timed out after %ss before /init started'
+                            % args.timeout)
+        else:
+            problems.append('guest did not boot: /init never started '
+                            '(qemu rc=%s)' % args.qemu_rc)
+        return False
+    if 'INIT-DONE' not in evs:
+        if timed_out:
+            problems.append('guest timed out after %ss (/init did not finish)'
+                            % args.timeout)
+        else:
+            problems.append('guest crashed: /init did not finish '
+                            '(qemu rc=%s; panic or reboot)' % args.qemu_rc)
+        return False
+    if args.qemu_rc not in (0,):
+        problems.append('qemu exited with rc=%s' % args.qemu_rc)
+    return True
+
+
+def module_problems(events, problems):
+    for ev, rest in events:
+        if ev == 'MODLOAD-FAIL':
+            mod = rest.split()[0]
+            hint = ''
+            if mod == 'smbsign':
+                hint = ' (its load-time self-test failed, or a symbol/' \
+                       'dependency is missing: see the kernel log above)'
+            problems.append('module %s failed to load: %s%s' % (mod, rest, hint))
+        elif ev == 'RMMOD-FAIL':
+            problems.append('module %s failed to unload' % rest)
+        elif ev == 'INIT-BADMODE':
+            problems.append('guest /init got an unknown mode %r' % rest)
+
+
+def show_console_tail(args, console):
+    print('----- last lines of the guest console (%s/console.log) -----'
+          % args.rundir)
+    for line in tail(console, 60):
+        print('  ' + line)
+    print('-----')
+
+
+def do_demo(args):
+    console = read_lines(os.path.join(args.rundir, 'console.log'))
+    events, _ = parse_results(
+        read_lines(os.path.join(args.rundir, 'results.log')))
+    problems = []
+    ok = guest_status(args, events, console, problems)
+    start = next((i for i, l in enumerate(console)
+                  if l.startswith(MARK + 'INIT-START')), None)
+    if start is not None:
+        for line in console[start:]:
+            print(line)
+    if not ok:
+        show_console_tail(args, console)
+    module_problems(events, problems)
+    for ev, _ in events:
+        if ev == 'DEMO-MISSING':
+            problems.append('no demo module was built '
+                            '(tools/testing/demo/smbsign_demo.ko)')
+    for i, line in console_problems(console):
+        problems.append('kernel log line %d: %s' % (i + 1, line.strip()))
+    print('===== smbsign demo (KVER=%s) =====' % args.kver)
+    for p in problems:
+        print('FAIL: ' + p)
+    print('demo: %s' % ('ok' if not problems else 'FAILED'))
+    return 1 if problems else 0
+
+
+def do_check(args):
+    problems = []
+    gate_pass = gate_fail = 0
+    gate_lines = []
+    for g in args.gate:
+        name, _, res = g.partition('=')
+        gate_lines.append('gate    %-8s %s' % (name + ':', 'passed' if res == 'pass'
+                                                else 'FAILED (output above)'))
+        if res == 'pass':
+            gate_pass += 1
+        else:
+            gate_fail += 1
+
+    kunit_lines = []
+    passed = failed = skipped = 0
+    info = []
+    if args.build_failed:
+        problems.append('kernel/module build or initramfs failed (see above)')
+    else:
+        console = read_lines(os.path.join(args.rundir, 'console.log'))
+        events, blocks = parse_results(
+            read_lines(os.path.join(args.rundir, 'results.log')))
+        booted = guest_status(args, events, console, problems)
+        module_problems(events, problems)
+        for ev, rest in events:
+            if ev == 'INFO':
+                info.append(rest)
+
+        for mod, block in blocks:
+            path = os.path.join(args.rundir, 'ktap-%s.txt' % mod)
+            with open(path, 'w') as f:
+                f.write('\n'.join(block) + '\n')
+            if not any('TAP version' in l for l in block):
+                if not any(e == 'MODLOAD-FAIL' and r.split()[0] == mod
+                           for e, r in events):
+                    problems.append('module %s printed no KTAP (no test '
+                                    'suites registered?)' % mod)
+                kunit_lines.append('kunit   %s: no KTAP output' % mod)
+                continue
+            print('----- kunit.py parse: %s -----' % mod)
+            out, counts = run_kunit(args.kunit, path)
+            for line in out:
+                print(line)
+            if counts is None:
+                problems.append('kunit.py could not parse the KTAP of %s '
+                                '(%s)' % (mod, path))
+                kunit_lines.append('kunit   %s: unparseable KTAP' % mod)
+                continue
+            p = counts.get('passed', 0)
+            f = counts.get('failed', 0) + counts.get('crashed', 0)
+            s = counts.get('skipped', 0)
+            e = counts.get('errors', 0)
+            passed += p
+            failed += f
+            skipped += s
+            kunit_lines.append('kunit   %-28s %d passed, %d failed, %d skipped'
+                               '%s' % (mod + ':', p, f, s,
+                                       ', %d parse errors' % e if e else ''))
+            if e:
+                problems.append('kunit.py reported %d error(s) parsing the '
+                                'KTAP of %s (%s)' % (e, mod, path))
+
+        if booted and passed + failed + skipped == 0:
+            problems.append('no test ran')
+
+        bad = console_problems(console)
+        for i, line in bad[:10]:
+            problems.append('kernel log (console.log:%d): %s'
+                            % (i + 1, line.strip()))
+        if len(bad) > 10:
+            problems.append('... and %d more suspicious kernel log lines'
+                            % (len(bad) - 10))
+        if not booted or bad:
+            show_console_tail(args, console)
+
+    total_pass = passed + gate_pass
+    total_fail = failed + gate_fail + len(problems)
+    print()
+    print('===== smbsign check summary: KVER=%s =====' % args.kver)
+    for line in kunit_lines:
+        print(line)
+    for line in gate_lines:
+        print(line)
+    for line in info:
+        print('guest   ' + line)
+    if args.rundir:
+        print('logs    %s' % args.rundir)
+    for p in problems:
+        print('FAIL:   ' + p)
+    print('kunit test cases: %d passed, %d failed, %d skipped; gates: %d '
+          'passed, %d failed; harness problems: %d'
+          % (passed, failed, skipped, gate_pass, gate_fail, len(problems)))
+    print('%d passed, %d failed' % (total_pass, total_fail))
+    if total_fail or passed + failed == 0:
+        return 1
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument('--kver', required=True)
+    ap.add_argument('--rundir')
+    ap.add_argument('--kunit', help='path to tools/testing/kunit/kunit.py')
+    ap.add_argument('--qemu-rc', type=int, default=0)
+    ap.add_argument('--timeout', default='?')
+    ap.add_argument('--gate', action='append', default=[],
+                    help='NAME=pass|fail')
+    ap.add_argument('--build-failed', action='store_true')
+    ap.add_argument('--demo', action='store_true')
+    args = ap.parse_args()
+    if args.demo:
+        return do_demo(args)
+    return do_check(args)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
