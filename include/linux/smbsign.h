@@ -130,4 +130,112 @@ int smbsign_verify_compound(struct smbsign_key *key, const struct kvec *iov,
 
 bool smbsign_sig_equal(const u8 *a, const u8 *b);
 
+/*
+ * Policy
+ *
+ * The require-signing policy of a network namespace, per direction, and the
+ * decisions and counters that go with it.  Implemented in smbsign/policy.c;
+ * administered over the "smbsign" generic netlink family (smbsignctl).
+ */
+
+struct net;
+struct smbsign_session;
+
+/**
+ * enum smbsign_dir - direction of an SMB connection, as seen from this host
+ * @SMBSIGN_DIR_CLIENT: outbound: this host is the SMB client
+ * @SMBSIGN_DIR_SERVER: inbound: this host is the SMB server
+ * @SMBSIGN_DIR_COUNT: number of directions
+ *
+ * The values equal the netlink enum smbsign_direction.
+ */
+enum smbsign_dir {
+	SMBSIGN_DIR_CLIENT	= 0,
+	SMBSIGN_DIR_SERVER	= 1,
+	SMBSIGN_DIR_COUNT,
+};
+
+/* NTSTATUS values a refused session maps to ([MS-ERREF] 2.3.1). */
+#define SMBSIGN_STATUS_INVALID_SIGNATURE		0xc000a000
+#define SMBSIGN_STATUS_SMB_GUEST_LOGON_BLOCKED		0xc05d0002
+#define SMBSIGN_STATUS_GUEST_BLOCKED_SIGNING_REQUIRED	0xc05d0003
+
+/**
+ * struct smbsign_policy - signing policy of one direction of a netns
+ * @require_signing: every session must be signed (RequireSecuritySignature)
+ * @audit: count and announce, but allow, sessions the policy would refuse
+ *	(AuditServerDoesNotSupportSigning on the client side,
+ *	AuditClientDoesNotSupportSigning on the server side)
+ * @allow_guest: let guest and anonymous sessions through although they
+ *	cannot sign (EnableInsecureGuestLogons)
+ * @nalgs: number of entries in @algs, at least 1
+ * @algs: allowed signing algorithms (enum smbsign_alg), most preferred first
+ */
+struct smbsign_policy {
+	bool require_signing;
+	bool audit;
+	bool allow_guest;
+	u8 nalgs;
+	u8 algs[SMBSIGN_ALG_COUNT];
+};
+
+/**
+ * enum smbsign_verdict - what to do with a session at setup time
+ * @SMBSIGN_ALLOW: go ahead
+ * @SMBSIGN_AUDIT_UNSIGNED: the peer does not sign and the policy would refuse
+ *	it, but audit mode lets it through (counted and announced)
+ * @SMBSIGN_AUDIT_GUEST: as @SMBSIGN_AUDIT_UNSIGNED, for a guest or anonymous
+ *	session
+ * @SMBSIGN_REFUSE_UNSIGNED: refuse: the peer does not sign
+ * @SMBSIGN_REFUSE_GUEST: refuse: guest or anonymous session while signing is
+ *	required
+ */
+enum smbsign_verdict {
+	SMBSIGN_ALLOW,
+	SMBSIGN_AUDIT_UNSIGNED,
+	SMBSIGN_AUDIT_GUEST,
+	SMBSIGN_REFUSE_UNSIGNED,
+	SMBSIGN_REFUSE_GUEST,
+};
+
+/**
+ * smbsign_verdict_allowed() - whether a verdict lets the session proceed
+ * @v: verdict from smbsign_session_decide() or smbsign_policy_decide()
+ *
+ * Return: true for %SMBSIGN_ALLOW and the audit verdicts.
+ */
+static inline bool smbsign_verdict_allowed(enum smbsign_verdict v)
+{
+	return v < SMBSIGN_REFUSE_UNSIGNED;
+}
+
+void smbsign_policy_get(struct net *net, enum smbsign_dir dir,
+			struct smbsign_policy *pol);
+enum smbsign_verdict smbsign_policy_decide(const struct smbsign_policy *pol,
+					   bool peer_signs, bool guest);
+enum smbsign_verdict smbsign_session_decide(struct net *net,
+					    enum smbsign_dir dir,
+					    u64 session_id, bool peer_signs,
+					    bool guest);
+u32 smbsign_verdict_status(enum smbsign_verdict v, enum smbsign_dir dir);
+
+int smbsign_policy_offer_algs(struct net *net, u16 *algs, unsigned int max);
+int smbsign_policy_select_alg(struct net *net, const u16 *offered,
+			      unsigned int count);
+bool smbsign_policy_alg_allowed(struct net *net, enum smbsign_dir dir,
+				u16 alg);
+
+struct smbsign_session *smbsign_session_register(struct net *net,
+						 enum smbsign_dir dir,
+						 u64 session_id, u16 dialect,
+						 u16 alg);
+void smbsign_session_unregister(struct smbsign_session *sess);
+void smbsign_session_signed(struct smbsign_session *sess);
+void smbsign_session_verified(struct smbsign_session *sess);
+void smbsign_session_verify_failed(struct smbsign_session *sess, u16 command,
+				   u64 message_id);
+void smbsign_report_verify_failure(struct net *net, enum smbsign_dir dir,
+				   u16 alg, u64 session_id, u16 command,
+				   u64 message_id);
+
 #endif /* _LINUX_SMBSIGN_H */
