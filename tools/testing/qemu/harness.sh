@@ -20,7 +20,7 @@
 #   SMBSIGN_CACHE=dir       cache (default ~/.cache/smbsign)
 #   SMBSIGN_SRC=dir         module tree to test (default: this repo)
 #   GATES="style sparse"    gates run by `check` (empty: none)
-#   QEMU_TIMEOUT=secs       guest time limit (default 600)
+#   QEMU_TIMEOUT=secs       guest time limit (default 420)
 #   CHECKPATCH_IGNORE=A,B   extra checkpatch types to ignore
 #   V=1                     verbose (show full build logs)
 
@@ -33,7 +33,7 @@ CACHE=${SMBSIGN_CACHE:-$HOME/.cache/smbsign}
 KVER=${KVER:-6.1}
 VARIANT=${VARIANT:-base}
 GATES=${GATES-style sparse}
-QEMU_TIMEOUT=${QEMU_TIMEOUT:-600}
+QEMU_TIMEOUT=${QEMU_TIMEOUT:-420}
 JOBS=${JOBS:-$(nproc)}
 V=${V:-0}
 
@@ -58,7 +58,7 @@ run_logged() {
 		sleep 1
 		n=$((n + 1))
 		if [ $((n % 20)) = 0 ]; then
-			msg "  $what: $(grep -cE '^  (CC|AS|LD|AR)' "$log" || true) objects, last: $(tail -n1 "$log" | cut -c1-70)"
+			msg "  $what: $(grep -cE '^  (CC|AS|LD|AR)' "$log" || true) steps, last: $(tail -n1 "$log" | sed -e "s,$CACHE/[^ ]*/,," -e 's/  */ /g' | cut -c1-60)"
 		fi
 	done
 	wait "$pid" || rc=$?
@@ -84,37 +84,34 @@ kver_lookup() {
 # ------------------------------------------------------------------ deps --
 pkg_installed() { dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q 'ok installed'; }
 
-# private sources list for Debian sid, derived from the machine's own
-# deb.debian.org (or mirror) entry
-sid_sources() {
-	local f=$CACHE/apt/sid.list uri=""
-	mkdir -p "$CACHE/apt"
-	uri=$(grep -rhoE '^\s*(URIs:|deb)\s+[^ ]*https?://[^ ]+/debian/?(\s|$)' \
+# Debian sid, without touching the system's apt configuration: a private
+# sources list (derived from the machine's deb.debian.org or mirror entry),
+# private package lists, and `apt-get download` + dpkg-deb instead of an
+# install (a sid package must not drag sid's libc & co. into the system).
+# Sets SIDAPT (apt options).
+sid_apt() {
+	local d=$CACHE/apt uri=""
+	mkdir -p "$d/lists/partial" "$d/archives/partial"
+	uri=$(grep -rhoE '^[[:space:]]*(URIs:|deb)[[:space:]]+(\[[^]]*\][[:space:]]+)?https?://[^ ]+/debian/?([[:space:]]|$)' \
 		/etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null |
 		grep -oE 'https?://[^ ]+/debian/?' | head -n1 || true)
 	uri=${uri:-http://deb.debian.org/debian}
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${uri%/} sid main" >"$f"
-	echo "$f"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${uri%/} sid main" >"$d/sid.list"
+	SIDAPT=(-o "Dir::Etc::SourceList=$d/sid.list" -o Dir::Etc::SourceParts=/dev/null
+		-o "Dir::State::Lists=$d/lists" -o "Dir::Cache::Archives=$d/archives"
+		-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
+		-o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+	if [ -z "$(find "$d/lists" -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null)" ]; then
+		msg "apt-get update (sid, private lists in $d)"
+		apt-get "${SIDAPT[@]}" update -qq
+	fi
 }
 
 apt_install() {
-	local list=$1; shift
-	local opts=(-o DPkg::Lock::Timeout=600 -y --no-install-recommends)
-	if [ "$list" = sid ]; then
-		local f
-		f=$(sid_sources)
-		local srcopts=(-o "Dir::Etc::SourceList=$f" -o Dir::Etc::SourceParts=/dev/null)
-		msg "apt-get update (sid, private list $f)"
-		as_root apt-get "${srcopts[@]}" -o DPkg::Lock::Timeout=600 update -qq
-		as_root env DEBIAN_FRONTEND=noninteractive apt-get "${srcopts[@]}" "${opts[@]}" install "$@"
-		# put the regular lists back so that later apt-cache/apt-get calls
-		# do not see only sid's view
-		as_root apt-get -o DPkg::Lock::Timeout=600 update -qq || true
-	else
-		msg "apt-get update"
-		as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
-		as_root env DEBIAN_FRONTEND=noninteractive apt-get "${opts[@]}" install "$@"
-	fi
+	msg "apt-get update"
+	as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
+		-y --no-install-recommends install "$@"
 }
 
 cmd_deps() {
@@ -123,15 +120,16 @@ cmd_deps() {
 	for p in "${want[@]}"; do pkg_installed "$p" || missing+=("$p"); done
 	if [ ${#missing[@]} -gt 0 ]; then
 		msg "installing missing packages: ${missing[*]}"
-		apt_install default "${missing[@]}"
+		apt_install "${missing[@]}"
 	fi
 	local k kvers
 	if [ "$KVER" = all ]; then kvers=$(kver_list); else kvers=$KVER; fi
 	for k in $kvers; do
 		kver_lookup "$k"
-		if ! pkg_installed "$PKG"; then
-			msg "installing $PKG (from $APTSRC)"
-			apt_install "$APTSRC" "$PKG"
+		# sid kernels are downloaded (not installed) by kernel_source
+		if [ "$APTSRC" = default ] && ! pkg_installed "$PKG"; then
+			msg "installing $PKG"
+			apt_install "$PKG"
 		fi
 	done
 }
@@ -140,28 +138,46 @@ cmd_deps() {
 # sets KSRC (extracted tree), PKGVER
 kernel_source() {
 	kver_lookup "$KVER"
-	pkg_installed "$PKG" || cmd_deps
-	PKGVER=$(dpkg-query -W -f='${Version}' "$PKG")
-	local tarball
-	tarball=$(dpkg -L "$PKG" | grep -E '^/usr/src/linux-source-.*\.tar\.(xz|bz2|gz)$' | head -n1)
-	[ -f "$tarball" ] || die "$PKG: no source tarball found in the package"
-	local top
-	top=$(basename "$tarball"); top=${top%.tar.*}
-	local dir=$CACHE/src/$PKG-$PKGVER
-	KSRC=$dir/$top
+	local deb="" tarball=""
+	case "$APTSRC" in
+	default)
+		pkg_installed "$PKG" || KVER=$KVER cmd_deps
+		PKGVER=$(dpkg-query -W -f='${Version}' "$PKG")
+		tarball=$(dpkg -L "$PKG" | grep -E '^/usr/src/linux-source-.*\.tar\.(xz|bz2|gz)$' | head -n1)
+		[ -f "$tarball" ] || die "$PKG: no source tarball found in the package"
+		;;
+	sid)
+		sid_apt
+		PKGVER=$(apt-cache "${SIDAPT[@]}" policy "$PKG" | sed -n 's/^ *Candidate: *//p')
+		[ -n "$PKGVER" ] && [ "$PKGVER" != "(none)" ] || die "$PKG not found in Debian sid"
+		;;
+	*) die "kernels.conf: unknown apt source '$APTSRC' for $KVER" ;;
+	esac
+	local dir=$CACHE/src/$PKG-${PKGVER//[:~]/_}
+	KSRC=$dir/$PKG
 	[ -f "$dir/.extracted" ] && return 0
 	mkdir -p "$CACHE/src"
 	exec 8>"$CACHE/src/.lock-$PKG"
 	flock 8
 	if [ ! -f "$dir/.extracted" ]; then
-		msg "extracting $tarball ($PKGVER) into the cache"
 		rm -rf "$dir" "$dir.tmp"
 		mkdir -p "$dir.tmp"
-		tar -xf "$tarball" -C "$dir.tmp"
+		if [ "$APTSRC" = sid ]; then
+			msg "downloading $PKG $PKGVER from sid"
+			(cd "$CACHE/apt/archives" && apt-get "${SIDAPT[@]}" download "$PKG=$PKGVER" -qq)
+			deb=$(ls -1t "$CACHE/apt/archives/${PKG}_"*.deb | head -n1)
+			msg "extracting $(basename "$deb") into the cache"
+			dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards "./usr/src/$PKG.tar.*" | tar -xJ -C "$dir.tmp"
+			rm -f "$deb"
+		else
+			msg "extracting $tarball ($PKGVER) into the cache"
+			tar -xf "$tarball" -C "$dir.tmp"
+		fi
+		[ -d "$dir.tmp/$PKG" ] || die "unexpected tarball layout: no $PKG/ at the top"
 		mv "$dir.tmp" "$dir"
 		touch "$dir/.extracted"
 		# older extractions of the same package are dead weight
-		find "$CACHE/src" -maxdepth 1 -name "$PKG-*" ! -name "$PKG-$PKGVER" -exec rm -rf {} + || true
+		find "$CACHE/src" -maxdepth 1 -name "$PKG-*" ! -name "$(basename "$dir")" -exec rm -rf {} + || true
 	fi
 	flock -u 8
 }
@@ -273,8 +289,9 @@ sync_copy() {
 built_modules() {
 	[ -f "$MCOPY/modules.order" ] || return 0
 	sed -E -e 's/\.o$/.ko/' -e 's,^(\./|kernel/),,' "$MCOPY/modules.order" | while read -r m; do
-		[ -f "$MCOPY/$m" ] && echo "$m"
+		if [ -f "$MCOPY/$m" ]; then echo "$m"; fi
 	done
+	return 0
 }
 
 cmd_modules() {
@@ -300,11 +317,10 @@ make_initramfs() {
 	local out=$1 root m dst
 	root=$(mktemp -d "$RUNDIR/root.XXXX")
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,etc/smbsign,root}
-	local bb
-	bb=$(command -v busybox || echo /bin/busybox)
-	file -L "$bb" 2>/dev/null | grep -q 'dynamically' && bb=/bin/busybox
-	[ -x "$bb" ] || die "busybox-static not installed"
-	cp "$bb" "$root/bin/busybox"
+	# busybox-static's /bin/busybox (the dynamic `busybox` package would
+	# conflict with it, so this one is static)
+	[ -x /bin/busybox ] || die "busybox-static not installed (make deps)"
+	cp /bin/busybox "$root/bin/busybox"
 	local a
 	for a in $("$root/bin/busybox" --list-full); do
 		[ -e "$root/$a" ] || ln -s /bin/busybox "$root/$a"
@@ -371,8 +387,9 @@ prepare_guest() {
 our_sources() {
 	local f
 	for f in "$SRC"/smbsign/*.c "$SRC"/smbsign/*.h "$SRC"/include/linux/smbsign.h "$SRC"/kunit/*.c; do
-		[ -f "$f" ] && echo "$f"
+		if [ -f "$f" ]; then echo "$f"; fi
 	done
+	return 0
 }
 
 cmd_style() {
@@ -486,16 +503,22 @@ cmd_demo() {
 		--qemu-rc "$(cat "$RUNDIR/qemu.rc")" --timeout "$QEMU_TIMEOUT"
 }
 
-case "${1:-}" in
-deps)    cmd_deps ;;
-kernel)  cmd_deps; cmd_kernel ;;
-kdir)    cmd_kernel >&2; echo "$KBUILD" ;;
-modules) cmd_deps; cmd_kernel; cmd_modules ;;
-style)   cmd_style ;;
-sparse)  cmd_sparse ;;
-check)   cmd_check ;;
-demo)    cmd_demo ;;
-_prepare) [ -n "${RUNDIR:-}" ] || die "_prepare: RUNDIR not set"; prepare_guest ;;
-_check_one) check_one ;;
-*) sed -n '3,30p' "$0"; exit 2 ;;
-esac
+# (whole dispatcher in a function: bash has parsed all of it before running,
+# so editing this file during a run is harmless)
+main() {
+	case "${1:-}" in
+	deps)    cmd_deps ;;
+	kernel)  cmd_deps; cmd_kernel ;;
+	kdir)    cmd_kernel >&2; echo "$KBUILD" ;;
+	modules) cmd_deps; cmd_kernel; cmd_modules ;;
+	style)   cmd_style ;;
+	sparse)  cmd_sparse ;;
+	check)   cmd_check ;;
+	demo)    cmd_demo ;;
+	_prepare) [ -n "${RUNDIR:-}" ] || die "_prepare: RUNDIR not set"; prepare_guest ;;
+	_check_one) check_one ;;
+	*) sed -n '3,30p' "$0"; exit 2 ;;
+	esac
+}
+
+main "$@"; exit $?

@@ -61,6 +61,35 @@ def parse_results(lines):
     return events, [(m, blocks[m]) for m in order]
 
 
+TOP_HEADER = re.compile(r'^(KTAP|TAP) version \d+\s*$')
+TOP_RESULT = re.compile(r'^(not ok|ok) \d+(\s.*)?$')
+SUITE_HEADER = re.compile(r'^    # Subtest: ')
+
+
+def normalize_ktap(lines):
+    """Make one module's kernel-log KTAP a single KTAP document.
+
+    Kernels before ~6.6 print no top-level header when a test module
+    loads, and number the suites with a counter that keeps going across
+    modules; kunit.py wants a header, a plan and numbers from 1.
+    """
+    if any(TOP_HEADER.match(l) for l in lines):
+        return lines
+    results = sum(1 for l in lines if TOP_RESULT.match(l))
+    suites = sum(1 for l in lines if SUITE_HEADER.match(l))
+    if not results and not suites:
+        return lines
+    out = ['KTAP version 1', '1..%d' % max(results, suites)]
+    n = 0
+    for line in lines:
+        m = TOP_RESULT.match(line)
+        if m:
+            n += 1
+            line = '%s %d%s' % (m.group(1), n, m.group(2) or '')
+        out.append(line)
+    return out
+
+
 RAN = re.compile(r'Ran (\d+) tests?(?::\s*(.*))?$')
 
 
@@ -204,6 +233,7 @@ def do_check(args):
                 info.append(rest)
 
         for mod, block in blocks:
+            block = normalize_ktap(block)
             path = os.path.join(args.rundir, 'ktap-%s.txt' % mod)
             with open(path, 'w') as f:
                 f.write('\n'.join(block) + '\n')
