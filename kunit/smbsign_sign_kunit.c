@@ -1,0 +1,1529 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smbsign KUnit suite for the message API: sign/verify round trips for
+ * every dialect and algorithm over contiguous buffers and kvec arrays
+ * (kmalloc, vmalloc and page-backed pieces), exhaustive one-bit tamper
+ * checks, the GMAC nonce, compound chains, bad input, 8 MiB messages,
+ * concurrent use of one key, the crypto drivers chosen, and refcounting.
+ *
+ * Copyright (C) 2026 The smbsign authors.
+ */
+#include <kunit/test.h>
+#include <kunit/resource.h>
+#include <linux/completion.h>
+#include <linux/err.h>
+#include <linux/gfp.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <linux/version.h>
+#include <linux/smbsign.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+#ifdef CONFIG_X86
+#include <asm/cpufeature.h>
+#endif
+
+#include "../smbsign/smbsign.h"
+
+#define SIG_OFF		SMBSIGN_SIG_OFFSET
+#define SIG_LEN		SMBSIGN_SIG_SIZE
+#define HDR_LEN		SMBSIGN_HDR_SIZE
+#define CMD_OFF		12
+#define CMD_READ	0x0008
+#define CMD_CREATE	0x0005
+
+struct sign_combo {
+	u16 dialect;
+	u16 alg;
+	const char *name;
+};
+
+/* Every valid dialect x algorithm pair. */
+static const struct sign_combo sign_combos[] = {
+	{ SMBSIGN_DIALECT_2_0_2, SMBSIGN_ALG_HMAC_SHA256, "2.0.2 HMAC-SHA256" },
+	{ SMBSIGN_DIALECT_2_1, SMBSIGN_ALG_HMAC_SHA256, "2.1 HMAC-SHA256" },
+	{ SMBSIGN_DIALECT_3_0, SMBSIGN_ALG_AES_CMAC, "3.0 AES-CMAC" },
+	{ SMBSIGN_DIALECT_3_0_2, SMBSIGN_ALG_AES_CMAC, "3.0.2 AES-CMAC" },
+	{ SMBSIGN_DIALECT_3_1_1, SMBSIGN_ALG_HMAC_SHA256, "3.1.1 HMAC-SHA256" },
+	{ SMBSIGN_DIALECT_3_1_1, SMBSIGN_ALG_AES_CMAC, "3.1.1 AES-CMAC" },
+	{ SMBSIGN_DIALECT_3_1_1, SMBSIGN_ALG_AES_GMAC, "3.1.1 AES-GMAC" },
+};
+
+/* One row per algorithm, for the heavier tests. */
+static const struct sign_combo sign_algs[] = {
+	{ SMBSIGN_DIALECT_3_1_1, SMBSIGN_ALG_HMAC_SHA256, "HMAC-SHA256" },
+	{ SMBSIGN_DIALECT_3_1_1, SMBSIGN_ALG_AES_CMAC, "AES-CMAC" },
+	{ SMBSIGN_DIALECT_3_1_1, SMBSIGN_ALG_AES_GMAC, "AES-GMAC" },
+};
+
+static void sign_combo_desc(const struct sign_combo *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(sign_combos, sign_combos, sign_combo_desc);
+KUNIT_ARRAY_PARAM(sign_algs, sign_algs, sign_combo_desc);
+
+/* ------------------------------------------------------------- helpers */
+
+/* Deterministic filler (xorshift32), so failures reproduce. */
+static void sign_fill(void *p, size_t len, u32 seed)
+{
+	u32 x = seed * 2654435761u + 0x9e3779b9u;
+	u8 *b = p;
+	size_t i;
+
+	if (!x)
+		x = 1;
+	for (i = 0; i < len; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		b[i] = x >> 24;
+	}
+}
+
+/* Write an SMB2 header at @buf; the signature field is zeroed. */
+static void sign_hdr(u8 *buf, u16 cmd, u32 flags, u64 msgid, u32 next)
+{
+	buf[0] = 0xfe;
+	buf[1] = 'S';
+	buf[2] = 'M';
+	buf[3] = 'B';
+	put_unaligned_le16(HDR_LEN, buf + 4);
+	put_unaligned_le16(cmd, buf + CMD_OFF);
+	put_unaligned_le32(flags, buf + SMBSIGN_FLAGS_OFFSET);
+	put_unaligned_le32(next, buf + SMBSIGN_NEXTCMD_OFFSET);
+	put_unaligned_le64(msgid, buf + SMBSIGN_MSGID_OFFSET);
+	memset(buf + SIG_OFF, 0, SIG_LEN);
+}
+
+/* A test-managed message of @len bytes with a header and random body. */
+static u8 *sign_msg(struct kunit *test, size_t len, u32 seed, u16 cmd,
+		    u32 flags, u64 msgid)
+{
+	u8 *buf = kunit_kmalloc(test, len, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	sign_fill(buf, len, seed);
+	if (len >= HDR_LEN)
+		sign_hdr(buf, cmd, flags, msgid, 0);
+	return buf;
+}
+
+/* kunit_kmemdup() is newer than 6.1 */
+static u8 *sign_dup(struct kunit *test, const u8 *p, size_t len, gfp_t gfp)
+{
+	u8 *d = kunit_kmalloc(test, len, gfp);
+
+	if (d)
+		memcpy(d, p, len);
+	return d;
+}
+
+static int sign_res_init(struct kunit_resource *res, void *context)
+{
+	res->data = context;
+	return 0;
+}
+
+static void sign_res_key_free(struct kunit_resource *res)
+{
+	smbsign_key_put(res->data);
+}
+
+static void sign_res_vfree(struct kunit_resource *res)
+{
+	vfree(res->data);
+}
+
+static void sign_res_page_free(struct kunit_resource *res)
+{
+	__free_page(res->data);
+}
+
+/* Key bytes differ per algorithm and per @salt. */
+static void sign_key_bytes(u8 *k, u16 alg, u8 salt)
+{
+	int i;
+
+	for (i = 0; i < SMBSIGN_KEY_SIZE; i++)
+		k[i] = 0x11 * (alg + 1) + i + salt;
+}
+
+/* A key put automatically when the test ends. */
+static struct smbsign_key *sign_key(struct kunit *test, u16 dialect, u16 alg,
+				    u8 salt)
+{
+	struct smbsign_key *key;
+	u8 k[SMBSIGN_KEY_SIZE];
+
+	sign_key_bytes(k, alg, salt);
+	key = smbsign_key_alloc(dialect, alg, k, sizeof(k));
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_OR_NULL(key),
+			       "smbsign_key_alloc(%#x, %s): %ld", dialect,
+			       smbsign_alg_name(alg), PTR_ERR(key));
+	if (!kunit_alloc_resource(test, sign_res_init, sign_res_key_free,
+				  GFP_KERNEL, key)) {
+		smbsign_key_put(key);
+		KUNIT_ASSERT_FAILURE(test, "out of memory");
+	}
+	return key;
+}
+
+static void *sign_vmalloc(struct kunit *test, size_t len)
+{
+	void *p = vmalloc(len);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+	if (!kunit_alloc_resource(test, sign_res_init, sign_res_vfree,
+				  GFP_KERNEL, p)) {
+		vfree(p);
+		KUNIT_ASSERT_FAILURE(test, "out of memory");
+	}
+	return p;
+}
+
+static void *sign_page(struct kunit *test)
+{
+	struct page *pg = alloc_page(GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pg);
+	if (!kunit_alloc_resource(test, sign_res_init, sign_res_page_free,
+				  GFP_KERNEL, pg)) {
+		__free_page(pg);
+		KUNIT_ASSERT_FAILURE(test, "out of memory");
+	}
+	return page_address(pg);
+}
+
+/* The plain MAC the message should carry: raw MAC with bytes 48..63 zero. */
+static void sign_expected(struct kunit *test, u16 alg, u8 salt,
+			  const u8 *msg, size_t len, u8 *out)
+{
+	struct smbsign_key *raw;
+	u8 k[SMBSIGN_KEY_SIZE], nonce[12];
+	u8 *copy;
+	u32 bits = 0;
+	int ret;
+
+	copy = kunit_kmalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, copy);
+	memcpy(copy, msg, len);
+	memset(copy + SIG_OFF, 0, SIG_LEN);
+
+	/* [MS-SMB2] 3.1.4.1: MessageId || le32(S2C | CANCEL << 1) */
+	memcpy(nonce, msg + SMBSIGN_MSGID_OFFSET, 8);
+	if (get_unaligned_le32(msg + SMBSIGN_FLAGS_OFFSET) &
+	    SMBSIGN_FLAG_SERVER_TO_REDIR)
+		bits |= 1;
+	if (get_unaligned_le16(msg + CMD_OFF) == SMBSIGN_CMD_CANCEL)
+		bits |= 2;
+	put_unaligned_le32(bits, nonce + 8);
+
+	sign_key_bytes(k, alg, salt);
+	raw = smbsign_key_alloc_raw(alg, k, sizeof(k));
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(raw));
+	ret = smbsign_key_mac_raw(raw, copy, len,
+				  alg == SMBSIGN_ALG_AES_GMAC ? nonce : NULL,
+				  out);
+	smbsign_key_put(raw);
+	kunit_kfree(test, copy);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+}
+
+static void sign_expect_sig(struct kunit *test, const char *what,
+			    const u8 *got, const u8 *want)
+{
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(got, want, SIG_LEN),
+			      "%s: signature\n\tgot  %16phN\n\twant %16phN",
+			      what, got, want);
+}
+
+/* Bytes outside 48..63 must be untouched by sign. */
+static void sign_expect_only_sig_changed(struct kunit *test, const char *what,
+					 const u8 *after, const u8 *before,
+					 size_t len)
+{
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(after, before, SIG_OFF),
+			      "%s: bytes 0..47 changed by sign", what);
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(after + HDR_LEN, before + HDR_LEN,
+					    len - HDR_LEN),
+			      "%s: bytes after the header changed by sign",
+			      what);
+}
+
+/* ------------------------------------------ a message in many pieces */
+
+enum sign_mem { MEM_KMALLOC, MEM_VMALLOC, MEM_PAGE, MEM_EMPTY, MEM_NULL };
+
+struct sign_piece {
+	size_t len;
+	enum sign_mem mem;
+};
+
+/*
+ * The header is cut at 7, 33, 50 (inside the signature) and 61, with an
+ * empty kvec and a NULL/0 kvec in between; the body is kmalloc'd,
+ * vmalloc'd and page-backed (one piece at an offset inside its page, one
+ * a whole page).
+ */
+static const struct sign_piece sign_layout[] = {
+	{ 7, MEM_KMALLOC },
+	{ 26, MEM_KMALLOC },
+	{ 0, MEM_EMPTY },
+	{ 17, MEM_KMALLOC },
+	{ 0, MEM_NULL },
+	{ 11, MEM_KMALLOC },
+	{ 100, MEM_KMALLOC },
+	{ 3001, MEM_VMALLOC },
+	{ 3900, MEM_PAGE },
+	{ PAGE_SIZE, MEM_PAGE },
+	{ 555, MEM_KMALLOC },
+};
+
+#define SIGN_LAYOUT_MAX	80
+
+struct sign_kvecs {
+	struct kvec iov[SIGN_LAYOUT_MAX];
+	unsigned int n;
+	size_t total;
+};
+
+/* Copy @msg into pieces as @layout says; the rest goes into one kmalloc. */
+static void sign_scatter(struct kunit *test, struct sign_kvecs *kv,
+			 const u8 *msg, size_t len,
+			 const struct sign_piece *layout, unsigned int nl)
+{
+	size_t pos = 0;
+	unsigned int i;
+
+	kv->n = 0;
+	for (i = 0; i <= nl && pos <= len; i++) {
+		size_t n = i < nl ? min(layout[i].len, len - pos) : len - pos;
+		enum sign_mem mem = i < nl ? layout[i].mem : MEM_KMALLOC;
+		u8 *p;
+
+		if (i == nl && !n)
+			break;
+		KUNIT_ASSERT_LT(test, kv->n, SIGN_LAYOUT_MAX);
+		switch (mem) {
+		case MEM_NULL:
+			p = NULL;
+			n = 0;
+			break;
+		case MEM_EMPTY:
+			p = kunit_kmalloc(test, 1, GFP_KERNEL);
+			n = 0;
+			break;
+		case MEM_VMALLOC:
+			p = sign_vmalloc(test, n + 3) + 3;
+			break;
+		case MEM_PAGE:
+			KUNIT_ASSERT_LE(test, n, PAGE_SIZE);
+			p = sign_page(test);
+			p += (PAGE_SIZE - n) / 2;
+			break;
+		default:
+			p = kunit_kmalloc(test, n ? n : 1, GFP_KERNEL);
+			break;
+		}
+		if (mem != MEM_NULL)
+			KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+		if (n)
+			memcpy(p, msg + pos, n);
+		kv->iov[kv->n].iov_base = p;
+		kv->iov[kv->n].iov_len = n;
+		kv->n++;
+		pos += n;
+	}
+	kv->total = pos;
+	KUNIT_ASSERT_EQ(test, pos, len);
+}
+
+static void sign_gather(const struct sign_kvecs *kv, u8 *out)
+{
+	size_t pos = 0;
+	unsigned int i;
+
+	for (i = 0; i < kv->n; i++) {
+		if (kv->iov[i].iov_len)
+			memcpy(out + pos, kv->iov[i].iov_base,
+			       kv->iov[i].iov_len);
+		pos += kv->iov[i].iov_len;
+	}
+}
+
+/* Copy @msg into kmalloc'd pieces of @step bytes. */
+static void sign_scatter_step(struct kunit *test, struct sign_kvecs *kv,
+			      const u8 *msg, size_t len, size_t step)
+{
+	size_t pos;
+
+	kv->n = 0;
+	for (pos = 0; pos < len; pos += step) {
+		size_t n = min(step, len - pos);
+		u8 *p;
+
+		KUNIT_ASSERT_LT(test, kv->n, SIGN_LAYOUT_MAX);
+		p = kunit_kmalloc(test, n, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
+		memcpy(p, msg + pos, n);
+		kv->iov[kv->n].iov_base = p;
+		kv->iov[kv->n].iov_len = n;
+		kv->n++;
+	}
+	kv->total = len;
+}
+
+/* ------------------------------------------------------ (a) + (b) */
+
+static const size_t sign_sizes[] = { 64, 65, 72, 200, 1024, 4109 };
+
+/*
+ * Contiguous round trip over several sizes: sign succeeds, changes only
+ * bytes 48..63 (not even the flags), equals the raw MAC of the message with
+ * a zeroed signature field, verifies; verify changes nothing.
+ */
+static void smbsign_sign_roundtrip_buf(struct kunit *test)
+{
+	const struct sign_combo *c = test->param_value;
+	struct smbsign_key *key = sign_key(test, c->dialect, c->alg, 0);
+	u8 want[SIG_LEN];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(sign_sizes); i++) {
+		size_t len = sign_sizes[i];
+		u8 *msg = sign_msg(test, len, i + 1, CMD_READ, 0, 100 + i);
+		u8 *orig = kunit_kmalloc(test, len, GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, orig);
+		/* caller sets SIGNED; a garbage signature field is ignored */
+		put_unaligned_le32(SMBSIGN_FLAG_SIGNED,
+				   msg + SMBSIGN_FLAGS_OFFSET);
+		sign_fill(msg + SIG_OFF, SIG_LEN, 77);
+		memcpy(orig, msg, len);
+		sign_expected(test, c->alg, 0, msg, len, want);
+
+		KUNIT_EXPECT_EQ_MSG(test, smbsign_sign_buf(key, msg, len), 0,
+				    "%s: %zu bytes", c->name, len);
+		sign_expect_only_sig_changed(test, c->name, msg, orig, len);
+		sign_expect_sig(test, c->name, msg + SIG_OFF, want);
+		memcpy(orig, msg, len);
+		KUNIT_EXPECT_EQ_MSG(test, smbsign_verify_buf(key, msg, len), 0,
+				    "%s: verify %zu bytes", c->name, len);
+		KUNIT_EXPECT_TRUE_MSG(test, !memcmp(orig, msg, len),
+				      "%s: verify changed the buffer", c->name);
+	}
+
+	/* flags are the caller's business: an unflagged message stays so */
+	{
+		u8 *msg = sign_msg(test, 128, 9, CMD_READ, 0, 7);
+
+		KUNIT_EXPECT_EQ(test, smbsign_sign_buf(key, msg, 128), 0);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    get_unaligned_le32(msg + SMBSIGN_FLAGS_OFFSET),
+				    0u, "%s: sign touched Flags", c->name);
+		KUNIT_EXPECT_EQ(test, smbsign_verify_buf(key, msg, 128), 0);
+	}
+}
+
+/*
+ * The same message as a kvec array split inside the header and the
+ * signature, with empty kvecs, vmalloc and page-backed pieces: same
+ * signature as the contiguous buffer, nothing else changed, verifies, and
+ * a flipped bit in any piece is caught.
+ */
+static void smbsign_sign_roundtrip_kvec(struct kunit *test)
+{
+	const struct sign_combo *c = test->param_value;
+	struct smbsign_key *key = sign_key(test, c->dialect, c->alg, 0);
+	const size_t len = 64 + 100 + 3001 + 3900 + PAGE_SIZE + 555 + 1234;
+	struct sign_kvecs *kv;
+	u8 *msg, *flat, *out;
+	unsigned int i;
+
+	kv = kunit_kzalloc(test, sizeof(*kv), GFP_KERNEL);
+	flat = kunit_kmalloc(test, len, GFP_KERNEL);
+	out = kunit_kmalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kv);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, flat);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, out);
+	msg = sign_msg(test, len, 3, CMD_READ, SMBSIGN_FLAG_SIGNED |
+		       SMBSIGN_FLAG_SERVER_TO_REDIR, 0x1122334455667788ull);
+
+	memcpy(flat, msg, len);
+	KUNIT_ASSERT_EQ(test, smbsign_sign_buf(key, flat, len), 0);
+
+	sign_scatter(test, kv, msg, len, sign_layout, ARRAY_SIZE(sign_layout));
+	KUNIT_EXPECT_EQ_MSG(test, smbsign_sign(key, kv->iov, kv->n), 0,
+			    "%s: sign %u kvecs", c->name, kv->n);
+	sign_gather(kv, out);
+	sign_expect_sig(test, "kvec vs buf", out + SIG_OFF, flat + SIG_OFF);
+	sign_expect_only_sig_changed(test, c->name, out, msg, len);
+	KUNIT_EXPECT_EQ_MSG(test, smbsign_verify(key, kv->iov, kv->n), 0,
+			    "%s: verify %u kvecs", c->name, kv->n);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_buf(key, out, len), 0);
+
+	/* one flipped bit in each non-empty piece */
+	for (i = 0; i < kv->n; i++) {
+		u8 *p = kv->iov[i].iov_base;
+		size_t at = kv->iov[i].iov_len / 2;
+
+		if (!kv->iov[i].iov_len)
+			continue;
+		p[at] ^= 0x10;
+		KUNIT_EXPECT_EQ_MSG(test, smbsign_verify(key, kv->iov, kv->n),
+				    -EBADMSG, "%s: bit flipped in kvec %u",
+				    c->name, i);
+		p[at] ^= 0x10;
+	}
+	KUNIT_EXPECT_EQ(test, smbsign_verify(key, kv->iov, kv->n), 0);
+
+	/* a header of 64 one-byte kvecs, then the body in 1 KiB steps */
+	sign_scatter_step(test, kv, msg, 64, 1);
+	KUNIT_ASSERT_EQ(test, kv->n, 64u);
+	kv->iov[kv->n].iov_base = msg + 64;
+	kv->iov[kv->n].iov_len = len - 64;
+	kv->n++;
+	KUNIT_EXPECT_EQ_MSG(test, smbsign_verify(key, kv->iov, kv->n),
+			    -EBADMSG, "%s: unsigned copy verified", c->name);
+	KUNIT_EXPECT_EQ(test, smbsign_sign(key, kv->iov, kv->n), 0);
+	sign_gather(kv, out);
+	sign_expect_sig(test, "1-byte header kvecs vs buf", out + SIG_OFF,
+			flat + SIG_OFF);
+	KUNIT_EXPECT_EQ(test, smbsign_verify(key, kv->iov, kv->n), 0);
+}
+
+/* Only the first 16 bytes of the 32-byte HMAC, etc.: sign == raw MAC. */
+static void smbsign_sign_matches_raw(struct kunit *test)
+{
+	const struct sign_combo *c = test->param_value;
+	struct smbsign_key *key = sign_key(test, c->dialect, c->alg, 5);
+	static const u32 flags[] = { 0, SMBSIGN_FLAG_SIGNED,
+		SMBSIGN_FLAG_SIGNED | SMBSIGN_FLAG_SERVER_TO_REDIR,
+		0x10000006 };
+	u8 want[SIG_LEN];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
+		u8 *msg = sign_msg(test, 300 + i, 20 + i, CMD_CREATE,
+				   flags[i], 1000 + i);
+
+		sign_expected(test, c->alg, 5, msg, 300 + i, want);
+		KUNIT_EXPECT_EQ(test, smbsign_sign_buf(key, msg, 300 + i), 0);
+		sign_expect_sig(test, c->name, msg + SIG_OFF, want);
+	}
+}
+
+/* ----------------------------------------------------------- (c) */
+
+static void sign_bitflips(struct kunit *test, const struct sign_combo *c,
+			  struct smbsign_key *key, size_t len)
+{
+	u8 *msg = sign_msg(test, len, len, CMD_READ, SMBSIGN_FLAG_SIGNED, 42);
+	size_t bit, nbits = len * 8, caught = 0, caught_sig = 0;
+	long first_miss = -1;
+	int ret;
+
+	KUNIT_ASSERT_EQ(test, smbsign_sign_buf(key, msg, len), 0);
+	KUNIT_ASSERT_EQ(test, smbsign_verify_buf(key, msg, len), 0);
+	for (bit = 0; bit < nbits; bit++) {
+		msg[bit / 8] ^= 1 << (bit % 8);
+		ret = smbsign_verify_buf(key, msg, len);
+		msg[bit / 8] ^= 1 << (bit % 8);
+		if (ret == -EBADMSG) {
+			caught++;
+			if (bit / 8 >= SIG_OFF && bit / 8 < SIG_OFF + SIG_LEN)
+				caught_sig++;
+		} else if (first_miss < 0) {
+			first_miss = bit;
+			KUNIT_FAIL(test, "%s, %zu bytes: bit %zu flipped: verify returned %d",
+				   c->name, len, bit, ret);
+		}
+		if (!(bit & 1023))
+			cond_resched();
+	}
+	kunit_info(test, "%s, %zu-byte message: %zu/%zu bit flips rejected (%zu/128 in the signature)\n",
+		   c->name, len, caught, nbits, caught_sig);
+	KUNIT_EXPECT_EQ_MSG(test, caught, nbits, "%s: %zu-byte message",
+			    c->name, len);
+	KUNIT_EXPECT_EQ(test, caught_sig, (size_t)SIG_LEN * 8);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_buf(key, msg, len), 0);
+}
+
+/* Every single-bit change of a 64-byte and a 1 KiB message must fail. */
+static void smbsign_sign_bitflip(struct kunit *test)
+{
+	const struct sign_combo *c = test->param_value;
+	struct smbsign_key *key = sign_key(test, c->dialect, c->alg, 1);
+
+	sign_bitflips(test, c, key, 64);
+	sign_bitflips(test, c, key, 1024);
+}
+
+/* Wrong key, other algorithm, unsigned message: -EBADMSG. */
+static void smbsign_sign_wrong_key(struct kunit *test)
+{
+	const struct sign_combo *c = test->param_value;
+	struct smbsign_key *key = sign_key(test, c->dialect, c->alg, 2);
+	struct smbsign_key *other = sign_key(test, c->dialect, c->alg, 3);
+	u8 *msg = sign_msg(test, 500, 4, CMD_READ, SMBSIGN_FLAG_SIGNED, 9);
+	int i;
+
+	KUNIT_EXPECT_EQ(test, smbsign_verify_buf(key, msg, 500), -EBADMSG);
+	KUNIT_ASSERT_EQ(test, smbsign_sign_buf(key, msg, 500), 0);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_buf(other, msg, 500), -EBADMSG);
+	for (i = 0; i < ARRAY_SIZE(sign_combos); i++) {
+		const struct sign_combo *o = &sign_combos[i];
+
+		if (o->alg == c->alg)
+			continue;
+		/* same key bytes, other algorithm */
+		other = sign_key(test, o->dialect, o->alg, 2);
+		KUNIT_EXPECT_EQ_MSG(test, smbsign_verify_buf(other, msg, 500),
+				    -EBADMSG, "%s message verified by %s",
+				    c->name, o->name);
+	}
+}
+
+/* ----------------------------------------------------------- (d) */
+
+/*
+ * GMAC nonce = MessageId || le32(S2C | CANCEL << 1): the signature equals
+ * the raw GMAC with exactly that nonce, for MessageIds, both directions,
+ * CANCEL / not CANCEL (0x010c is not CANCEL), and other flag bits that
+ * must not enter the nonce; and each of those fields changes it.
+ */
+static void smbsign_sign_gmac_nonce(struct kunit *test)
+{
+	struct smbsign_key *key = sign_key(test, SMBSIGN_DIALECT_3_1_1,
+					   SMBSIGN_ALG_AES_GMAC, 0);
+	static const u64 ids[] = { 1, 2, 0x0123456789abcdefull,
+				   0xfffffffffffffffeull };
+	static const u16 cmds[] = { CMD_READ, SMBSIGN_CMD_CANCEL, 0x010c };
+	static const u32 flags[] = { SMBSIGN_FLAG_SIGNED,
+		SMBSIGN_FLAG_SIGNED | SMBSIGN_FLAG_SERVER_TO_REDIR,
+		SMBSIGN_FLAG_SIGNED | 0x2 | 0x4 | 0x10000000,
+		SMBSIGN_FLAG_SIGNED | SMBSIGN_FLAG_SERVER_TO_REDIR | 0x4 };
+	u8 want[SIG_LEN], base[SIG_LEN];
+	int i, j, k;
+	u8 *msg;
+
+	for (i = 0; i < ARRAY_SIZE(ids); i++) {
+		for (j = 0; j < ARRAY_SIZE(cmds); j++) {
+			for (k = 0; k < ARRAY_SIZE(flags); k++) {
+				msg = sign_msg(test, 160, 8, cmds[j], flags[k],
+					       ids[i]);
+				sign_expected(test, SMBSIGN_ALG_AES_GMAC, 0,
+					      msg, 160, want);
+				KUNIT_EXPECT_EQ(test,
+						smbsign_sign_buf(key, msg, 160),
+						0);
+				KUNIT_EXPECT_TRUE_MSG(test,
+						      !memcmp(msg + SIG_OFF, want, SIG_LEN),
+						      "MessageId %#llx Command %#x Flags %#x: signature %16phN, want %16phN",
+						      ids[i], cmds[j], flags[k],
+						      msg + SIG_OFF, want);
+				kunit_kfree(test, msg);
+			}
+		}
+	}
+
+	/* each nonce input changes the signature of an otherwise equal msg */
+	msg = sign_msg(test, 160, 8, CMD_READ, SMBSIGN_FLAG_SIGNED, 5);
+	KUNIT_ASSERT_EQ(test, smbsign_sign_buf(key, msg, 160), 0);
+	memcpy(base, msg + SIG_OFF, SIG_LEN);
+
+	put_unaligned_le64(6, msg + SMBSIGN_MSGID_OFFSET);
+	KUNIT_EXPECT_EQ(test, smbsign_sign_buf(key, msg, 160), 0);
+	KUNIT_EXPECT_TRUE_MSG(test, memcmp(msg + SIG_OFF, base, SIG_LEN),
+			      "MessageId change did not change the signature");
+	put_unaligned_le64(5, msg + SMBSIGN_MSGID_OFFSET);
+
+	put_unaligned_le32(SMBSIGN_FLAG_SIGNED | SMBSIGN_FLAG_SERVER_TO_REDIR,
+			   msg + SMBSIGN_FLAGS_OFFSET);
+	KUNIT_EXPECT_EQ(test, smbsign_sign_buf(key, msg, 160), 0);
+	KUNIT_EXPECT_TRUE_MSG(test, memcmp(msg + SIG_OFF, base, SIG_LEN),
+			      "SERVER_TO_REDIR did not change the signature");
+	put_unaligned_le32(SMBSIGN_FLAG_SIGNED, msg + SMBSIGN_FLAGS_OFFSET);
+
+	put_unaligned_le16(SMBSIGN_CMD_CANCEL, msg + CMD_OFF);
+	KUNIT_EXPECT_EQ(test, smbsign_sign_buf(key, msg, 160), 0);
+	KUNIT_EXPECT_TRUE_MSG(test, memcmp(msg + SIG_OFF, base, SIG_LEN),
+			      "CANCEL did not change the signature");
+	put_unaligned_le16(CMD_READ, msg + CMD_OFF);
+
+	KUNIT_EXPECT_EQ(test, smbsign_sign_buf(key, msg, 160), 0);
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(msg + SIG_OFF, base, SIG_LEN),
+			      "restored message signs differently");
+}
+
+/* ----------------------------------------------------------- (e) */
+
+#define CHAIN_MAX	4
+
+struct sign_chain_spec {
+	const char *name;
+	unsigned int n;
+	size_t len[CHAIN_MAX];		/* message length without padding */
+	bool pad_last;
+};
+
+static const struct sign_chain_spec sign_chains[] = {
+	{ "2 elements, last unpadded", 2, { 100, 77 }, false },
+	{ "3 elements, exact and padded", 3, { 64, 200, 70 }, true },
+	{ "4 elements, last unpadded", 4, { 65, 130, 64, 99 }, false },
+	{ "4 elements, all padded", 4, { 120, 64, 333, 71 }, true },
+};
+
+struct sign_chain {
+	u8 *buf;
+	size_t total;
+	unsigned int n;
+	size_t off[CHAIN_MAX];
+	size_t ext[CHAIN_MAX];	/* extent: NextCommand, or to the end */
+};
+
+static void sign_chain_build(struct kunit *test, struct sign_chain *ch,
+			     const struct sign_chain_spec *s, u32 seed)
+{
+	size_t pos = 0;
+	unsigned int i;
+
+	ch->n = s->n;
+	for (i = 0; i < s->n; i++) {
+		bool last = i == s->n - 1;
+
+		ch->off[i] = pos;
+		ch->ext[i] = last && !s->pad_last ? s->len[i] :
+			     ALIGN(s->len[i], 8);
+		pos += ch->ext[i];
+	}
+	ch->total = pos;
+	ch->buf = kunit_kmalloc(test, pos, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ch->buf);
+	/* padding is random too: it is covered by the MAC */
+	sign_fill(ch->buf, pos, seed);
+	for (i = 0; i < s->n; i++)
+		sign_hdr(ch->buf + ch->off[i], CMD_CREATE,
+			 SMBSIGN_FLAG_SIGNED | (i ? 0x4 : 0), 50 + i,
+			 i == s->n - 1 ? 0 : ch->ext[i]);
+}
+
+static void sign_chain_desc(const struct sign_chain_spec *s, char *desc)
+{
+	strscpy(desc, s->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(sign_chains, sign_chains, sign_chain_desc);
+
+/*
+ * For each algorithm: a compound chain signs; each element's signature is
+ * the one it gets signed alone over its extent and verifies alone; the
+ * kvec form gives the same bytes; a change in element k (body, padding or
+ * signature) fails with bad_index == k.
+ */
+static void smbsign_sign_compound_chain(struct kunit *test)
+{
+	const struct sign_chain_spec *s = test->param_value;
+	struct sign_kvecs *kv;
+	struct sign_chain ch;
+	unsigned int a, i, bad;
+	u8 *orig, *copy;
+	int ret;
+
+	kv = kunit_kzalloc(test, sizeof(*kv), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kv);
+
+	for (a = 0; a < ARRAY_SIZE(sign_combos); a++) {
+		const struct sign_combo *c = &sign_combos[a];
+		struct smbsign_key *key = sign_key(test, c->dialect, c->alg,
+						   7);
+
+		sign_chain_build(test, &ch, s, a + 1);
+		orig = sign_dup(test, ch.buf, ch.total, GFP_KERNEL);
+		copy = kunit_kmalloc(test, ch.total, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, orig);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, copy);
+
+		ret = smbsign_sign_compound(key, &(struct kvec){ ch.buf,
+					    ch.total }, 1);
+		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s: sign_compound",
+				    c->name);
+
+		for (i = 0; i < ch.n; i++) {
+			u8 *el = ch.buf + ch.off[i];
+
+			sign_expect_only_sig_changed(test, c->name, el,
+						     orig + ch.off[i],
+						     ch.ext[i]);
+			memcpy(copy, orig + ch.off[i], ch.ext[i]);
+			KUNIT_EXPECT_EQ(test, smbsign_sign_buf(key, copy,
+							       ch.ext[i]), 0);
+			KUNIT_EXPECT_TRUE_MSG(test,
+					      !memcmp(copy + SIG_OFF, el + SIG_OFF, SIG_LEN),
+					      "%s: element %u signed differently alone",
+					      c->name, i);
+			KUNIT_EXPECT_EQ_MSG(test,
+					    smbsign_verify_buf(key, el,
+							       ch.ext[i]),
+					    0, "%s: element %u alone", c->name,
+					    i);
+		}
+		bad = 1234;
+		KUNIT_EXPECT_EQ(test, smbsign_verify_compound(key,
+				&(struct kvec){ ch.buf, ch.total }, 1, &bad),
+				0);
+
+		/* kvec form, cut at every 37 bytes */
+		memcpy(copy, ch.buf, ch.total);
+		sign_scatter_step(test, kv, orig, ch.total, 37);
+		KUNIT_EXPECT_EQ(test, smbsign_verify_compound(key, kv->iov,
+							      kv->n, NULL),
+				-EBADMSG);
+		KUNIT_EXPECT_EQ(test, smbsign_sign_compound(key, kv->iov,
+							    kv->n), 0);
+		sign_gather(kv, copy);
+		KUNIT_EXPECT_TRUE_MSG(test, !memcmp(copy, ch.buf, ch.total),
+				      "%s: kvec chain signed differently",
+				      c->name);
+		KUNIT_EXPECT_EQ(test, smbsign_verify_compound(key, kv->iov,
+							      kv->n, &bad), 0);
+
+		/* tamper in element k: body, last byte (padding), signature */
+		for (i = 0; i < ch.n; i++) {
+			size_t at[3] = { ch.off[i] + HDR_LEN - 1 + 1,
+					 ch.off[i] + ch.ext[i] - 1,
+					 ch.off[i] + SIG_OFF + 5 };
+			int t;
+
+			if (ch.ext[i] == HDR_LEN)
+				at[0] = ch.off[i] + 2;	/* no body */
+			for (t = 0; t < 3; t++) {
+				ch.buf[at[t]] ^= 0x01;
+				bad = 1234;
+				ret = smbsign_verify_compound(key,
+						&(struct kvec){ ch.buf,
+						ch.total }, 1, &bad);
+				KUNIT_EXPECT_EQ_MSG(test, ret, -EBADMSG,
+						    "%s: byte %zu of element %u",
+						    c->name, at[t] - ch.off[i],
+						    i);
+				KUNIT_EXPECT_EQ_MSG(test, bad, i,
+						    "%s: byte %zu of element %u",
+						    c->name, at[t] - ch.off[i],
+						    i);
+				KUNIT_EXPECT_EQ(test,
+						smbsign_verify_compound(key,
+						&(struct kvec){ ch.buf,
+						ch.total }, 1, NULL),
+						-EBADMSG);
+				ch.buf[at[t]] ^= 0x01;
+			}
+		}
+		KUNIT_EXPECT_EQ(test, smbsign_verify_compound(key,
+				&(struct kvec){ ch.buf, ch.total }, 1, NULL),
+				0);
+	}
+}
+
+/* A one-element "chain" is a single message. */
+static void smbsign_sign_compound_single(struct kunit *test)
+{
+	const struct sign_combo *c = test->param_value;
+	struct smbsign_key *key = sign_key(test, c->dialect, c->alg, 8);
+	u8 *a = sign_msg(test, 333, 12, CMD_READ, SMBSIGN_FLAG_SIGNED, 3);
+	u8 *b = sign_dup(test, a, 333, GFP_KERNEL);
+	unsigned int bad = 99;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, smbsign_sign_buf(key, a, 333), 0);
+	KUNIT_EXPECT_EQ(test, smbsign_sign_compound(key,
+			&(struct kvec){ b, 333 }, 1), 0);
+	KUNIT_EXPECT_TRUE(test, !memcmp(a, b, 333));
+	KUNIT_EXPECT_EQ(test, smbsign_verify_compound(key,
+			&(struct kvec){ a, 333 }, 1, &bad), 0);
+	a[300] ^= 0x80;
+	KUNIT_EXPECT_EQ(test, smbsign_verify_compound(key,
+			&(struct kvec){ a, 333 }, 1, &bad), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, bad, 0u);
+}
+
+/* The single-message API ignores NextCommand: the whole stream is signed. */
+static void smbsign_sign_ignores_nextcommand(struct kunit *test)
+{
+	const struct sign_combo *c = test->param_value;
+	struct smbsign_key *key = sign_key(test, c->dialect, c->alg, 9);
+	u8 *msg = sign_msg(test, 256, 13, CMD_READ, SMBSIGN_FLAG_SIGNED, 4);
+	u8 want[SIG_LEN];
+
+	put_unaligned_le32(128, msg + SMBSIGN_NEXTCMD_OFFSET);
+	sign_expected(test, c->alg, 9, msg, 256, want);
+	KUNIT_EXPECT_EQ(test, smbsign_sign_buf(key, msg, 256), 0);
+	sign_expect_sig(test, c->name, msg + SIG_OFF, want);
+	msg[200] ^= 1;
+	KUNIT_EXPECT_EQ(test, smbsign_verify_buf(key, msg, 256), -EBADMSG);
+}
+
+/*
+ * Malformed chains: -EINVAL from sign_compound and verify_compound, and
+ * nothing signed (the chain is validated before any element is).
+ */
+static void smbsign_sign_compound_malformed(struct kunit *test)
+{
+	static const struct sign_chain_spec s = {
+		"3 elements", 3, { 100, 200, 72 }, true
+	};
+	struct smbsign_key *key = sign_key(test, SMBSIGN_DIALECT_3_1_1,
+					   SMBSIGN_ALG_AES_CMAC, 10);
+	struct sign_kvecs *kv;
+	struct sign_chain ch;
+	unsigned int el, i, bad;
+	u8 *orig;
+
+	kv = kunit_kzalloc(test, sizeof(*kv), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kv);
+	sign_chain_build(test, &ch, &s, 21);
+	KUNIT_ASSERT_EQ(test, ch.total, 104u + 200 + 72);
+	orig = sign_dup(test, ch.buf, ch.total, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, orig);
+
+	for (el = 0; el < 2; el++) {
+		size_t rest = ch.total - ch.off[el];
+		struct {
+			u32 next;
+			const char *why;
+		} bad_next[] = {
+			{ ch.ext[el] + 1, "not 8-aligned" },
+			{ ch.ext[el] - 4, "not 8-aligned" },
+			{ 56, "less than 64" },
+			{ 8, "less than 64" },
+			{ rest, "points to the end, no next header" },
+			{ rest + 8, "points past the end" },
+			{ 0x10000, "points past the end" },
+			{ 0xfffffff8, "points far past the end" },
+			{ ALIGN(rest - 63, 8), "leaves 56 bytes" },
+			{ rest - 8, "leaves 8 bytes" },
+		};
+
+		for (i = 0; i < ARRAY_SIZE(bad_next); i++) {
+			memcpy(ch.buf, orig, ch.total);
+			put_unaligned_le32(bad_next[i].next,
+					   ch.buf + ch.off[el] +
+					   SMBSIGN_NEXTCMD_OFFSET);
+			memcpy(orig, ch.buf, ch.total);
+			KUNIT_EXPECT_EQ_MSG(test, smbsign_sign_compound(key,
+					    &(struct kvec){ ch.buf, ch.total },
+					    1), -EINVAL,
+					    "element %u NextCommand %u (%s)",
+					    el, bad_next[i].next,
+					    bad_next[i].why);
+			KUNIT_EXPECT_TRUE_MSG(test,
+					      !memcmp(ch.buf, orig, ch.total),
+					      "element %u NextCommand %u (%s): buffer changed",
+					      el, bad_next[i].next,
+					      bad_next[i].why);
+			bad = 77;
+			KUNIT_EXPECT_EQ_MSG(test, smbsign_verify_compound(key,
+					    &(struct kvec){ ch.buf, ch.total },
+					    1, &bad), -EINVAL,
+					    "verify: element %u NextCommand %u (%s)",
+					    el, bad_next[i].next,
+					    bad_next[i].why);
+
+			sign_scatter_step(test, kv, ch.buf, ch.total, 29);
+			KUNIT_EXPECT_EQ_MSG(test, smbsign_sign_compound(key,
+					    kv->iov, kv->n), -EINVAL,
+					    "kvec: element %u NextCommand %u (%s)",
+					    el, bad_next[i].next,
+					    bad_next[i].why);
+			sign_gather(kv, ch.buf);
+			KUNIT_EXPECT_TRUE_MSG(test,
+					      !memcmp(ch.buf, orig, ch.total),
+					      "kvec: element %u NextCommand %u (%s): buffer changed",
+					      el, bad_next[i].next,
+					      bad_next[i].why);
+			/* restore the good NextCommand for the next round */
+			put_unaligned_le32(ch.ext[el], orig + ch.off[el] +
+					   SMBSIGN_NEXTCMD_OFFSET);
+		}
+	}
+
+	/* the well-formed chain still signs */
+	memcpy(ch.buf, orig, ch.total);
+	KUNIT_EXPECT_EQ(test, smbsign_sign_compound(key,
+			&(struct kvec){ ch.buf, ch.total }, 1), 0);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_compound(key,
+			&(struct kvec){ ch.buf, ch.total }, 1, NULL), 0);
+}
+
+/* ----------------------------------------------------------- (f) */
+
+static void sign_expect_alloc_einval(struct kunit *test, u16 dialect,
+				     u16 alg, const u8 *k, size_t klen)
+{
+	struct smbsign_key *key = smbsign_key_alloc(dialect, alg, k, klen);
+
+	KUNIT_EXPECT_TRUE_MSG(test, IS_ERR(key) && PTR_ERR(key) == -EINVAL,
+			      "smbsign_key_alloc(%#x, %u, %s, %zu): got %ld, want -EINVAL",
+			      dialect, alg, k ? "key" : "NULL", klen,
+			      IS_ERR(key) ? PTR_ERR(key) : 0L);
+	if (!IS_ERR_OR_NULL(key))
+		smbsign_key_put(key);
+}
+
+static void smbsign_sign_bad_key(struct kunit *test)
+{
+	static const u16 unknown_dialects[] = { 0, 0x0200, 0x0201, 0x0300 + 1,
+						0x0311 + 3, 0x0310, 0xffff };
+	static const size_t bad_lens[] = { 0, 1, 15, 17, 32 };
+	static const struct { u16 dialect, alg; } mismatch[] = {
+		{ SMBSIGN_DIALECT_2_0_2, SMBSIGN_ALG_AES_CMAC },
+		{ SMBSIGN_DIALECT_2_0_2, SMBSIGN_ALG_AES_GMAC },
+		{ SMBSIGN_DIALECT_2_1, SMBSIGN_ALG_AES_CMAC },
+		{ SMBSIGN_DIALECT_2_1, SMBSIGN_ALG_AES_GMAC },
+		{ SMBSIGN_DIALECT_3_0, SMBSIGN_ALG_HMAC_SHA256 },
+		{ SMBSIGN_DIALECT_3_0, SMBSIGN_ALG_AES_GMAC },
+		{ SMBSIGN_DIALECT_3_0_2, SMBSIGN_ALG_HMAC_SHA256 },
+		{ SMBSIGN_DIALECT_3_0_2, SMBSIGN_ALG_AES_GMAC },
+		{ SMBSIGN_DIALECT_3_1_1, SMBSIGN_ALG_COUNT },
+		{ SMBSIGN_DIALECT_3_1_1, 0xffff },
+	};
+	static const u8 k[64] = { 0x42 };
+	static const u8 preauth[SMBSIGN_PREAUTH_HASH_SIZE] = { 1 };
+	struct smbsign_key *key;
+	int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(sign_combos); i++) {
+		const struct sign_combo *c = &sign_combos[i];
+
+		sign_expect_alloc_einval(test, c->dialect, c->alg, NULL, 16);
+		for (j = 0; j < ARRAY_SIZE(bad_lens); j++)
+			sign_expect_alloc_einval(test, c->dialect, c->alg, k,
+						 bad_lens[j]);
+		KUNIT_EXPECT_TRUE_MSG(test, smbsign_alg_allowed(c->dialect,
+								c->alg),
+				      "%s not allowed", c->name);
+	}
+	for (i = 0; i < ARRAY_SIZE(mismatch); i++) {
+		sign_expect_alloc_einval(test, mismatch[i].dialect,
+					 mismatch[i].alg, k, 16);
+		KUNIT_EXPECT_FALSE_MSG(test,
+				       smbsign_alg_allowed(mismatch[i].dialect,
+							   mismatch[i].alg),
+				       "dialect %#x alg %u allowed",
+				       mismatch[i].dialect, mismatch[i].alg);
+	}
+	for (i = 0; i < ARRAY_SIZE(unknown_dialects); i++) {
+		for (j = 0; j < SMBSIGN_ALG_COUNT; j++)
+			sign_expect_alloc_einval(test, unknown_dialects[i], j,
+						 k, 16);
+		KUNIT_EXPECT_LT_MSG(test,
+				    smbsign_default_alg(unknown_dialects[i]), 0,
+				    "default alg of dialect %#x",
+				    unknown_dialects[i]);
+	}
+	KUNIT_EXPECT_EQ(test, smbsign_default_alg(SMBSIGN_DIALECT_2_0_2),
+			SMBSIGN_ALG_HMAC_SHA256);
+	KUNIT_EXPECT_EQ(test, smbsign_default_alg(SMBSIGN_DIALECT_2_1),
+			SMBSIGN_ALG_HMAC_SHA256);
+	KUNIT_EXPECT_EQ(test, smbsign_default_alg(SMBSIGN_DIALECT_3_0),
+			SMBSIGN_ALG_AES_CMAC);
+	KUNIT_EXPECT_EQ(test, smbsign_default_alg(SMBSIGN_DIALECT_3_0_2),
+			SMBSIGN_ALG_AES_CMAC);
+	KUNIT_EXPECT_EQ(test, smbsign_default_alg(SMBSIGN_DIALECT_3_1_1),
+			SMBSIGN_ALG_AES_CMAC);
+
+	/* smbsign_key_create(): session key and preauth hash */
+	key = smbsign_key_create(SMBSIGN_DIALECT_3_1_1, SMBSIGN_ALG_AES_CMAC,
+				 k, 16, NULL);
+	KUNIT_EXPECT_TRUE_MSG(test, IS_ERR(key) && PTR_ERR(key) == -EINVAL,
+			      "3.1.1 without preauth hash: %ld",
+			      IS_ERR(key) ? PTR_ERR(key) : 0L);
+	if (!IS_ERR_OR_NULL(key))
+		smbsign_key_put(key);
+	for (i = 0; i < ARRAY_SIZE(sign_combos); i++) {
+		const struct sign_combo *c = &sign_combos[i];
+
+		key = smbsign_key_create(c->dialect, c->alg, NULL, 16,
+					 preauth);
+		KUNIT_EXPECT_TRUE_MSG(test, IS_ERR(key) &&
+				      PTR_ERR(key) == -EINVAL,
+				      "%s: NULL session key", c->name);
+		if (!IS_ERR_OR_NULL(key))
+			smbsign_key_put(key);
+		key = smbsign_key_create(c->dialect, c->alg, k, 0, preauth);
+		KUNIT_EXPECT_TRUE_MSG(test, IS_ERR(key) &&
+				      PTR_ERR(key) == -EINVAL,
+				      "%s: 0-byte session key", c->name);
+		if (!IS_ERR_OR_NULL(key))
+			smbsign_key_put(key);
+		/* a valid create works, with the preauth hash ignored < 3.1.1 */
+		key = smbsign_key_create(c->dialect, c->alg, k, 16,
+					 c->dialect == SMBSIGN_DIALECT_3_1_1 ?
+					 preauth : NULL);
+		KUNIT_EXPECT_FALSE_MSG(test, IS_ERR_OR_NULL(key),
+				       "%s: create: %ld", c->name,
+				       PTR_ERR(key));
+		if (!IS_ERR_OR_NULL(key)) {
+			KUNIT_EXPECT_EQ(test, smbsign_key_dialect(key),
+					c->dialect);
+			KUNIT_EXPECT_EQ(test, smbsign_key_alg(key), c->alg);
+			smbsign_key_put(key);
+		}
+	}
+	key = smbsign_key_create(SMBSIGN_DIALECT_2_1, SMBSIGN_ALG_AES_CMAC,
+				 k, 16, NULL);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(key) && PTR_ERR(key) == -EINVAL);
+	if (!IS_ERR_OR_NULL(key))
+		smbsign_key_put(key);
+
+	smbsign_key_put(NULL);	/* NULL-safe */
+}
+
+/* Sign, verify and the compound calls reject bad input the same way. */
+static void sign_expect_einval_all(struct kunit *test, const char *what,
+				   struct smbsign_key *key,
+				   const struct kvec *iov, unsigned int nvec)
+{
+	unsigned int bad = 55;
+
+	KUNIT_EXPECT_EQ_MSG(test, smbsign_sign(key, iov, nvec), -EINVAL,
+			    "sign: %s", what);
+	KUNIT_EXPECT_EQ_MSG(test, smbsign_verify(key, iov, nvec), -EINVAL,
+			    "verify: %s", what);
+	KUNIT_EXPECT_EQ_MSG(test, smbsign_sign_compound(key, iov, nvec),
+			    -EINVAL, "sign_compound: %s", what);
+	KUNIT_EXPECT_EQ_MSG(test, smbsign_verify_compound(key, iov, nvec,
+							  &bad),
+			    -EINVAL, "verify_compound: %s", what);
+	KUNIT_EXPECT_EQ_MSG(test, smbsign_verify_compound(key, iov, nvec,
+							  NULL),
+			    -EINVAL, "verify_compound (NULL index): %s", what);
+}
+
+static void smbsign_sign_bad_msg(struct kunit *test)
+{
+	const struct sign_combo *c = test->param_value;
+	struct smbsign_key *key = sign_key(test, c->dialect, c->alg, 11);
+	u8 *msg = sign_msg(test, 256, 14, CMD_READ, SMBSIGN_FLAG_SIGNED, 8);
+	u8 *orig = sign_dup(test, msg, 256, GFP_KERNEL);
+	struct kvec iov[3];
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, orig);
+
+	iov[0].iov_base = msg;
+	iov[0].iov_len = 256;
+	sign_expect_einval_all(test, "NULL key", NULL, iov, 1);
+	sign_expect_einval_all(test, "NULL iov", key, NULL, 1);
+	sign_expect_einval_all(test, "nvec 0", key, iov, 0);
+	iov[0].iov_len = 63;
+	sign_expect_einval_all(test, "63 bytes", key, iov, 1);
+	iov[0].iov_len = 0;
+	sign_expect_einval_all(test, "0 bytes", key, iov, 1);
+	iov[0].iov_len = 1;
+	sign_expect_einval_all(test, "1 byte", key, iov, 1);
+
+	/* 40 + 23 bytes over two kvecs is still short */
+	iov[0].iov_len = 40;
+	iov[1].iov_base = msg + 40;
+	iov[1].iov_len = 23;
+	sign_expect_einval_all(test, "63 bytes in 2 kvecs", key, iov, 2);
+
+	/* NULL base with a length, anywhere */
+	iov[0].iov_len = 64;
+	iov[1].iov_base = NULL;
+	iov[1].iov_len = 10;
+	iov[2].iov_base = msg + 64;
+	iov[2].iov_len = 100;
+	sign_expect_einval_all(test, "NULL base, length 10", key, iov, 3);
+	iov[0].iov_base = NULL;
+	iov[0].iov_len = 64;
+	iov[1].iov_base = msg + 64;
+	iov[1].iov_len = 100;
+	sign_expect_einval_all(test, "NULL header kvec", key, iov, 2);
+
+	KUNIT_EXPECT_EQ(test, smbsign_sign_buf(key, msg, 63), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_buf(key, msg, 63), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smbsign_sign_buf(key, msg, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_buf(key, msg, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smbsign_sign_buf(key, NULL, 256), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_buf(key, NULL, 256), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smbsign_sign_buf(NULL, msg, 256), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_buf(NULL, msg, 256), -EINVAL);
+
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(msg, orig, 256),
+			      "%s: rejected calls changed the buffer", c->name);
+
+	/* exactly 64 bytes is a valid message */
+	KUNIT_EXPECT_EQ(test, smbsign_sign_buf(key, msg, 64), 0);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_buf(key, msg, 64), 0);
+}
+
+static void smbsign_sign_sig_equal(struct kunit *test)
+{
+	u8 a[SIG_LEN], b[SIG_LEN];
+	int i, bit;
+
+	sign_fill(a, sizeof(a), 1);
+	memcpy(b, a, sizeof(b));
+	KUNIT_EXPECT_TRUE(test, smbsign_sig_equal(a, b));
+	for (i = 0; i < SIG_LEN; i++) {
+		for (bit = 0; bit < 8; bit++) {
+			b[i] ^= 1 << bit;
+			KUNIT_EXPECT_FALSE_MSG(test, smbsign_sig_equal(a, b),
+					       "byte %d bit %d", i, bit);
+			b[i] ^= 1 << bit;
+		}
+	}
+	KUNIT_EXPECT_TRUE(test, smbsign_sig_equal(a, b));
+}
+
+/* ----------------------------------------------------------- (g) */
+
+#define BIG_PAGES	2048	/* 8 MiB with 4 KiB pages */
+#define BIG_DATA	(BIG_PAGES * PAGE_SIZE)
+
+struct sign_big {
+	struct page *pages[BIG_PAGES];
+	struct kvec iov[BIG_PAGES + 1];
+	u8 *hdr;
+	u8 *flat;	/* hdr + data, vmalloc'd */
+};
+
+static struct sign_big *sign_big;
+
+static void sign_big_free(void)
+{
+	int i;
+
+	if (!sign_big)
+		return;
+	for (i = 0; i < BIG_PAGES; i++)
+		if (sign_big->pages[i])
+			__free_page(sign_big->pages[i]);
+	vfree(sign_big->flat);
+	kfree(sign_big->hdr);
+	vfree(sign_big);
+	sign_big = NULL;
+}
+
+static int sign_big_alloc(void)
+{
+	int i;
+
+	sign_big = vzalloc(sizeof(*sign_big));
+	if (!sign_big)
+		return -ENOMEM;
+	sign_big->hdr = kmalloc(HDR_LEN, GFP_KERNEL);
+	sign_big->flat = vmalloc(HDR_LEN + BIG_DATA);
+	if (!sign_big->hdr || !sign_big->flat)
+		goto nomem;
+	sign_fill(sign_big->flat, HDR_LEN + BIG_DATA, 0xb16);
+	sign_big->iov[0].iov_base = sign_big->hdr;
+	sign_big->iov[0].iov_len = HDR_LEN;
+	for (i = 0; i < BIG_PAGES; i++) {
+		sign_big->pages[i] = alloc_page(GFP_KERNEL);
+		if (!sign_big->pages[i])
+			goto nomem;
+		memcpy(page_address(sign_big->pages[i]),
+		       sign_big->flat + HDR_LEN + i * PAGE_SIZE, PAGE_SIZE);
+		sign_big->iov[i + 1].iov_base =
+			page_address(sign_big->pages[i]);
+		sign_big->iov[i + 1].iov_len = PAGE_SIZE;
+	}
+	return 0;
+nomem:
+	sign_big_free();
+	return -ENOMEM;
+}
+
+/*
+ * An 8 MiB READ response as the consumers have it: a header kvec plus 2048
+ * page kvecs. Sign and verify it, verify the same bytes as one vmalloc'd
+ * buffer, and catch a flipped bit in the last page.
+ */
+static void smbsign_sign_8mib(struct kunit *test)
+{
+	const struct sign_combo *c = test->param_value;
+	struct smbsign_key *key = sign_key(test, c->dialect, c->alg, 12);
+	u8 *last;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL_MSG(test, sign_big, "suite init failed");
+	sign_hdr(sign_big->hdr, CMD_READ, SMBSIGN_FLAG_SIGNED |
+		 SMBSIGN_FLAG_SERVER_TO_REDIR, 0x8888, 0);
+	memcpy(sign_big->flat, sign_big->hdr, HDR_LEN);
+
+	ret = smbsign_sign(key, sign_big->iov, BIG_PAGES + 1);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s: sign 8 MiB in %d kvecs",
+			    c->name, BIG_PAGES + 1);
+	ret = smbsign_verify(key, sign_big->iov, BIG_PAGES + 1);
+	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s: verify 8 MiB kvecs", c->name);
+
+	memcpy(sign_big->flat + SIG_OFF, sign_big->hdr + SIG_OFF, SIG_LEN);
+	ret = smbsign_verify_buf(key, sign_big->flat, HDR_LEN + BIG_DATA);
+	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s: verify 8 MiB vmalloc buffer",
+			    c->name);
+
+	last = page_address(sign_big->pages[BIG_PAGES - 1]);
+	last[PAGE_SIZE - 1] ^= 0x04;
+	ret = smbsign_verify(key, sign_big->iov, BIG_PAGES + 1);
+	last[PAGE_SIZE - 1] ^= 0x04;
+	KUNIT_EXPECT_EQ_MSG(test, ret, -EBADMSG,
+			    "%s: bit flipped in the last page", c->name);
+}
+
+/* ----------------------------------------------------------- (h) */
+
+#define CONC_THREADS	4
+#define CONC_MSGS	3
+#define CONC_ITERS	200
+
+struct sign_conc {
+	struct smbsign_key *key;
+	u8 *msg[CONC_MSGS];
+	size_t len[CONC_MSGS];
+	u8 want[CONC_MSGS][SIG_LEN];
+	struct completion done;
+	atomic_t *errors;
+	int first_error;
+};
+
+static int sign_conc_thread(void *arg)
+{
+	struct sign_conc *t = arg;
+	int i, ret;
+
+	for (i = 0; i < CONC_ITERS; i++) {
+		int m = i % CONC_MSGS;
+		u8 *msg = t->msg[m];
+		size_t len = t->len[m];
+
+		memset(msg + SIG_OFF, 0, SIG_LEN);
+		ret = smbsign_sign_buf(t->key, msg, len);
+		if (ret || memcmp(msg + SIG_OFF, t->want[m], SIG_LEN))
+			goto bad;
+		ret = smbsign_verify_buf(t->key, msg, len);
+		if (ret)
+			goto bad;
+		if (!(i % 8)) {
+			msg[len - 1] ^= 0x20;
+			ret = smbsign_verify_buf(t->key, msg, len);
+			msg[len - 1] ^= 0x20;
+			if (ret != -EBADMSG)
+				goto bad;
+		}
+		cond_resched();
+		continue;
+bad:
+		if (!t->first_error)
+			t->first_error = i + 1;
+		atomic_inc(t->errors);
+	}
+	smbsign_key_put(t->key);
+	complete(&t->done);
+	return 0;
+}
+
+static const size_t sign_conc_len[CONC_MSGS] = { 64, 1000, 4096 };
+
+/*
+ * Four kthreads sign and verify their own messages with one shared key;
+ * every result must match the signatures computed single-threaded first.
+ */
+static void smbsign_sign_concurrent(struct kunit *test)
+{
+	const struct sign_combo *c = test->param_value;
+	struct smbsign_key *key = sign_key(test, c->dialect, c->alg, 13);
+	struct sign_conc *t;
+	atomic_t errors = ATOMIC_INIT(0);
+	int i, m, started = 0;
+
+	t = kunit_kcalloc(test, CONC_THREADS, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t);
+	for (i = 0; i < CONC_THREADS; i++) {
+		for (m = 0; m < CONC_MSGS; m++) {
+			size_t len = sign_conc_len[m] + i * 13;
+
+			t[i].len[m] = len;
+			t[i].msg[m] = sign_msg(test, len, i * 16 + m, CMD_READ,
+					       SMBSIGN_FLAG_SIGNED |
+					       (m & 1 ? SMBSIGN_FLAG_SERVER_TO_REDIR : 0),
+					       i * 100 + m + 1);
+			KUNIT_ASSERT_EQ(test, smbsign_sign_buf(key,
+							       t[i].msg[m],
+							       len), 0);
+			memcpy(t[i].want[m], t[i].msg[m] + SIG_OFF, SIG_LEN);
+		}
+		init_completion(&t[i].done);
+		t[i].errors = &errors;
+	}
+
+	for (i = 0; i < CONC_THREADS; i++) {
+		struct task_struct *task;
+
+		t[i].key = smbsign_key_get(key);
+		task = kthread_run(sign_conc_thread, &t[i], "smbsign-kunit/%d",
+				   i);
+		if (IS_ERR(task)) {
+			smbsign_key_put(t[i].key);
+			KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(task));
+			break;
+		}
+		started++;
+	}
+	for (i = 0; i < started; i++)
+		wait_for_completion(&t[i].done);
+
+	KUNIT_EXPECT_EQ(test, started, CONC_THREADS);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&errors), 0,
+			    "%s: wrong results from concurrent use", c->name);
+	for (i = 0; i < started; i++)
+		KUNIT_EXPECT_EQ_MSG(test, t[i].first_error, 0,
+				    "%s: thread %d first failed at iteration %d",
+				    c->name, i, t[i].first_error - 1);
+	kunit_info(test, "%s: %d threads x %d iterations\n", c->name,
+		   started, CONC_ITERS);
+}
+
+/* ----------------------------------------------------------- (i) */
+
+/*
+ * On x86 with AES-NI and PCLMULQDQ the AES-based keys must use accelerated
+ * drivers; HMAC only where SSSE3 (sha256-ssse3/avx/avx2) is available.
+ * "-generic" marks the C fallbacks (aes-generic, ghash-generic,
+ * sha256-generic); note "generic-gcm-aesni" is the accelerated GCM.
+ */
+static void smbsign_sign_driver(struct kunit *test)
+{
+	const struct sign_combo *c = test->param_value;
+	struct smbsign_key *key = sign_key(test, c->dialect, c->alg, 14);
+	const char *drv = smbsign_key_driver(key);
+	bool accel = false;
+	const char *why = "not x86";
+
+	KUNIT_ASSERT_NOT_NULL(test, drv);
+	KUNIT_EXPECT_GT(test, strlen(drv), 0u);
+	kunit_info(test, "%s: driver %s\n", c->name, drv);
+#ifdef CONFIG_X86
+	switch (c->alg) {
+	case SMBSIGN_ALG_HMAC_SHA256:
+		accel = boot_cpu_has(X86_FEATURE_SSSE3) &&
+			IS_ENABLED(CONFIG_CRYPTO_SHA256_SSSE3);
+		why = "no SSSE3 or CONFIG_CRYPTO_SHA256_SSSE3";
+		break;
+	case SMBSIGN_ALG_AES_CMAC:
+		accel = boot_cpu_has(X86_FEATURE_AES) &&
+			IS_ENABLED(CONFIG_CRYPTO_AES_NI_INTEL);
+		why = "no AES-NI or CONFIG_CRYPTO_AES_NI_INTEL";
+		break;
+	case SMBSIGN_ALG_AES_GMAC:
+		accel = boot_cpu_has(X86_FEATURE_AES) &&
+			boot_cpu_has(X86_FEATURE_PCLMULQDQ) &&
+			IS_ENABLED(CONFIG_CRYPTO_AES_NI_INTEL) &&
+			IS_ENABLED(CONFIG_CRYPTO_GHASH_CLMUL_NI_INTEL);
+		why = "no AES-NI/PCLMULQDQ or their drivers";
+		break;
+	}
+#endif
+	if (!accel)
+		kunit_skip(test, "%s: %s (driver %s)", c->name, why, drv);
+	KUNIT_EXPECT_NULL_MSG(test, strstr(drv, "-generic"),
+			      "%s: generic driver %s despite CPU support",
+			      c->name, drv);
+	KUNIT_EXPECT_NULL_MSG(test, strstr(drv, "fixed-time"),
+			      "%s: generic driver %s despite CPU support",
+			      c->name, drv);
+}
+
+/* ----------------------------------------------------------- (j) */
+
+static void smbsign_sign_refcount(struct kunit *test)
+{
+	struct smbsign_key *key, *k2;
+	u8 k[SMBSIGN_KEY_SIZE];
+	u8 *msg = sign_msg(test, 100, 15, CMD_READ, SMBSIGN_FLAG_SIGNED, 1);
+
+	sign_key_bytes(k, SMBSIGN_ALG_AES_CMAC, 0);
+	key = smbsign_key_alloc(SMBSIGN_DIALECT_3_0, SMBSIGN_ALG_AES_CMAC, k,
+				sizeof(k));
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(key));
+	KUNIT_EXPECT_EQ(test, refcount_read(&key->refs), 1u);
+	k2 = smbsign_key_get(key);
+	KUNIT_EXPECT_PTR_EQ(test, k2, key);
+	KUNIT_EXPECT_EQ(test, refcount_read(&key->refs), 2u);
+	smbsign_key_get(key);
+	KUNIT_EXPECT_EQ(test, refcount_read(&key->refs), 3u);
+	smbsign_key_put(key);
+	smbsign_key_put(key);
+	KUNIT_EXPECT_EQ(test, refcount_read(&key->refs), 1u);
+	/* still fully usable with the last reference */
+	KUNIT_EXPECT_EQ(test, smbsign_sign_buf(key, msg, 100), 0);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_buf(key, msg, 100), 0);
+	KUNIT_EXPECT_EQ(test, smbsign_key_dialect(key), SMBSIGN_DIALECT_3_0);
+	KUNIT_EXPECT_EQ(test, smbsign_key_alg(key), SMBSIGN_ALG_AES_CMAC);
+	smbsign_key_put(key);
+}
+
+/* -------------------------------------------------------------- suite */
+
+static int smbsign_sign_suite_init(struct kunit_suite *suite)
+{
+	/* allocation failure shows as a failed smbsign_sign_8mib case */
+	sign_big_alloc();
+	return 0;
+}
+
+static void smbsign_sign_suite_exit(struct kunit_suite *suite)
+{
+	sign_big_free();
+}
+
+static struct kunit_case smbsign_sign_cases[] = {
+	KUNIT_CASE_PARAM(smbsign_sign_roundtrip_buf, sign_combos_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_roundtrip_kvec, sign_combos_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_matches_raw, sign_combos_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_bitflip, sign_algs_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_wrong_key, sign_algs_gen_params),
+	KUNIT_CASE(smbsign_sign_gmac_nonce),
+	KUNIT_CASE_PARAM(smbsign_sign_compound_chain, sign_chains_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_compound_single, sign_algs_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_ignores_nextcommand,
+			 sign_algs_gen_params),
+	KUNIT_CASE(smbsign_sign_compound_malformed),
+	KUNIT_CASE(smbsign_sign_bad_key),
+	KUNIT_CASE_PARAM(smbsign_sign_bad_msg, sign_combos_gen_params),
+	KUNIT_CASE(smbsign_sign_sig_equal),
+	KUNIT_CASE_PARAM(smbsign_sign_8mib, sign_algs_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_concurrent, sign_algs_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_driver, sign_algs_gen_params),
+	KUNIT_CASE(smbsign_sign_refcount),
+	{}
+};
+
+static struct kunit_suite smbsign_sign_suite = {
+	.name = "smbsign_sign",
+	.suite_init = smbsign_sign_suite_init,
+	.suite_exit = smbsign_sign_suite_exit,
+	.test_cases = smbsign_sign_cases,
+};
+
+kunit_test_suite(smbsign_sign_suite);
+
+MODULE_DESCRIPTION("smbsign sign/verify KUnit tests");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(SMBSIGN_NS);
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
+#else
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+#endif
