@@ -15,13 +15,8 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/version.h>
+/* get/put_unaligned_*: <linux/unaligned.h> or <asm/unaligned.h> via compat.h */
 #include <linux/smbsign.h>
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
-#include <linux/unaligned.h>
-#else
-#include <asm/unaligned.h>
-#endif
 
 #include "../smbsign/smbsign.h"
 #include "smbsign_vectors.h"
@@ -776,8 +771,8 @@ kunit_test_suites(&smbsign_kat_cmac_suite, &smbsign_kat_hmac_suite,
 MODULE_DESCRIPTION("smbsign known-answer KUnit tests");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(SMBSIGN_NS);
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
-MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
-#else
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
-#endif
+/*
+ * MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING), spelled so that it works
+ * both before 6.13 (bare token, stringified) and after (string literal).
+ */
+MODULE_INFO(import_ns, "EXPORTED_FOR_KUNIT_TESTING");

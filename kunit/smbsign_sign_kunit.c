@@ -18,14 +18,9 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+/* get/put_unaligned_*: <linux/unaligned.h> or <asm/unaligned.h> via compat.h */
 #include <linux/vmalloc.h>
-#include <linux/version.h>
 #include <linux/smbsign.h>
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
-#include <linux/unaligned.h>
-#else
-#include <asm/unaligned.h>
-#endif
 #ifdef CONFIG_X86
 #include <asm/cpufeature.h>
 #endif
@@ -718,6 +713,22 @@ static void sign_chain_build(struct kunit *test, struct sign_chain *ch,
 			 i == s->n - 1 ? 0 : ch->ext[i]);
 }
 
+/* The compound calls on a contiguous buffer (one kvec). */
+static int sign_scbuf(struct smbsign_key *key, u8 *buf, size_t len)
+{
+	struct kvec iov = { .iov_base = buf, .iov_len = len };
+
+	return smbsign_sign_compound(key, &iov, 1);
+}
+
+static int sign_vcbuf(struct smbsign_key *key, u8 *buf, size_t len,
+		      unsigned int *bad)
+{
+	struct kvec iov = { .iov_base = buf, .iov_len = len };
+
+	return smbsign_verify_compound(key, &iov, 1, bad);
+}
+
 static void sign_chain_desc(const struct sign_chain_spec *s, char *desc)
 {
 	strscpy(desc, s->name, KUNIT_PARAM_DESC_SIZE);
@@ -754,8 +765,7 @@ static void smbsign_sign_compound_chain(struct kunit *test)
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, orig);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, copy);
 
-		ret = smbsign_sign_compound(key, &(struct kvec){ ch.buf,
-					    ch.total }, 1);
+		ret = sign_scbuf(key, ch.buf, ch.total);
 		KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s: sign_compound",
 				    c->name);
 
@@ -779,8 +789,7 @@ static void smbsign_sign_compound_chain(struct kunit *test)
 					    i);
 		}
 		bad = 1234;
-		KUNIT_EXPECT_EQ(test, smbsign_verify_compound(key,
-				&(struct kvec){ ch.buf, ch.total }, 1, &bad),
+		KUNIT_EXPECT_EQ(test, sign_vcbuf(key, ch.buf, ch.total, &bad),
 				0);
 
 		/* kvec form, cut at every 37 bytes */
@@ -810,9 +819,7 @@ static void smbsign_sign_compound_chain(struct kunit *test)
 			for (t = 0; t < 3; t++) {
 				ch.buf[at[t]] ^= 0x01;
 				bad = 1234;
-				ret = smbsign_verify_compound(key,
-						&(struct kvec){ ch.buf,
-						ch.total }, 1, &bad);
+				ret = sign_vcbuf(key, ch.buf, ch.total, &bad);
 				KUNIT_EXPECT_EQ_MSG(test, ret, -EBADMSG,
 						    "%s: byte %zu of element %u",
 						    c->name, at[t] - ch.off[i],
@@ -821,16 +828,12 @@ static void smbsign_sign_compound_chain(struct kunit *test)
 						    "%s: byte %zu of element %u",
 						    c->name, at[t] - ch.off[i],
 						    i);
-				KUNIT_EXPECT_EQ(test,
-						smbsign_verify_compound(key,
-						&(struct kvec){ ch.buf,
-						ch.total }, 1, NULL),
-						-EBADMSG);
+				ret = sign_vcbuf(key, ch.buf, ch.total, NULL);
+				KUNIT_EXPECT_EQ(test, ret, -EBADMSG);
 				ch.buf[at[t]] ^= 0x01;
 			}
 		}
-		KUNIT_EXPECT_EQ(test, smbsign_verify_compound(key,
-				&(struct kvec){ ch.buf, ch.total }, 1, NULL),
+		KUNIT_EXPECT_EQ(test, sign_vcbuf(key, ch.buf, ch.total, NULL),
 				0);
 	}
 }
@@ -846,14 +849,11 @@ static void smbsign_sign_compound_single(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b);
 	KUNIT_EXPECT_EQ(test, smbsign_sign_buf(key, a, 333), 0);
-	KUNIT_EXPECT_EQ(test, smbsign_sign_compound(key,
-			&(struct kvec){ b, 333 }, 1), 0);
+	KUNIT_EXPECT_EQ(test, sign_scbuf(key, b, 333), 0);
 	KUNIT_EXPECT_TRUE(test, !memcmp(a, b, 333));
-	KUNIT_EXPECT_EQ(test, smbsign_verify_compound(key,
-			&(struct kvec){ a, 333 }, 1, &bad), 0);
+	KUNIT_EXPECT_EQ(test, sign_vcbuf(key, a, 333, &bad), 0);
 	a[300] ^= 0x80;
-	KUNIT_EXPECT_EQ(test, smbsign_verify_compound(key,
-			&(struct kvec){ a, 333 }, 1, &bad), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sign_vcbuf(key, a, 333, &bad), -EBADMSG);
 	KUNIT_EXPECT_EQ(test, bad, 0u);
 }
 
@@ -887,6 +887,7 @@ static void smbsign_sign_compound_malformed(struct kunit *test)
 	struct sign_kvecs *kv;
 	struct sign_chain ch;
 	unsigned int el, i, bad;
+	int ret;
 	u8 *orig;
 
 	kv = kunit_kzalloc(test, sizeof(*kv), GFP_KERNEL);
@@ -920,9 +921,8 @@ static void smbsign_sign_compound_malformed(struct kunit *test)
 					   ch.buf + ch.off[el] +
 					   SMBSIGN_NEXTCMD_OFFSET);
 			memcpy(orig, ch.buf, ch.total);
-			KUNIT_EXPECT_EQ_MSG(test, smbsign_sign_compound(key,
-					    &(struct kvec){ ch.buf, ch.total },
-					    1), -EINVAL,
+			ret = sign_scbuf(key, ch.buf, ch.total);
+			KUNIT_EXPECT_EQ_MSG(test, ret, -EINVAL,
 					    "element %u NextCommand %u (%s)",
 					    el, bad_next[i].next,
 					    bad_next[i].why);
@@ -932,16 +932,15 @@ static void smbsign_sign_compound_malformed(struct kunit *test)
 					      el, bad_next[i].next,
 					      bad_next[i].why);
 			bad = 77;
-			KUNIT_EXPECT_EQ_MSG(test, smbsign_verify_compound(key,
-					    &(struct kvec){ ch.buf, ch.total },
-					    1, &bad), -EINVAL,
+			ret = sign_vcbuf(key, ch.buf, ch.total, &bad);
+			KUNIT_EXPECT_EQ_MSG(test, ret, -EINVAL,
 					    "verify: element %u NextCommand %u (%s)",
 					    el, bad_next[i].next,
 					    bad_next[i].why);
 
 			sign_scatter_step(test, kv, ch.buf, ch.total, 29);
-			KUNIT_EXPECT_EQ_MSG(test, smbsign_sign_compound(key,
-					    kv->iov, kv->n), -EINVAL,
+			ret = smbsign_sign_compound(key, kv->iov, kv->n);
+			KUNIT_EXPECT_EQ_MSG(test, ret, -EINVAL,
 					    "kvec: element %u NextCommand %u (%s)",
 					    el, bad_next[i].next,
 					    bad_next[i].why);
@@ -959,10 +958,8 @@ static void smbsign_sign_compound_malformed(struct kunit *test)
 
 	/* the well-formed chain still signs */
 	memcpy(ch.buf, orig, ch.total);
-	KUNIT_EXPECT_EQ(test, smbsign_sign_compound(key,
-			&(struct kvec){ ch.buf, ch.total }, 1), 0);
-	KUNIT_EXPECT_EQ(test, smbsign_verify_compound(key,
-			&(struct kvec){ ch.buf, ch.total }, 1, NULL), 0);
+	KUNIT_EXPECT_EQ(test, sign_scbuf(key, ch.buf, ch.total), 0);
+	KUNIT_EXPECT_EQ(test, sign_vcbuf(key, ch.buf, ch.total, NULL), 0);
 }
 
 /* ----------------------------------------------------------- (f) */
@@ -1522,8 +1519,8 @@ kunit_test_suite(smbsign_sign_suite);
 MODULE_DESCRIPTION("smbsign sign/verify KUnit tests");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(SMBSIGN_NS);
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
-MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
-#else
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
-#endif
+/*
+ * MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING), spelled so that it works
+ * both before 6.13 (bare token, stringified) and after (string literal).
+ */
+MODULE_INFO(import_ns, "EXPORTED_FOR_KUNIT_TESTING");
