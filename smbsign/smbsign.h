@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * smbsign internal declarations shared between the module's source files
+ * and, through EXPORT_SYMBOL_IF_KUNIT, its KUnit suites.
+ */
+#ifndef _SMBSIGN_INTERNAL_H
+#define _SMBSIGN_INTERNAL_H
+
+#include <linux/refcount.h>
+#include <linux/scatterlist.h>
+#include <linux/smbsign.h>
+
+struct crypto_shash;
+struct crypto_ahash;
+struct crypto_cipher;
+struct crypto_skcipher;
+
+/* Length of the GMAC nonce (MessageId + role/cancel bits). */
+#define SMBSIGN_GMAC_NONCE_SIZE	12
+
+/**
+ * struct smbsign_msg - one SMB2 message inside a kvec stream
+ * @iov: the kvec array the message lives in
+ * @nvec: number of entries in @iov
+ * @off: offset of the message's first byte in the stream
+ * @len: length of the message
+ * @zero_sig: present bytes 48..63 of the message as zeroes to the MAC
+ */
+struct smbsign_msg {
+	const struct kvec *iov;
+	unsigned int nvec;
+	size_t off;
+	size_t len;
+	bool zero_sig;
+};
+
+typedef int (*smbsign_walk_fn)(void *ctx, const void *p, size_t n);
+
+int smbsign_iov_total(const struct kvec *iov, unsigned int nvec,
+		      size_t *total);
+int smbsign_msg_walk(const struct smbsign_msg *m, smbsign_walk_fn fn,
+		     void *ctx);
+void smbsign_msg_read(const struct smbsign_msg *m, size_t pos, void *dst,
+		      size_t n);
+void smbsign_msg_write(const struct smbsign_msg *m, size_t pos,
+		       const void *src, size_t n);
+
+/**
+ * struct smbsign_sgt - a bounded scatterlist being filled
+ * @sg: entries
+ * @n: entries in use
+ * @max: capacity of @sg
+ * @bytes: bytes described by the entries in use
+ * @end: address just past the last byte added, for coalescing
+ * @merge_mask: extend the last entry only if its page offset & @merge_mask
+ *	is 0 (CBC must not see a block straddle a page inside one entry)
+ */
+struct smbsign_sgt {
+	struct scatterlist *sg;
+	unsigned int n;
+	unsigned int max;
+	size_t bytes;
+	const u8 *end;
+	unsigned int merge_mask;
+};
+
+void smbsign_sgt_init(struct smbsign_sgt *t, struct scatterlist *sg,
+		      unsigned int max);
+size_t smbsign_sgt_add(struct smbsign_sgt *t, const void *p, size_t n);
+
+extern const u8 smbsign_zeroes[SMBSIGN_SIG_SIZE];
+
+/**
+ * struct smbsign_alg_desc - one row of the algorithm table
+ * @name: human-readable name, e.g. "AES-128-CMAC"
+ * @init: allocate transforms and load @key (process context)
+ * @exit: free the transforms
+ * @mac: compute the 16-byte MAC of @m into @out; @nonce is the GMAC nonce
+ *	(NULL for the other algorithms)
+ */
+struct smbsign_alg_desc {
+	const char *name;
+	int (*init)(struct smbsign_key *key, const u8 *k, size_t klen);
+	void (*exit)(struct smbsign_key *key);
+	int (*mac)(struct smbsign_key *key, const struct smbsign_msg *m,
+		   const u8 *nonce, u8 *out);
+};
+
+extern const struct smbsign_alg_desc smbsign_algs[SMBSIGN_ALG_COUNT];
+
+/**
+ * struct smbsign_key - a prepared per-session signing key
+ * @refs: reference count
+ * @dialect: SMB dialect the key signs for
+ * @alg: signing algorithm
+ * @desc: algorithm table row
+ * @shash: HMAC-SHA256 or CMAC transform, keyed once
+ * @ghash: GMAC: GHASH transform keyed with H = E_K(0^128)
+ * @aes: CMAC and GMAC: the AES block cipher, for single blocks
+ * @cbc: CMAC: cbc(aes), for the bulk of a message
+ * @k1: CMAC subkey K1
+ * @k2: CMAC subkey K2
+ * @driver: crypto drivers picked, for tests and diagnostics
+ */
+struct smbsign_key {
+	refcount_t refs;
+	u16 dialect;
+	u16 alg;
+	const struct smbsign_alg_desc *desc;
+	struct crypto_shash *shash;
+	struct crypto_ahash *ghash;
+	struct crypto_cipher *aes;
+	struct crypto_skcipher *cbc;
+	u8 k1[SMBSIGN_KEY_SIZE];
+	u8 k2[SMBSIGN_KEY_SIZE];
+	char driver[96];
+};
+
+/* Raw primitive access for the self-test and the KUnit KAT suite. */
+struct smbsign_key *smbsign_key_alloc_raw(u16 alg, const u8 *k, size_t klen);
+int smbsign_key_mac_raw(struct smbsign_key *key, const void *data,
+			size_t len, const u8 *nonce, u8 *out);
+void smbsign_gmac_nonce(const struct smbsign_msg *m, u8 *nonce);
+
+int smbsign_selftest(void);
+
+int smbsign_alg_init(void);
+void smbsign_alg_exit(void);
+
+int smbsign_kdf_init(void);
+void smbsign_kdf_exit(void);
+
+/* Policy and netlink (policy.c, netlink.c). */
+int smbsign_policy_init(void);
+void smbsign_policy_exit(void);
+int smbsign_netlink_init(void);
+void smbsign_netlink_exit(void);
+
+#endif /* _SMBSIGN_INTERNAL_H */
