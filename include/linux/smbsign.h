@@ -14,12 +14,10 @@
 
 #include <linux/types.h>
 #include <linux/uio.h>
-#include <linux/version.h>
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+/* Out-of-tree builds for kernels before 6.13 define it as a bare token. */
+#ifndef SMBSIGN_NS
 #define SMBSIGN_NS "SMBSIGN"
-#else
-#define SMBSIGN_NS SMBSIGN
 #endif
 
 /* SMB2 packet header layout ([MS-SMB2] 2.2.1) */
