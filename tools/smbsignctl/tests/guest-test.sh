@@ -1,0 +1,129 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# smbsignctl against the real module, in the QEMU guest (busybox sh).
+# Prints KTAP.  Needs: smbsign loaded, root, smbsignctl and tests/nlbad
+# (paths below, overridable), busybox unshare (and setpriv if present).
+#
+#   SMBSIGNCTL=/usr/sbin/smbsignctl NLBAD=/usr/libexec/smbsign/nlbad \
+#       sh guest-test.sh
+set -u
+
+CTL=${SMBSIGNCTL:-smbsignctl}
+NLBAD=${NLBAD:-$(dirname "$0")/nlbad}
+OUT=/tmp/sgt.out
+ERR=/tmp/sgt.err
+n=0
+fail=0
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+
+notok() {
+	n=$((n + 1))
+	fail=$((fail + 1))
+	echo "not ok $n - $1"
+	sed 's/^/# out: /' $OUT 2>/dev/null | head -8
+	sed 's/^/# err: /' $ERR 2>/dev/null | head -8
+}
+
+# t NAME WANT_RC REGEX_ON_STDOUT_AND_STDERR -- CMD...
+t() {
+	name=$1 want=$2 re=$3
+	shift 4
+	"$@" >$OUT 2>$ERR
+	rc=$?
+	if [ "$rc" = "$want" ] && { [ -z "$re" ] || cat $OUT $ERR | grep -Eq -- "$re"; }; then
+		ok "$name"
+	else
+		echo "# exit $rc (want $want), want /$re/"
+		notok "$name"
+	fi
+}
+
+# Field of the show output for one direction.
+field() {
+	$CTL show "$1" | sed -n "s/^$2 *: //p"
+}
+
+echo "TAP version 13"
+echo "1..45"
+
+t "show" 0 'RequireSecuritySignature +: (True|False)' -- $CTL show
+t "show names Windows' client settings" 0 'AuditServerDoesNotSupportSigning' -- $CTL show client
+t "show names Windows' server settings" 0 'AuditClientDoesNotSupportSigning' -- $CTL show server
+t "show -j" 0 '^\{"client":\{"RequireSecuritySignature":(true|false),.*"server":\{' -- $CTL -j show
+t "default algorithms" 0 'SigningAlgorithms +: AES-GMAC, AES-CMAC, HMAC-SHA256' -- $CTL show client
+
+t "set client require off" 0 '' -- $CTL set client require off
+[ "$(field client RequireSecuritySignature)" = False ] && ok "client require is off" || notok "client require is off"
+t "set client require on" 0 '' -- $CTL set client require on
+[ "$(field client RequireSecuritySignature)" = True ] && ok "client require is on" || notok "client require is on"
+
+t "set server algorithms" 0 '' -- $CTL set server algorithms cmac,gmac
+t "algorithm order kept" 0 'SigningAlgorithms +: AES-CMAC, AES-GMAC$' -- $CTL show server
+t "set algorithms back" 0 '' -- $CTL set server algorithms gmac,cmac,hmac-sha256
+
+t "set guest allow" 0 '' -- $CTL set guest allow
+[ "$(field client EnableInsecureGuestLogons)" = True ] && ok "guest allowed" || notok "guest allowed"
+t "set guest block" 0 '' -- $CTL set guest block
+t "set audit on (client)" 0 '' -- $CTL set client audit on
+[ "$(field client AuditServerDoesNotSupportSigning)" = True ] && ok "client audit on" || notok "client audit on"
+$CTL set audit off >/dev/null 2>&1
+
+t "preset server-2025" 0 'Server 2025' -- $CTL preset server-2025
+[ "$(field client RequireSecuritySignature)/$(field server RequireSecuritySignature)" = True/False ] &&
+	ok "server-2025: outbound only" || notok "server-2025: outbound only"
+t "preset win11-24h2-home" 0 '' -- $CTL preset win11-24h2-home
+[ "$(field client RequireSecuritySignature)/$(field server RequireSecuritySignature)" = False/False ] &&
+	ok "home: neither" || notok "home: neither"
+t "preset win11-24h2-pro" 0 '' -- $CTL preset win11-24h2-pro
+[ "$(field client RequireSecuritySignature)/$(field server RequireSecuritySignature)" = True/True ] &&
+	ok "pro: both" || notok "pro: both"
+
+t "explain" 0 'STATUS_INVALID_SIGNATURE' -- $CTL explain -1073700864
+t "stats" 0 'Verification failures' -- $CTL stats
+t "stats -j" 0 '^\{"client":\{"signed":[0-9]+' -- $CTL -j stats
+t "stats reset" 0 '' -- $CTL stats reset
+t "sessions -j" 0 '^\[' -- $CTL -j sessions
+
+# Unprivileged: root in a new user namespace is not CAP_NET_ADMIN in the
+# initial one; reading still works.
+t "unprivileged get works" 0 'RequireSecuritySignature' -- unshare -U -r $CTL show
+t "unprivileged set is refused" 1 'setting policy needs CAP_NET_ADMIN' -- unshare -U -r $CTL set client require off
+[ "$(field client RequireSecuritySignature)" = True ] && ok "refused set changed nothing" || notok "refused set changed nothing"
+
+# Per-netns: a new namespace starts from the module parameters and changes
+# in it stay there.
+t "new netns: set there" 0 '' -- unshare -n sh -c "$CTL set server require off && $CTL show server | grep -q 'RequireSecuritySignature *: False'"
+[ "$(field server RequireSecuritySignature)" = True ] && ok "init_net unaffected" || notok "init_net unaffected"
+
+# monitor: a policy change is announced with who made it.
+: >/tmp/sgt.mon
+$CTL monitor >/tmp/sgt.mon 2>&1 &
+mpid=$!
+sleep 1
+$CTL set client audit off >/dev/null 2>&1
+sleep 1
+kill -INT $mpid 2>/dev/null
+wait $mpid 2>/dev/null
+cp /tmp/sgt.mon $OUT
+: >$ERR
+grep -q 'policy-changed by pid [0-9]* uid 0' /tmp/sgt.mon && ok "monitor sees policy change" || notok "monitor sees policy change"
+
+# Malformed requests (nlbad numbers its own KTAP lines).
+if [ -x "$NLBAD" ]; then
+	"$NLBAD" $((n + 1)) 2>&1 | sed 's/^nlbad: /# extack: /'
+	n=$((n + 9))
+else
+	echo "# $NLBAD not found"
+	i=0
+	while [ $i -lt 9 ]; do
+		n=$((n + 1))
+		echo "ok $n - malformed requests # SKIP nlbad not installed"
+		i=$((i + 1))
+	done
+fi
+echo "# smbsignctl guest tests done ($fail failed before nlbad)"
