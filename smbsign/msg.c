@@ -202,7 +202,7 @@ size_t smbsign_sgt_add(struct smbsign_sgt *t, const void *p, size_t n)
 	size_t done = 0;
 
 	while (done < n) {
-		bool vmapped = is_vmalloc_or_module_addr(b + done);
+		bool vmapped = !virt_addr_valid(b + done);
 		size_t off = offset_in_page(b + done);
 		size_t chunk = n - done;
 		struct page *page;
@@ -212,7 +212,7 @@ size_t smbsign_sgt_add(struct smbsign_sgt *t, const void *p, size_t n)
 			page = vmalloc_to_page(b + done);
 		} else {
 			if (t->n && t->end == b + done &&
-			    !is_vmalloc_or_module_addr(t->end - 1) &&
+			    virt_addr_valid(t->end - 1) &&
 			    !(t->sg[t->n - 1].offset & t->merge_mask) &&
 			    t->sg[t->n - 1].length + chunk <= UINT_MAX / 2) {
 				t->sg[t->n - 1].length += chunk;
