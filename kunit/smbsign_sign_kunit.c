@@ -874,6 +874,62 @@ static void smbsign_sign_ignores_nextcommand(struct kunit *test)
 }
 
 /*
+ * Two-element chains where exactly one rule decides: element 0's
+ * NextCommand is @next0, element 1 (at @hdr1, if any) is the last.
+ */
+static const struct {
+	const char *why;
+	size_t total;
+	u32 next0;
+	size_t hdr1;
+	int want;
+} sign_exact[] = {
+	{ "NextCommand 100: otherwise valid, not 8-aligned", 180, 100, 100,
+	  -EINVAL },
+	{ "NextCommand 56: otherwise valid, less than 64", 200, 56, 56,
+	  -EINVAL },
+	{ "NextCommand 64 leaving 63 bytes", 127, 64, 0, -EINVAL },
+	{ "NextCommand 64 leaving 64 bytes (valid)", 128, 64, 64, 0 },
+	{ "NextCommand 104 (valid)", 180, 104, 104, 0 },
+};
+
+static void smbsign_sign_compound_rules(struct kunit *test)
+{
+	struct smbsign_key *key = sign_key(test, SMBSIGN_DIALECT_3_1_1,
+					   SMBSIGN_ALG_AES_GMAC, 10);
+	unsigned int i, bad;
+	u8 *buf, *orig;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(sign_exact); i++) {
+		size_t len = sign_exact[i].total;
+
+		buf = sign_msg(test, len, 30 + i, CMD_CREATE,
+			       SMBSIGN_FLAG_SIGNED, 70);
+		put_unaligned_le32(sign_exact[i].next0,
+				   buf + SMBSIGN_NEXTCMD_OFFSET);
+		if (sign_exact[i].hdr1)
+			put_unaligned_le32(0, buf + sign_exact[i].hdr1 +
+					   SMBSIGN_NEXTCMD_OFFSET);
+		orig = sign_dup(test, buf, len, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, orig);
+
+		ret = sign_scbuf(key, buf, len);
+		KUNIT_EXPECT_EQ_MSG(test, ret, sign_exact[i].want, "sign: %s",
+				    sign_exact[i].why);
+		if (sign_exact[i].want) {
+			KUNIT_EXPECT_TRUE_MSG(test, !memcmp(buf, orig, len),
+					      "%s: buffer changed",
+					      sign_exact[i].why);
+		}
+		bad = 77;
+		ret = sign_vcbuf(key, buf, len, &bad);
+		KUNIT_EXPECT_EQ_MSG(test, ret, sign_exact[i].want,
+				    "verify: %s", sign_exact[i].why);
+	}
+}
+
+/*
  * Malformed chains: -EINVAL from sign_compound and verify_compound, and
  * nothing signed (the chain is validated before any element is).
  */
@@ -1496,6 +1552,7 @@ static struct kunit_case smbsign_sign_cases[] = {
 	KUNIT_CASE_PARAM(smbsign_sign_compound_single, sign_algs_gen_params),
 	KUNIT_CASE_PARAM(smbsign_sign_ignores_nextcommand,
 			 sign_algs_gen_params),
+	KUNIT_CASE(smbsign_sign_compound_rules),
 	KUNIT_CASE(smbsign_sign_compound_malformed),
 	KUNIT_CASE(smbsign_sign_bad_key),
 	KUNIT_CASE_PARAM(smbsign_sign_bad_msg, sign_combos_gen_params),
