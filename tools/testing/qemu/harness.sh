@@ -288,7 +288,8 @@ sync_copy() {
 # modules built by the last make in $MCOPY (paths relative to it)
 built_modules() {
 	[ -f "$MCOPY/modules.order" ] || return 0
-	sed -E -e 's/\.o$/.ko/' -e 's,^(\./|kernel/),,' "$MCOPY/modules.order" | while read -r m; do
+	# 6.1: absolute .ko paths; newer kernels: relative .o paths
+	sed -E -e 's/\.o$/.ko/' -e "s,^$MCOPY/,," -e 's,^\./,,' "$MCOPY/modules.order" | while read -r m; do
 		if [ -f "$MCOPY/$m" ]; then echo "$m"; fi
 	done
 	return 0
@@ -321,10 +322,7 @@ make_initramfs() {
 	# conflict with it, so this one is static)
 	[ -x /bin/busybox ] || die "busybox-static not installed (make deps)"
 	cp /bin/busybox "$root/bin/busybox"
-	local a
-	for a in $("$root/bin/busybox" --list-full); do
-		[ -e "$root/$a" ] || ln -s /bin/busybox "$root/$a"
-	done
+	ln -s busybox "$root/bin/sh"   # the rest: `busybox --install -s` in /init
 	[ "$(id -u)" = 0 ] && mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
 	local mdir=$root/lib/modules/$KREL
 	mkdir -p "$mdir/extra"
@@ -333,6 +331,7 @@ make_initramfs() {
 		case "$m" in
 		kunit/*)              dst=extra/kunit; echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/kunit.list" ;;
 		tools/testing/demo/*) dst=extra/demo;  echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/demo.list" ;;
+		smbsign.ko)           dst=extra ;;
 		*)                    dst=extra;       echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/other.list" ;;
 		esac
 		mkdir -p "$mdir/$dst"
@@ -359,8 +358,8 @@ boot_guest() {
 	local rc=0 t
 	t=$(date +%s)
 	timeout -k 10 "$QEMU_TIMEOUT" qemu-system-x86_64 \
-		-accel tcg -cpu max -m 512M -smp 2 \
-		-nographic -no-reboot -monitor none \
+		-accel tcg -cpu max -m 512M -smp 2,sockets=2,cores=1,threads=1 \
+		-nographic -no-reboot -monitor none -nic none \
 		-serial "file:$RUNDIR/console.log" -serial "file:$RUNDIR/results.log" \
 		-kernel "$KBUILD/arch/x86/boot/bzImage" -initrd "$RUNDIR/initramfs.cpio.gz" \
 		-append "$append" </dev/null >"$RUNDIR/qemu.out" 2>&1 || rc=$?
