@@ -497,6 +497,60 @@ static void smbsign_sign_roundtrip_kvec(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, smbsign_verify(key, kv->iov, kv->n), 0);
 }
 
+/* Writable module data: not in the linear map on x86-64. */
+static u8 sign_module_buf[600];
+
+/*
+ * The same message placed in memory of every kind the API promises to
+ * take: vmalloc with the header (and the signature field) straddling a
+ * page boundary at every offset 1..64, module data, and the stack. Each
+ * must sign like the kmalloc'd copy, and verify.
+ */
+static void smbsign_sign_memory_kinds(struct kunit *test)
+{
+	const struct sign_combo *c = test->param_value;
+	struct smbsign_key *key = sign_key(test, c->dialect, c->alg, 4);
+	const size_t len = 300;
+	u8 stack_msg[300];
+	u8 *ref, *vbuf, *p;
+	size_t cross;
+
+	ref = sign_msg(test, len, 40, CMD_READ, SMBSIGN_FLAG_SIGNED, 11);
+	KUNIT_ASSERT_EQ(test, smbsign_sign_buf(key, ref, len), 0);
+	vbuf = sign_vmalloc(test, 2 * PAGE_SIZE);
+
+	for (cross = 1; cross <= HDR_LEN; cross++) {
+		/* the first @cross bytes sit at the end of the first page */
+		p = vbuf + PAGE_SIZE - cross;
+		memcpy(p, ref, len);
+		memset(p + SIG_OFF, 0, SIG_LEN);
+		KUNIT_EXPECT_EQ_MSG(test, smbsign_sign_buf(key, p, len), 0,
+				    "%s: vmalloc, page boundary at %zu",
+				    c->name, cross);
+		KUNIT_EXPECT_TRUE_MSG(test, !memcmp(p, ref, len),
+				      "%s: vmalloc, page boundary at byte %zu: signed differently",
+				      c->name, cross);
+		KUNIT_EXPECT_EQ_MSG(test, smbsign_verify_buf(key, p, len), 0,
+				    "%s: vmalloc, page boundary at %zu",
+				    c->name, cross);
+	}
+
+	memcpy(sign_module_buf, ref, len);
+	memset(sign_module_buf + SIG_OFF, 0, SIG_LEN);
+	KUNIT_EXPECT_EQ(test, smbsign_sign_buf(key, sign_module_buf, len), 0);
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(sign_module_buf, ref, len),
+			      "%s: module data signed differently", c->name);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_buf(key, sign_module_buf, len),
+			0);
+
+	memcpy(stack_msg, ref, len);
+	memset(stack_msg + SIG_OFF, 0, SIG_LEN);
+	KUNIT_EXPECT_EQ(test, smbsign_sign_buf(key, stack_msg, len), 0);
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(stack_msg, ref, len),
+			      "%s: stack buffer signed differently", c->name);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_buf(key, stack_msg, len), 0);
+}
+
 /* Only the first 16 bytes of the 32-byte HMAC, etc.: sign == raw MAC. */
 static void smbsign_sign_matches_raw(struct kunit *test)
 {
@@ -1544,6 +1598,7 @@ static void smbsign_sign_suite_exit(struct kunit_suite *suite)
 static struct kunit_case smbsign_sign_cases[] = {
 	KUNIT_CASE_PARAM(smbsign_sign_roundtrip_buf, sign_combos_gen_params),
 	KUNIT_CASE_PARAM(smbsign_sign_roundtrip_kvec, sign_combos_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_memory_kinds, sign_algs_gen_params),
 	KUNIT_CASE_PARAM(smbsign_sign_matches_raw, sign_combos_gen_params),
 	KUNIT_CASE_PARAM(smbsign_sign_bitflip, sign_algs_gen_params),
 	KUNIT_CASE_PARAM(smbsign_sign_wrong_key, sign_algs_gen_params),
