@@ -159,43 +159,46 @@ static struct smbsign_key *sign_key(struct kunit *test, u16 dialect, u16 alg,
 {
 	struct smbsign_key *key;
 	u8 k[SMBSIGN_KEY_SIZE];
+	void *res;
 
 	sign_key_bytes(k, alg, salt);
 	key = smbsign_key_alloc(dialect, alg, k, sizeof(k));
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_OR_NULL(key),
 			       "smbsign_key_alloc(%#x, %s): %ld", dialect,
 			       smbsign_alg_name(alg), PTR_ERR(key));
-	if (!kunit_alloc_resource(test, sign_res_init, sign_res_key_free,
-				  GFP_KERNEL, key)) {
+	res = kunit_alloc_resource(test, sign_res_init, sign_res_key_free,
+				   GFP_KERNEL, key);
+	if (!res)
 		smbsign_key_put(key);
-		KUNIT_ASSERT_FAILURE(test, "out of memory");
-	}
+	KUNIT_ASSERT_NOT_NULL_MSG(test, res, "out of memory");
 	return key;
 }
 
 static void *sign_vmalloc(struct kunit *test, size_t len)
 {
 	void *p = vmalloc(len);
+	void *res;
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
-	if (!kunit_alloc_resource(test, sign_res_init, sign_res_vfree,
-				  GFP_KERNEL, p)) {
+	res = kunit_alloc_resource(test, sign_res_init, sign_res_vfree,
+				   GFP_KERNEL, p);
+	if (!res)
 		vfree(p);
-		KUNIT_ASSERT_FAILURE(test, "out of memory");
-	}
+	KUNIT_ASSERT_NOT_NULL_MSG(test, res, "out of memory");
 	return p;
 }
 
 static void *sign_page(struct kunit *test)
 {
 	struct page *pg = alloc_page(GFP_KERNEL);
+	void *res;
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pg);
-	if (!kunit_alloc_resource(test, sign_res_init, sign_res_page_free,
-				  GFP_KERNEL, pg)) {
+	res = kunit_alloc_resource(test, sign_res_init, sign_res_page_free,
+				   GFP_KERNEL, pg);
+	if (!res)
 		__free_page(pg);
-		KUNIT_ASSERT_FAILURE(test, "out of memory");
-	}
+	KUNIT_ASSERT_NOT_NULL_MSG(test, res, "out of memory");
 	return page_address(pg);
 }
 
