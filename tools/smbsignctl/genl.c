@@ -68,8 +68,24 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	return t->fn ? t->fn(nlh, t->arg) : MNL_CB_OK;
 }
 
+/* A dump ends with NLMSG_DONE, whose payload is the dump's error code. */
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct talk_ctx *t = data;
+	int err = 0;
+
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int))
+		err = *(int *)mnl_nlmsg_get_payload(nlh);
+	if (err >= 0)
+		return MNL_CB_STOP;
+	t->error = -err;
+	return MNL_CB_ERROR;
+}
+
+/* With a control array, libmnl applies no defaults: list every type. */
 static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
 	[NLMSG_ERROR] = error_cb,
+	[NLMSG_DONE] = done_cb,
 };
 
 /*

@@ -79,6 +79,7 @@ int main(int argc, char **argv)
 			break;
 		case 1:
 			name = "value out of range";
+			want = ERANGE;
 			nest = mnl_attr_nest_start(nlh, SMBSIGN_A_POLICY_SERVER);
 			mnl_attr_put_u8(nlh, SMBSIGN_A_DIR_POLICY_REQUIRE_SIGNING, 2);
 			mnl_attr_nest_end(nlh, nest);
@@ -113,6 +114,7 @@ int main(int argc, char **argv)
 			break;
 		case 7:
 			name = "unknown algorithm id";
+			want = ERANGE;
 			nest = mnl_attr_nest_start(nlh, SMBSIGN_A_POLICY_SERVER);
 			mnl_attr_put_u32(nlh, SMBSIGN_A_DIR_POLICY_ALG, 9);
 			mnl_attr_nest_end(nlh, nest);
