@@ -10,6 +10,10 @@
 # Defaults write the checked-in files:
 #   tools/testing/interop/corpus/corpus.json
 #   kunit/smbsign_interop_corpus.h
+# --work DIR keeps DIR (pcaps, Samba logs, configs); otherwise a temporary
+# directory is used and removed unless --keep.
+# SMBSIGN_INTEROP_CELLS="3.1.1-aes-gmac ..." limits the cells (the corpus
+# is then partial and check-corpus.py runs with --partial).
 #
 # What it does, entirely on 127.0.0.1 and inside a private temporary
 # directory (nothing under /etc, /var or the real passwd database is
@@ -53,7 +57,7 @@ while [ $# -gt 0 ]; do
 	--out-header) OUT_HDR=$2; shift 2 ;;
 	--work) WORK=$2; shift 2 ;;
 	--keep) KEEP=1; shift ;;
-	-h|--help) sed -n '3,33p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "gen-corpus.sh: unknown argument '$1'" >&2; exit 1 ;;
 	esac
 done
@@ -86,6 +90,7 @@ SAMBA_VERSION=$(smbd --version 2>/dev/null | sed 's/^Version //')
 if [ -z "$WORK" ]; then
 	WORK=$(mktemp -d /tmp/smbsign-interop.XXXXXX) || die "mktemp failed"
 else
+	KEEP=1		# never delete a directory the caller named
 	mkdir -p "$WORK" || die "cannot create $WORK"
 	WORK=$(cd "$WORK" && pwd)
 fi
@@ -94,10 +99,10 @@ TCPDUMP_PID=
 
 stop_pid() {
 	# $1 pid, $2 signal; waits up to 10 s for it to go away
-	local pid=$1 sig=$2 i
+	local pid=$1 sig=$2 _
 	[ -n "$pid" ] || return 0
 	kill "-$sig" "$pid" 2>/dev/null || return 0
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		kill -0 "$pid" 2>/dev/null || return 0
 		sleep 0.1
 	done
@@ -117,6 +122,7 @@ stop_smbd() {
 	SMBD_PID=
 }
 
+# shellcheck disable=SC2317	# invoked by trap
 cleanup() {
 	stop_pid "$TCPDUMP_PID" INT
 	TCPDUMP_PID=
@@ -274,14 +280,14 @@ nsswrap() {
 }
 
 start_smbd() {
-	local d=$1 i
+	local d=$1 _
 	port_free "$PORT" || die "port $PORT on 127.0.0.1 is busy"
 	LD_PRELOAD=$NSS_WRAPPER_LIB NSS_WRAPPER_PASSWD=$WORK/passwd \
 		NSS_WRAPPER_GROUP=$WORK/group \
 		smbd -F -s "$d/smb.conf" < /dev/null \
 		> "$d/log/smbd.stdout" 2>&1 &
 	SMBD_PID=$!
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		port_listening "$PORT" && return 0
 		kill -0 "$SMBD_PID" 2>/dev/null ||
 			die "smbd exited at start; see $d/log"
@@ -291,11 +297,11 @@ start_smbd() {
 }
 
 start_tcpdump() {
-	local d=$1 i
+	local d=$1 _
 	tcpdump -i lo -n -s 0 -U -B 32768 -w "$d/capture.pcap" \
 		"host 127.0.0.1 and tcp port $PORT" > "$d/tcpdump.log" 2>&1 &
 	TCPDUMP_PID=$!
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		grep -q "listening on" "$d/tcpdump.log" 2>/dev/null && return 0
 		kill -0 "$TCPDUMP_PID" 2>/dev/null || {
 			TCPDUMP_PID=
@@ -360,7 +366,7 @@ run_cell() {
 	then
 		die "$name: tcpdump dropped packets; see $d/tcpdump.log"
 	fi
-	for i in $(seq 50); do port_free "$PORT" && break; sleep 0.1; done
+	for _ in $(seq 50); do port_free "$PORT" && break; sleep 0.1; done
 	echo "$name $dialect $algid $d/capture.pcap $d/log" >> "$WORK/cells.txt"
 }
 
@@ -368,7 +374,8 @@ log "Samba $SAMBA_VERSION, port $PORT, work $WORK"
 : > "$WORK/cells.txt"
 while IFS=: read -r name proto dialect algid alg; do
 	if [ -n "$CELLS_WANTED" ] &&
-	   ! printf '%s\n' $CELLS_WANTED | grep -qx "$name"; then
+	   ! printf '%s\n' "$CELLS_WANTED" | tr ' ' '\n' | grep -qx "$name"
+	then
 		continue
 	fi
 	log "cell $name ($proto${alg:+, $alg})"

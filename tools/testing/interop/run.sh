@@ -41,6 +41,7 @@ WORK=
 require=${SMBSIGN_INTEROP_REQUIRE:-0}
 [ "${CI:-}" = true ] && require=1
 
+# shellcheck disable=SC2317	# invoked by trap
 cleanup() { [ -n "$WORK" ] && [ "${SMBSIGN_INTEROP_KEEP:-0}" != 1 ] && rm -rf "$WORK"; }
 trap cleanup EXIT
 
