@@ -13,12 +13,14 @@
 #   style     checkpatch.pl --strict on our sources
 #   sparse    sparse (C=2) + W=1 on our sources
 #   kdir      print the cached kernel build dir (builds it if needed)
+#   ksrc      print the extracted kernel source dir (extracts it if needed)
 #
 # Environment:
 #   KVER=6.1|6.12|7.2|all   kernel(s) to use (table: kernels.conf)
 #   VARIANT=base|bench      config variant (bench adds config/bench.config)
 #   SMBSIGN_CACHE=dir       cache (default ~/.cache/smbsign)
 #   SMBSIGN_SRC=dir         module tree to test (default: this repo)
+#   SMBSIGN_GUEST_TESTS=dir guest userspace tests (default: guest-tests/)
 #   GATES="style sparse"    gates run by `check` (empty: none)
 #   QEMU_TIMEOUT=secs       guest time limit (default 420)
 #   CHECKPATCH_IGNORE=A,B   extra checkpatch types to ignore
@@ -331,6 +333,7 @@ make_initramfs() {
 		case "$m" in
 		kunit/*)              dst=extra/kunit; echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/kunit.list" ;;
 		tools/testing/demo/*) dst=extra/demo;  echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/demo.list" ;;
+		tools/testing/bench/*) dst=extra/bench; echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/bench.list" ;;
 		smbsign.ko)           dst=extra ;;
 		*)                    dst=extra;       echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/other.list" ;;
 		esac
@@ -342,10 +345,45 @@ make_initramfs() {
 		[ -f "$KBUILD/$f" ] && cp "$KBUILD/$f" "$mdir/" || true
 	done
 	depmod -b "$root" "$KREL" || die "depmod failed"
+	add_guest_tests "$root"
 	cp "$QEMU_DIR/init" "$root/init"
 	chmod 755 "$root/init"
 	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1 >"$out")
 	rm -rf "$root"
+}
+
+# Guest userspace tests (guest-tests/*.sh, see guest-tests/README): build
+# each in the module copy, install its files (+ shared libraries) into the
+# initramfs root $1, list it in /etc/smbsign/guest-tests.list. A test that
+# fails to build is listed in $RUNDIR/guest-tests.failed for the report.
+add_guest_tests() {
+	local root=$1 f name run src dst lib
+	: >"$root/etc/smbsign/guest-tests.list"
+	: >"$RUNDIR/guest-tests.failed"
+	for f in "${SMBSIGN_GUEST_TESTS:-$QEMU_DIR/guest-tests}"/*.sh; do
+		[ -f "$f" ] || continue
+		name=$(basename "$f" .sh)
+		if ! (cd "$MCOPY" && . "$f" && gt_build) >"$RUNDIR/gt-$name.build.log" 2>&1; then
+			warn "guest test $name: build failed (log: $RUNDIR/gt-$name.build.log)"
+			tail -n 20 "$RUNDIR/gt-$name.build.log" >&2
+			echo "$name" >>"$RUNDIR/guest-tests.failed"
+			continue
+		fi
+		run=$(. "$f" && echo "$GT_RUN")
+		while read -r src dst; do
+			[ -n "$src" ] || continue
+			[ -f "$MCOPY/$src" ] || { warn "guest test $name: missing $src"; echo "$name" >>"$RUNDIR/guest-tests.failed"; continue 2; }
+			install -D -m 755 "$MCOPY/$src" "$root$dst"
+			# ELF executables: bring their shared libraries and loader
+			if head -c4 "$MCOPY/$src" | grep -q 'ELF'; then
+				for lib in $(ldd "$MCOPY/$src" 2>/dev/null | grep -oE '/[^ ]+' || true); do
+					[ -e "$root$lib" ] || install -D -m 755 "$(readlink -f "$lib")" "$root$lib"
+				done
+			fi
+		done < <(cd "$MCOPY" && . "$f" && gt_files)
+		printf '%s\t%s\n' "$name" "$run" >>"$root/etc/smbsign/guest-tests.list"
+		msg "guest test $name: built"
+	done
 }
 
 # ------------------------------------------------------------------ qemu --
@@ -416,8 +454,8 @@ cmd_sparse() {
 	flock -u 7
 	# diagnostics pointing at our files (the copy, or relative paths)
 	local ours
-	ours=$(grep -E '(warning|error):' "$log" | grep -E "^($MCOPY/)?(smbsign|kunit|include/linux/smbsign|tools/testing)/" |
-		sed "s,$MCOPY/,," | sort -u || true)
+	ours=$( (grep -E '(warning|error):' "$log" | grep -E "^($MCOPY/)?(smbsign|kunit|include/linux/smbsign|tools/testing)/";
+		grep -E '^(WARNING|ERROR): modpost:' "$log") | sed "s,$MCOPY/,," | sort -u || true)
 	if [ "$rc" != 0 ]; then
 		tail -n 40 "$log"
 		msg "sparse: build failed (rc=$rc), log: $log"
@@ -439,6 +477,11 @@ self() { "$BASH" "$QEMU_DIR/harness.sh" "$@"; }
 check_one() {
 	local gates_args=() g rc
 	msg "===== KVER=$KVER VARIANT=$VARIANT ====="
+	# the kernel first: the sparse gate needs it too
+	if ! self _kernel; then
+		python3 "$QEMU_DIR/report.py" --kver "$KVER" --build-failed
+		return 1
+	fi
 	for g in $GATES; do
 		case "$g" in
 		style|sparse) ;;
@@ -509,6 +552,7 @@ main() {
 	deps)    cmd_deps ;;
 	kernel)  cmd_deps; cmd_kernel ;;
 	kdir)    cmd_kernel >&2; echo "$KBUILD" ;;
+	ksrc)    kernel_source >&2; echo "$KSRC" ;;
 	modules) cmd_deps; cmd_kernel; cmd_modules ;;
 	style)   cmd_style ;;
 	sparse)  cmd_sparse ;;
@@ -516,6 +560,7 @@ main() {
 	demo)    cmd_demo ;;
 	_prepare) [ -n "${RUNDIR:-}" ] || die "_prepare: RUNDIR not set"; prepare_guest ;;
 	_check_one) check_one ;;
+	_kernel) cmd_kernel ;;
 	*) sed -n '3,30p' "$0"; exit 2 ;;
 	esac
 }

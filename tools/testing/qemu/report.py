@@ -40,25 +40,25 @@ def read_lines(path):
 
 
 def parse_results(lines):
-    """Events (list of (event, rest)) and KTAP blocks {module: [lines]}."""
+    """Events [(event, rest)] and result blocks [(kind, name, [lines])]:
+    kind 'kunit' (a test module's kernel log) or 'guest' (a guest test)."""
     events = []
-    blocks = {}
-    order = []
+    blocks = []
     cur = None
     for line in lines:
         if line.startswith(MARK):
             ev, _, rest = line[len(MARK):].partition(' ')
             events.append((ev, rest))
-            if ev == 'KTAP-BEGIN':
-                cur = rest.split()[0]
-                blocks[cur] = []
-                order.append(cur)
-            elif ev == 'KTAP-END':
+            if ev in ('KTAP-BEGIN', 'TAP-BEGIN'):
+                cur = (ev == 'KTAP-BEGIN' and 'kunit' or 'guest',
+                       rest.split()[0], [])
+                blocks.append(cur)
+            elif ev in ('KTAP-END', 'TAP-END'):
                 cur = None
             continue
         if cur is not None:
-            blocks[cur].append(line)
-    return events, [(m, blocks[m]) for m in order]
+            cur[2].append(line)
+    return events, blocks
 
 
 TOP_HEADER = re.compile(r'^(KTAP|TAP) version \d+\s*$')
@@ -187,6 +187,13 @@ def do_demo(args):
                   if l.startswith(MARK + 'INIT-START')), None)
     if start is not None:
         for line in console[start:]:
+            if line.startswith(MARK):
+                ev, _, rest = line[len(MARK):].partition(' ')
+                if ev in ('MODLOAD-FAIL', 'RMMOD-FAIL', 'INIT-START'):
+                    print('>>> %s %s' % (ev, rest))
+                continue
+            if line.startswith('reboot: '):
+                continue
             print(line)
     if not ok:
         show_console_tail(args, console)
@@ -232,26 +239,40 @@ def do_check(args):
             if ev == 'INFO':
                 info.append(rest)
 
-        for mod, block in blocks:
+        try:
+            with open(os.path.join(args.rundir, 'guest-tests.failed')) as f:
+                for name in f.read().split():
+                    problems.append('guest test %s could not be built/installed '
+                                    '(see above)' % name)
+        except FileNotFoundError:
+            pass
+        for ev, rest in events:
+            if ev == 'TAP-END' and rest.endswith('rc=124'):
+                problems.append('guest test %s timed out' % rest.split()[0])
+
+        for kind, mod, block in blocks:
             block = normalize_ktap(block)
-            path = os.path.join(args.rundir, 'ktap-%s.txt' % mod)
+            path = os.path.join(args.rundir, '%s-%s.txt'
+                                % (kind == 'kunit' and 'ktap' or 'tap', mod))
             with open(path, 'w') as f:
                 f.write('\n'.join(block) + '\n')
             if not any('TAP version' in l for l in block):
                 if not any(e == 'MODLOAD-FAIL' and r.split()[0] == mod
                            for e, r in events):
-                    problems.append('module %s printed no KTAP (no test '
-                                    'suites registered?)' % mod)
-                kunit_lines.append('kunit   %s: no KTAP output' % mod)
+                    problems.append('%s %s printed no KTAP/TAP (no test '
+                                    'suites registered?)' % (
+                                        kind == 'kunit' and 'module' or
+                                        'guest test', mod))
+                kunit_lines.append('%-7s %s: no KTAP output' % (kind, mod))
                 continue
-            print('----- kunit.py parse: %s -----' % mod)
+            print('----- kunit.py parse: %s %s -----' % (kind, mod))
             out, counts = run_kunit(args.kunit, path)
             for line in out:
                 print(line)
             if counts is None:
                 problems.append('kunit.py could not parse the KTAP of %s '
                                 '(%s)' % (mod, path))
-                kunit_lines.append('kunit   %s: unparseable KTAP' % mod)
+                kunit_lines.append('%-7s %s: unparseable KTAP' % (kind, mod))
                 continue
             p = counts.get('passed', 0)
             f = counts.get('failed', 0) + counts.get('crashed', 0)
@@ -260,8 +281,8 @@ def do_check(args):
             passed += p
             failed += f
             skipped += s
-            kunit_lines.append('kunit   %-28s %d passed, %d failed, %d skipped'
-                               '%s' % (mod + ':', p, f, s,
+            kunit_lines.append('%-7s %-28s %d passed, %d failed, %d skipped'
+                               '%s' % (kind, mod + ':', p, f, s,
                                        ', %d parse errors' % e if e else ''))
             if e:
                 problems.append('kunit.py reported %d error(s) parsing the '
