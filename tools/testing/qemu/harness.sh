@@ -272,6 +272,8 @@ cmd_kernel() {
 sync_copy() {
 	local name=$1
 	MCOPY=$CACHE/mod/$(basename "$KBUILD")-$name
+	# a different tree (SMBSIGN_SRC) gets its own copy
+	[ "$SRC" = "$REPO" ] || MCOPY=$MCOPY-$(echo "$SRC" | sha256sum | cut -c1-8)
 	mkdir -p "$MCOPY"
 	exec 7>"$MCOPY.lock"
 	if ! flock -n 7; then
@@ -284,7 +286,7 @@ sync_copy() {
 		--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' \
 		--exclude=modules.order --exclude=Module.symvers --exclude='*.dwo' \
 		--exclude='*.symvers' --exclude='.tmp_*' --exclude='*.s' --exclude='*.i' \
-		"$SRC/" "$MCOPY/"
+		"$SRC/" "$MCOPY/" 2> >(grep -v 'cannot delete non-empty directory' >&2)
 }
 
 # modules built by the last make in $MCOPY (paths relative to it)

@@ -124,6 +124,33 @@ def console_problems(console):
     return bad
 
 
+def kernel_log_problem(bad):
+    """One problem for all suspicious kernel log lines, naming them."""
+    text = 'kernel log (console.log) shows %d suspicious line(s):' % len(bad)
+    for i, line in bad[:8]:
+        text += '\n          line %d: %s' % (i + 1, line.strip())
+    if len(bad) > 8:
+        text += '\n          ...'
+    return text
+
+
+def show_load_failures(events, console):
+    """Print what the guest logged about each module that failed to load."""
+    for ev, rest in events:
+        if ev != 'MODLOAD-FAIL':
+            continue
+        mod = rest.split()[0]
+        head = '----- kernel log about %s -----' % mod
+        if head not in console:
+            continue
+        print(head)
+        for line in console[console.index(head) + 1:]:
+            if line == '-----':
+                break
+            print('  ' + line)
+        print('-----')
+
+
 def tail(lines, n=40):
     lines = [l for l in lines if l.strip()]
     return lines[-n:]
@@ -202,8 +229,9 @@ def do_demo(args):
         if ev == 'DEMO-MISSING':
             problems.append('no demo module was built '
                             '(tools/testing/demo/smbsign_demo.ko)')
-    for i, line in console_problems(console):
-        problems.append('kernel log line %d: %s' % (i + 1, line.strip()))
+    bad = console_problems(console)
+    if bad:
+        problems.append(kernel_log_problem(bad))
     print('===== smbsign demo (KVER=%s) =====' % args.kver)
     for p in problems:
         print('FAIL: ' + p)
@@ -292,14 +320,11 @@ def do_check(args):
             problems.append('no test ran')
 
         bad = console_problems(console)
-        for i, line in bad[:10]:
-            problems.append('kernel log (console.log:%d): %s'
-                            % (i + 1, line.strip()))
-        if len(bad) > 10:
-            problems.append('... and %d more suspicious kernel log lines'
-                            % (len(bad) - 10))
+        if bad:
+            problems.append(kernel_log_problem(bad))
         if not booted or bad:
             show_console_tail(args, console)
+        show_load_failures(events, console)
 
     total_pass = passed + gate_pass
     total_fail = failed + gate_fail + len(problems)
