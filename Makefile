@@ -7,6 +7,9 @@
 #                          a cached test kernel, boot it in QEMU, load the
 #                          modules, run KUnit, summarize ("N passed, M failed")
 #   make demo              boot the guest in demo mode (self-test + demo module)
+#   make bench             tools/testing/bench: instruction counts (-icount) and
+#                          2-CPU scaling, on the bench kernel variant; results
+#                          in results/bench-$(KVER)/
 #   make kernel            only build (or reuse) the cached test kernel
 #   make style             checkpatch.pl --strict on our sources
 #   make sparse            sparse (C=2) + W=1 against the cached test kernel
@@ -21,11 +24,12 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 KVER ?= 6.1
 VARIANT ?= base
 SMBSIGN_CACHE ?= $(HOME)/.cache/smbsign
+BENCH_VARIANT ?= bench
 
 HARNESS := tools/testing/qemu/harness.sh
 export KVER VARIANT SMBSIGN_CACHE
 
-.PHONY: all module modules check demo kernel deps style sparse clean clean-cache
+.PHONY: all module modules check demo bench kernel deps style sparse clean clean-cache
 
 all: module
 
@@ -37,6 +41,9 @@ check:
 
 demo:
 	@bash $(HARNESS) demo
+
+bench:
+	@VARIANT=$(BENCH_VARIANT) bash $(HARNESS) bench
 
 kernel:
 	@bash $(HARNESS) kernel

@@ -10,6 +10,7 @@
 #   modules   build the modules against it (from a private copy of the tree)
 #   check     gates (style, sparse) + boot + KUnit + summary
 #   demo      boot in demo mode and show what the module does
+#   bench     boot tools/testing/bench/*.ko (single under -icount, smp), report
 #   style     checkpatch.pl --strict on our sources
 #   sparse    sparse (C=2) + W=1 on our sources
 #   kdir      print the cached kernel build dir (builds it if needed)
@@ -330,11 +331,13 @@ make_initramfs() {
 	[ "$(id -u)" = 0 ] && mknod -m 600 "$root/dev/console" c 5 1 2>/dev/null || true
 	local mdir=$root/lib/modules/$KREL
 	mkdir -p "$mdir/extra"
-	: >"$root/etc/smbsign/kunit.list"; : >"$root/etc/smbsign/demo.list"; : >"$root/etc/smbsign/other.list"
+	local l
+	for l in kunit demo bench other; do : >"$root/etc/smbsign/$l.list"; done
 	for m in $MODULES; do
 		case "$m" in
 		kunit/*)              dst=extra/kunit; echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/kunit.list" ;;
 		tools/testing/demo/*) dst=extra/demo;  echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/demo.list" ;;
+		tools/testing/bench/*) dst=extra/bench; echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/bench.list" ;;
 		tools/testing/bench/*) dst=extra/bench; echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/bench.list" ;;
 		smbsign.ko)           dst=extra ;;
 		*)                    dst=extra;       echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/other.list" ;;
@@ -390,19 +393,22 @@ add_guest_tests() {
 
 # ------------------------------------------------------------------ qemu --
 # boot mode $1; leaves console.log, results.log, qemu.rc in $RUNDIR
+# extra kernel command line in $BOOT_APPEND, extra qemu options in $BOOT_QEMU,
+# -smp value in $BOOT_SMP (default: 2 CPUs as 2 sockets: SeaBIOS' MP table
+# lists one CPU per socket, and the test kernel has no ACPI)
 boot_guest() {
 	local mode=$1 loglevel=7
-	[ "$mode" = demo ] && loglevel=5
-	local append="console=ttyS0 panic=-1 oops=panic loglevel=$loglevel log_buf_len=8M smbsign_mode=$mode"
+	[ "$mode" = check ] || loglevel=5
+	local append="console=ttyS0 panic=-1 oops=panic loglevel=$loglevel log_buf_len=8M smbsign_mode=$mode ${BOOT_APPEND:-}"
 	msg "booting $KREL in QEMU (TCG, mode=$mode, timeout ${QEMU_TIMEOUT}s)"
 	local rc=0 t
 	t=$(date +%s)
 	timeout -k 10 "$QEMU_TIMEOUT" qemu-system-x86_64 \
-		-accel tcg -cpu max -m 512M -smp 2,sockets=2,cores=1,threads=1 \
+		-accel tcg -cpu max -m 512M -smp "${BOOT_SMP:-2,sockets=2,cores=1,threads=1}" \
 		-nographic -no-reboot -monitor none -nic none \
 		-serial "file:$RUNDIR/console.log" -serial "file:$RUNDIR/results.log" \
 		-kernel "$KBUILD/arch/x86/boot/bzImage" -initrd "$RUNDIR/initramfs.cpio.gz" \
-		-append "$append" </dev/null >"$RUNDIR/qemu.out" 2>&1 || rc=$?
+		${BOOT_QEMU:-} -append "$append" </dev/null >"$RUNDIR/qemu.out" 2>&1 || rc=$?
 	echo "$rc" >"$RUNDIR/qemu.rc"
 	msg "guest exited (rc=$rc) after $(( $(date +%s) - t ))s; logs: $RUNDIR"
 }
@@ -547,6 +553,44 @@ cmd_demo() {
 		--qemu-rc "$(cat "$RUNDIR/qemu.rc")" --timeout "$QEMU_TIMEOUT"
 }
 
+# ----------------------------------------------------------------- bench --
+# tools/testing/bench/*.ko: one boot with mode=single under -icount (guest
+# instruction counts), one with mode=smp without it; then the bench's own
+# report.py. Results: $BENCH_OUT (default results/bench-$KVER in the repo).
+cmd_bench() {
+	[ "$KVER" != all ] || die "bench needs one KVER"
+	cmd_deps
+	new_rundir bench
+	prepare_guest
+	local out=${BENCH_OUT:-$REPO/results/bench-$KVER} m rc=0 logs=()
+	[ -f "$SRC/tools/testing/bench/report.py" ] || die "no tools/testing/bench/report.py"
+	local base=$RUNDIR
+	for m in ${BENCH_MODES:-single smp}; do
+		mkdir -p "$base/$m"
+		cp "$base/initramfs.cpio.gz" "$base/$m/"
+		RUNDIR=$base/$m
+		# -icount hangs SMP bring-up under TCG: instruction counts on 1 CPU
+		if [ "$m" = smp ]; then
+			BOOT_QEMU=""; BOOT_SMP=""
+		else
+			BOOT_QEMU="-icount shift=0,align=off,sleep=off"; BOOT_SMP=1
+		fi
+		BOOT_APPEND="smbsign_bench=$m" QEMU_TIMEOUT=${BENCH_TIMEOUT:-1800} boot_guest bench
+		if ! grep -q '^@@SMBSIGN@@ INIT-DONE' "$RUNDIR/results.log" 2>/dev/null; then
+			warn "bench $m: the guest did not finish (rc=$(cat "$RUNDIR/qemu.rc")); console tail:"
+			tail -n 40 "$RUNDIR/console.log" >&2
+			rc=1
+		fi
+		grep -q 'MODLOAD-FAIL' "$RUNDIR/results.log" 2>/dev/null && { warn "bench $m: a module failed to load"; rc=1; }
+		sed 's/\r$//' "$RUNDIR/results.log" >"$base/$m.log"
+		logs+=("$base/$m.log")
+	done
+	RUNDIR=$base
+	python3 "$SRC/tools/testing/bench/report.py" --out "$out" --kernel "$KREL" "${logs[@]}" || rc=1
+	msg "bench logs: $base; results: $out"
+	return "$rc"
+}
+
 # (whole dispatcher in a function: bash has parsed all of it before running,
 # so editing this file during a run is harmless)
 main() {
@@ -560,6 +604,7 @@ main() {
 	sparse)  cmd_sparse ;;
 	check)   cmd_check ;;
 	demo)    cmd_demo ;;
+	bench)   cmd_bench ;;
 	_prepare) [ -n "${RUNDIR:-}" ] || die "_prepare: RUNDIR not set"; prepare_guest ;;
 	_check_one) check_one ;;
 	_kernel) cmd_kernel ;;
