@@ -29,6 +29,7 @@
  * Copyright (C) 2026 The smbsign authors.
  */
 #include <kunit/test.h>
+#include <linux/build_bug.h>
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -39,7 +40,7 @@
 
 #include "smbsign_interop_corpus.h"
 
-#define IOP_POOL_LEN	(sizeof(smbsign_interop_pool) - 1)
+#define IOP_POOL_LEN	SMBSIGN_INTEROP_POOL_LEN
 #define IOP_NSESSIONS	ARRAY_SIZE(smbsign_interop_sessions)
 #define IOP_NMSGS	ARRAY_SIZE(smbsign_interop_msgs)
 #define IOP_NCHAINS	ARRAY_SIZE(smbsign_interop_chains)
@@ -235,6 +236,8 @@ static void iop_corpus_sane(struct kunit *test)
 	const char *why;
 	unsigned int i;
 
+	/* the pool's chunks must lie back to back */
+	BUILD_BUG_ON(sizeof(smbsign_interop_pool_chunks) != IOP_POOL_LEN);
 	KUNIT_EXPECT_GT(test, IOP_NMSGS, (size_t)0);
 	KUNIT_EXPECT_GT(test, IOP_NCHAINS, (size_t)0);
 	for (i = 0; i < IOP_NSESSIONS; i++) {
