@@ -237,8 +237,13 @@ static void bench_fill(u8 *p, size_t n, size_t off)
 		p[i] = (u8)((off + i) * 131 + 7);
 }
 
-static int bench_sg_add(struct scatterlist *sg, unsigned int *n,
-			const void *p, size_t len)
+/*
+ * Describe @len bytes at @p from *@cur on, one entry per page for vmalloc
+ * memory. Tables over SG_MAX_SINGLE_ALLOC entries are chained, so walk
+ * them with sg_next(); *@last is the last entry written.
+ */
+static void bench_sg_add(struct scatterlist **cur, struct scatterlist **last,
+			 const void *p, size_t len)
 {
 	const u8 *b = p;
 
@@ -253,11 +258,12 @@ static int bench_sg_add(struct scatterlist *sg, unsigned int *n,
 		} else {
 			page = virt_to_page(b);
 		}
-		sg_set_page(&sg[(*n)++], page, chunk, offset_in_page(b));
+		sg_set_page(*cur, page, chunk, offset_in_page(b));
+		*last = *cur;
+		*cur = sg_next(*cur);
 		b += chunk;
 		len -= chunk;
 	}
-	return 0;
 }
 
 static void bench_msg_free(struct bench_msg *m)
@@ -292,6 +298,7 @@ static void bench_header(u8 *h, size_t size)
 
 static int bench_msg_alloc(struct bench_msg *m, size_t size)
 {
+	struct scatterlist *cur, *last = NULL;
 	unsigned int i, npages, n;
 	size_t hdr = min_t(size_t, size, BENCH_HDR), left;
 	int ret = -ENOMEM;
@@ -342,19 +349,20 @@ static int bench_msg_alloc(struct bench_msg *m, size_t size)
 	ret = sg_alloc_table(&m->sg_contig, n, GFP_KERNEL);
 	if (ret)
 		goto err;
-	n = 0;
-	bench_sg_add(m->sg_contig.sgl, &n, m->contig, size);
-	bench_sg_add(m->sg_contig.sgl, &n, m->tag, SMBSIGN_SIG_SIZE);
-	sg_mark_end(&m->sg_contig.sgl[n - 1]);
+	cur = m->sg_contig.sgl;
+	bench_sg_add(&cur, &last, m->contig, size);
+	bench_sg_add(&cur, &last, m->tag, SMBSIGN_SIG_SIZE);
+	sg_mark_end(last);
 
 	ret = sg_alloc_table(&m->sg_multi, m->nvec + 1, GFP_KERNEL);
 	if (ret)
 		goto err;
-	n = 0;
+	cur = m->sg_multi.sgl;
 	for (i = 0; i < m->nvec; i++)
-		bench_sg_add(m->sg_multi.sgl, &n, m->iov[i].iov_base,
+		bench_sg_add(&cur, &last, m->iov[i].iov_base,
 			     m->iov[i].iov_len);
-	bench_sg_add(m->sg_multi.sgl, &n, m->tag, SMBSIGN_SIG_SIZE);
+	bench_sg_add(&cur, &last, m->tag, SMBSIGN_SIG_SIZE);
+	sg_mark_end(last);
 	return 0;
 err:
 	bench_msg_free(m);
