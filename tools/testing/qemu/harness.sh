@@ -22,7 +22,10 @@
 #   SMBSIGN_CACHE=dir       cache (default ~/.cache/smbsign)
 #   SMBSIGN_SRC=dir         module tree to test (default: this repo)
 #   SMBSIGN_GUEST_TESTS=dir guest userspace tests (default: guest-tests/)
-#   GATES="style sparse"    gates run by `check` (empty: none)
+#   GATES="style sparse perf"  gates run by `check` (empty: none); perf boots
+#                           the kunit/*_perf_kunit.ko suites under -icount
+#   HOST_TESTS="a b"        host tests (host-tests/*.sh) run by `check`
+#                           (default: all; empty: none)
 #   QEMU_TIMEOUT=secs       guest time limit (default 420)
 #   CHECKPATCH_IGNORE=A,B   extra checkpatch types to ignore
 #   V=1                     verbose (show full build logs)
@@ -35,7 +38,7 @@ SRC=$(cd "${SMBSIGN_SRC:-$REPO}" && pwd)
 CACHE=${SMBSIGN_CACHE:-$HOME/.cache/smbsign}
 KVER=${KVER:-6.1}
 VARIANT=${VARIANT:-base}
-GATES=${GATES-style sparse}
+GATES=${GATES-style sparse perf}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-420}
 JOBS=${JOBS:-$(nproc)}
 V=${V:-0}
@@ -272,7 +275,11 @@ cmd_kernel() {
 # lock; we take one for the copy dir ($MCOPY.lock, fd 7) and keep it.
 sync_copy() {
 	local name=$1
-	MCOPY=$CACHE/mod/$(basename "$KBUILD")-$name
+	if [ "$name" = host ]; then
+		MCOPY=$CACHE/mod/host       # kernel-independent
+	else
+		MCOPY=$CACHE/mod/$(basename "$KBUILD")-$name
+	fi
 	# a different tree (SMBSIGN_SRC) gets its own copy
 	[ "$SRC" = "$REPO" ] || MCOPY=$MCOPY-$(echo "$SRC" | sha256sum | cut -c1-8)
 	mkdir -p "$MCOPY"
@@ -332,12 +339,12 @@ make_initramfs() {
 	local mdir=$root/lib/modules/$KREL
 	mkdir -p "$mdir/extra"
 	local l
-	for l in kunit demo bench other; do : >"$root/etc/smbsign/$l.list"; done
+	for l in kunit demo bench perf other; do : >"$root/etc/smbsign/$l.list"; done
 	for m in $MODULES; do
 		case "$m" in
+		kunit/*_perf_kunit.ko) dst=extra/kunit; echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/perf.list" ;;
 		kunit/*)              dst=extra/kunit; echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/kunit.list" ;;
 		tools/testing/demo/*) dst=extra/demo;  echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/demo.list" ;;
-		tools/testing/bench/*) dst=extra/bench; echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/bench.list" ;;
 		tools/testing/bench/*) dst=extra/bench; echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/bench.list" ;;
 		smbsign.ko)           dst=extra ;;
 		*)                    dst=extra;       echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/other.list" ;;
@@ -389,6 +396,29 @@ add_guest_tests() {
 		printf '%s\t%s\n' "$name" "$run" >>"$root/etc/smbsign/guest-tests.list"
 		msg "guest test $name: built"
 	done
+}
+
+# Host-side tests (host-tests/*.sh, see host-tests/README), run from their
+# own private copy of the tree, in the background while the guest part of
+# `check` runs. Results: $RUNDIR/host-<name>.{out,rc,skiprc}.
+run_host_tests() {
+	local f name rc
+	sync_copy host
+	for f in "$QEMU_DIR"/host-tests/*.sh; do
+		[ -f "$f" ] || continue
+		name=$(basename "$f" .sh)
+		if [ "${HOST_TESTS:-all}" != all ]; then
+			case " $HOST_TESTS " in *" $name "*) ;; *) continue ;; esac
+		fi
+		local t=$(date +%s)
+		rc=0
+		(cd "$MCOPY" && . "$f" && ht_run) </dev/null >"$RUNDIR/host-$name.out" 2>&1 || rc=$?
+		(. "$f" && echo "${HT_SKIP_RC:-}") >"$RUNDIR/host-$name.skiprc"
+		echo "$rc" >"$RUNDIR/host-$name.rc"
+		echo "host test $name: rc=$rc ($(( $(date +%s) - t ))s)"
+	done
+	flock -u 7
+	touch "$RUNDIR/host-tests.done"
 }
 
 # ------------------------------------------------------------------ qemu --
@@ -490,9 +520,18 @@ check_one() {
 		python3 "$QEMU_DIR/report.py" --kver "$KVER" --build-failed
 		return 1
 	fi
+	kernel_source
+	new_rundir check
+	export RUNDIR
+	local hpid=""
+	if [ "${HOST_TESTS-all}" != "" ] && ls "$QEMU_DIR"/host-tests/*.sh >/dev/null 2>&1; then
+		msg "host tests: started in the background (log: $RUNDIR/host-tests.log)"
+		self _host_tests >"$RUNDIR/host-tests.log" 2>&1 &
+		hpid=$!
+	fi
 	for g in $GATES; do
 		case "$g" in
-		style|sparse) ;;
+		style|sparse|perf) ;;
 		*) die "unknown gate '$g' (GATES='$GATES')" ;;
 		esac
 		set +e
@@ -501,14 +540,22 @@ check_one() {
 		set -e
 		[ "$rc" = 0 ] && gates_args+=(--gate "$g=pass") || gates_args+=(--gate "$g=fail")
 	done
-	new_rundir check
-	export RUNDIR
-	if ! self _prepare check; then
-		python3 "$QEMU_DIR/report.py" --kver "$KVER" "${gates_args[@]}" --build-failed
+	local prep=1
+	self _prepare check || prep=0
+	if [ "$prep" = 1 ]; then
+		cmd_kernel >/dev/null  # cached: sets KSRC, KBUILD, KREL here
+		boot_guest check
+	fi
+	if [ -n "$hpid" ]; then
+		msg "waiting for the host tests..."
+		wait "$hpid" || warn "host test runner failed (rc=$?)"
+		sed 's/^/  | /' "$RUNDIR/host-tests.log"
+	fi
+	if [ "$prep" = 0 ]; then
+		python3 "$QEMU_DIR/report.py" --kver "$KVER" "${gates_args[@]}" --build-failed \
+			--rundir "$RUNDIR" --kunit "$KSRC/tools/testing/kunit/kunit.py"
 		return 1
 	fi
-	cmd_kernel >/dev/null  # cached: sets KSRC, KBUILD, KREL here
-	boot_guest check
 	python3 "$QEMU_DIR/report.py" --kver "$KVER" "${gates_args[@]}" \
 		--rundir "$RUNDIR" --kunit "$KSRC/tools/testing/kunit/kunit.py" \
 		--qemu-rc "$(cat "$RUNDIR/qemu.rc")" --timeout "$QEMU_TIMEOUT"
@@ -523,6 +570,8 @@ cmd_check() {
 		set +e
 		KVER=$k self _check_one 2>&1 | tee "$out"
 		[ "${PIPESTATUS[0]}" = 0 ] || rc=1
+		# host tests do not depend on the kernel: once is enough
+		export HOST_TESTS=""
 		set -e
 		totals+=("$(tail -n1 "$out")")
 		rm -f "$out"
@@ -550,6 +599,22 @@ cmd_demo() {
 	prepare_guest
 	boot_guest demo
 	python3 "$QEMU_DIR/report.py" --kver "$KVER" --demo --rundir "$RUNDIR" \
+		--qemu-rc "$(cat "$RUNDIR/qemu.rc")" --timeout "$QEMU_TIMEOUT"
+}
+
+# ------------------------------------------------------------------ perf --
+# The speed regression guard: kunit/*_perf_kunit.ko compare smbsign with the
+# crypto API floor in one boot, in ratios. Ratios of wall-clock time under
+# TCG say little (it emulates instructions at very different costs), so
+# this boot runs with -icount on one CPU (SMP bring-up hangs under icount)
+# and the guest clock counts instructions.
+cmd_perf() {
+	new_rundir perf
+	export RUNDIR
+	prepare_guest
+	BOOT_SMP=1 BOOT_QEMU="-icount shift=0,align=off,sleep=off" boot_guest perf
+	python3 "$QEMU_DIR/report.py" --kver "$KVER" --rundir "$RUNDIR" \
+		--kunit "$KSRC/tools/testing/kunit/kunit.py" \
 		--qemu-rc "$(cat "$RUNDIR/qemu.rc")" --timeout "$QEMU_TIMEOUT"
 }
 
@@ -605,9 +670,11 @@ main() {
 	check)   cmd_check ;;
 	demo)    cmd_demo ;;
 	bench)   cmd_bench ;;
+	perf)    cmd_perf ;;
 	_prepare) [ -n "${RUNDIR:-}" ] || die "_prepare: RUNDIR not set"; prepare_guest ;;
 	_check_one) check_one ;;
 	_kernel) cmd_kernel ;;
+	_host_tests) run_host_tests ;;
 	*) sed -n '3,30p' "$0"; exit 2 ;;
 	esac
 }

@@ -156,6 +156,81 @@ def tail(lines, n=40):
     return lines[-n:]
 
 
+PASSFAIL = re.compile(r'(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$')
+
+
+def host_results(args, problems):
+    """Results of host-tests/*.sh: (summary lines, passed, failed, skipped).
+
+    Output with a TAP/KTAP header goes through kunit.py; otherwise the last
+    'N passed, M failed[, K skipped]' line counts; otherwise the exit
+    status: 0 = 1 passed, HT_SKIP_RC = 1 skipped, anything else = 1 failed.
+    A non-zero exit with no failure counted is a problem of its own.
+    """
+    lines = []
+    tp = tf = ts = 0
+    if not args.rundir or not os.path.isdir(args.rundir):
+        return lines, 0, 0, 0
+    if os.path.exists(os.path.join(args.rundir, 'host-tests.log')) and \
+            not os.path.exists(os.path.join(args.rundir, 'host-tests.done')):
+        problems.append('the host test runner failed: see %s/host-tests.log'
+                        % args.rundir)
+    names = sorted(f[len('host-'):-len('.rc')]
+                   for f in os.listdir(args.rundir)
+                   if f.startswith('host-') and f.endswith('.rc'))
+    for name in names:
+        base = os.path.join(args.rundir, 'host-' + name)
+        try:
+            rc = int(open(base + '.rc').read().strip() or 1)
+        except ValueError:
+            rc = 1
+        skiprc = open(base + '.skiprc').read().strip() \
+            if os.path.exists(base + '.skiprc') else ''
+        out = read_lines(base + '.out')
+        p = f = s = 0
+        how = ''
+        if any(TOP_HEADER.match(l.strip()) for l in out):
+            print('----- kunit.py parse: host %s -----' % name)
+            kout, counts = run_kunit(args.kunit, base + '.out')
+            for line in kout:
+                print(line)
+            if counts is None:
+                problems.append('host test %s: kunit.py could not parse its '
+                                'TAP (%s.out)' % (name, base))
+                f = 1
+            else:
+                p = counts.get('passed', 0)
+                f = counts.get('failed', 0) + counts.get('crashed', 0)
+                s = counts.get('skipped', 0)
+                if counts.get('errors'):
+                    problems.append('host test %s: %d TAP parse error(s)'
+                                    % (name, counts['errors']))
+        else:
+            m = None
+            for line in out:
+                m = PASSFAIL.search(line) or m
+            if m:
+                p, f, s = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+            elif skiprc and str(rc) == skiprc:
+                s, how = 1, ' (skipped)'
+            elif rc == 0:
+                p = 1
+            else:
+                f = 1
+        if rc != 0 and f == 0 and not (skiprc and str(rc) == skiprc):
+            problems.append('host test %s exited with status %d' % (name, rc))
+        if f or (rc != 0 and not (skiprc and str(rc) == skiprc)):
+            print('----- host test %s: last lines of %s.out -----'
+                  % (name, base))
+            for line in tail(out, 25):
+                print('  ' + line)
+            print('-----')
+        tp, tf, ts = tp + p, tf + f, ts + s
+        lines.append('%-7s %-28s %d passed, %d failed, %d skipped%s'
+                     % ('host', name + ':', p, f, s, how))
+    return lines, tp, tf, ts
+
+
 def guest_status(args, events, console, problems):
     """Adds boot/timeout/crash problems; returns seconds-free description."""
     evs = [e for e, _ in events]
@@ -255,6 +330,7 @@ def do_check(args):
     kunit_lines = []
     passed = failed = skipped = 0
     info = []
+    host_lines, hp, hf, hs = host_results(args, problems)
     if args.build_failed:
         problems.append('kernel/module build or initramfs failed (see above)')
     else:
@@ -326,6 +402,8 @@ def do_check(args):
             show_console_tail(args, console)
         show_load_failures(events, console)
 
+    kunit_lines += host_lines
+    passed, failed, skipped = passed + hp, failed + hf, skipped + hs
     total_pass = passed + gate_pass
     total_fail = failed + gate_fail + len(problems)
     print()
@@ -340,7 +418,7 @@ def do_check(args):
         print('logs    %s' % args.rundir)
     for p in problems:
         print('FAIL:   ' + p)
-    print('kunit test cases: %d passed, %d failed, %d skipped; gates: %d '
+    print('test cases: %d passed, %d failed, %d skipped; gates: %d '
           'passed, %d failed; harness problems: %d'
           % (passed, failed, skipped, gate_pass, gate_fail, len(problems)))
     print('%d passed, %d failed' % (total_pass, total_fail))
