@@ -13,7 +13,8 @@
 #   make kernel            only build (or reuse) the cached test kernel
 #   make style             checkpatch.pl --strict on our sources
 #   make sparse            sparse (C=2) + W=1 against the cached test kernel
-#   make clean             remove build products from this tree
+#   make clean             remove kernel-module build products from this tree
+#                          (results/ is kept)
 #   make clean-cache       remove the whole test cache (kernel builds too)
 #
 # Variables: KVER=6.1|6.12|7.2|all  VARIANT=base|bench  GATES="style sparse"
@@ -62,7 +63,7 @@ clean:
 	find . -path ./.git -prune -o \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
 		-o -name '*.mod.c' -o -name '.*.cmd' -o -name '*.a' -o -name '*.dwo' \
 		-o -name modules.order -o -name Module.symvers \) -type f -print0 | xargs -0 rm -f
-	rm -rf .tmp_versions results
+	rm -rf .tmp_versions
 
 clean-cache:
 	rm -rf "$(SMBSIGN_CACHE)"

@@ -237,7 +237,7 @@ cmd_kernel() {
 	config_fragments
 	local hash
 	hash=$( (cat "${FRAGS[@]}"; echo "$VARIANT") | sha256sum | cut -c1-10)
-	KBUILD=$CACHE/build/$KVER-$PKGVER-$VARIANT-$hash
+	KBUILD=$CACHE/build/$KVER-${PKGVER//:/_}-$VARIANT-$hash   # no ":" (epochs) in make paths
 	if [ -f "$KBUILD/.built" ] && [ -f "$KBUILD/arch/x86/boot/bzImage" ]; then
 		KREL=$(cat "$KBUILD/include/config/kernel.release")
 		msg "kernel $KREL: cached ($KBUILD)"
