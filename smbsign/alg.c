@@ -12,8 +12,7 @@
  * that is not in one scatterlist entry with kmalloc(assoclen), which fails
  * for multi-megabyte READ/WRITE messages (the -ENOMEM that sank the 2022
  * attempt at GMAC signing in the Linux client). GHASH is an incremental
- * hash, so the message is fed in bounded pieces straight from the caller's
- * kvecs:
+ * hash, so the message is fed straight from the caller's kvecs:
  *
  *   H   = E_K(0^128)
  *   J0  = nonce || 0x00000001
@@ -28,15 +27,15 @@
  * cbc(aes) pass (AES-NI, ~2.3 instructions per byte) whose output IV is the
  * CBC-MAC state, then finishes with one AES block:
  *
- *   X   = CBC-MAC_K(M_1 .. M_n-1)          (the ciphertext is discarded)
- *   tag = E_K(X xor M_n xor K1)             (M_n a whole block)
- *   tag = E_K(X xor pad(M_n) xor K2)        (otherwise; pad = 10*)
+ *   tag = last block of CBC_K(IV = 0; M_1 .. M_n-1, M_n xor K1)
+ *   tag = last block of CBC_K(IV = 0; M_1 .. M_n-1, pad(M_n) xor K2)
  *
- * Short messages, where a bulk request costs more than it saves, run the
- * blocks through the AES block cipher one at a time, as the template does.
- * The bulk pass writes its ciphertext to a shared sink page. Blocks that
- * would straddle a page boundary are copied to the stack first, so the
- * skcipher walk never needs its allocating slow path.
+ * (the first when M_n is a whole block, pad = 10*).
+ *
+ * The tweaked last block is simply the last block of the last CBC request,
+ * so the tag is that request's output IV. The ciphertext goes to a shared
+ * sink page. Blocks that would straddle a page boundary are copied to the
+ * stack first, so the skcipher walk never needs its allocating slow path.
  *
  * Copyright (C) 2026 The smbsign authors.
  */
@@ -47,10 +46,12 @@
 #include <crypto/ghash.h>
 #include <crypto/hash.h>
 #include <crypto/internal/cipher.h>
+#include <crypto/internal/simd.h>
 #include <crypto/sha2.h>
 #include <crypto/skcipher.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <asm/simd.h>
 
 #include "smbsign.h"
 
@@ -65,8 +66,6 @@ MODULE_IMPORT_NS(SMBSIGN_CRYPTO_INTERNAL_NS);
 /* Sink pages a CBC request may write, hence its maximum length. */
 #define SMBSIGN_CBC_SINK_PAGES	4
 #define SMBSIGN_CBC_MAX_BYTES	(SMBSIGN_CBC_SINK_PAGES * PAGE_SIZE)
-/* CMAC messages up to this many bytes go block by block (see bench). */
-#define SMBSIGN_CMAC_BULK_MIN	256
 
 static struct page *smbsign_sink;
 
@@ -117,79 +116,97 @@ static void smbsign_cmac_dbl(u8 *out, const u8 *in)
 	out[AES_BLOCK_SIZE - 1] = (in[AES_BLOCK_SIZE - 1] << 1) ^ carry;
 }
 
+/* One CBC pass over @sg with IV @iv (updated to the last ciphertext block). */
+static int smbsign_cbc_run(struct skcipher_request *req, struct crypto_wait *wait,
+			   struct scatterlist *src, struct scatterlist *dst,
+			   unsigned int len, u8 *iv)
+{
+	skcipher_request_set_crypt(req, src, dst, len, iv);
+	return crypto_wait_req(crypto_skcipher_encrypt(req), wait);
+}
+
+static void smbsign_cbc_req_init(struct skcipher_request *req,
+				 struct crypto_skcipher *cbc,
+				 struct crypto_wait *wait)
+{
+	skcipher_request_set_tfm(req, cbc);
+	skcipher_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+				      CRYPTO_TFM_REQ_MAY_SLEEP,
+				      crypto_req_done, wait);
+}
+
 static int smbsign_cmac_init(struct smbsign_key *key, const u8 *k,
 			     size_t klen)
 {
-	u8 l[AES_BLOCK_SIZE] = {};
+	u8 reqbuf[sizeof(struct skcipher_request) + SMBSIGN_SKCIPHER_REQ_MAX]
+		__aligned(CRYPTO_MINALIGN);
+	struct skcipher_request *req = (void *)reqbuf;
+	u8 iv[AES_BLOCK_SIZE] = {}, l[AES_BLOCK_SIZE];
+	DECLARE_CRYPTO_WAIT(wait);
+	struct scatterlist sg;
 	int ret;
 
 	if (klen != SMBSIGN_KEY_SIZE)
 		return -EINVAL;
 
-	key->aes = crypto_alloc_cipher("aes", 0, 0);
-	if (IS_ERR(key->aes))
-		return PTR_ERR(key->aes);
-	ret = crypto_cipher_setkey(key->aes, k, klen);
-	if (ret)
-		goto err_aes;
-
 	key->cbc = crypto_alloc_skcipher("cbc(aes)", 0, 0);
-	if (IS_ERR(key->cbc)) {
-		ret = PTR_ERR(key->cbc);
-		goto err_aes;
-	}
+	if (IS_ERR(key->cbc))
+		return PTR_ERR(key->cbc);
 	if (crypto_skcipher_reqsize(key->cbc) > SMBSIGN_SKCIPHER_REQ_MAX) {
 		pr_warn("%s needs a %u-byte request, more than %u\n",
 			crypto_skcipher_driver_name(key->cbc),
 			crypto_skcipher_reqsize(key->cbc),
 			SMBSIGN_SKCIPHER_REQ_MAX);
 		ret = -EOPNOTSUPP;
-		goto err_cbc;
+		goto err;
 	}
 	ret = crypto_skcipher_setkey(key->cbc, k, klen);
 	if (ret)
-		goto err_cbc;
+		goto err;
 
-	crypto_cipher_encrypt_one(key->aes, l, l);
+	/* L = E_K(0^128), encrypted in place in the (heap) key object. */
+	memset(key->k1, 0, sizeof(key->k1));
+	sg_init_one(&sg, key->k1, sizeof(key->k1));
+	smbsign_cbc_req_init(req, key->cbc, &wait);
+	ret = smbsign_cbc_run(req, &wait, &sg, &sg, AES_BLOCK_SIZE, iv);
+	if (ret)
+		goto err;
+	memcpy(l, key->k1, sizeof(l));
 	smbsign_cmac_dbl(key->k1, l);
 	smbsign_cmac_dbl(key->k2, key->k1);
 	memzero_explicit(l, sizeof(l));
+	memzero_explicit(iv, sizeof(iv));
 
-	smbsign_set_driver(key, crypto_skcipher_driver_name(key->cbc),
-			   crypto_tfm_alg_driver_name(crypto_cipher_tfm(key->aes)));
+	smbsign_set_driver(key, crypto_skcipher_driver_name(key->cbc), NULL);
 	return 0;
 
-err_cbc:
+err:
 	crypto_free_skcipher(key->cbc);
-err_aes:
-	crypto_free_cipher(key->aes);
 	return ret;
 }
 
 static void smbsign_cmac_exit(struct smbsign_key *key)
 {
 	crypto_free_skcipher(key->cbc);
-	crypto_free_cipher(key->aes);
 }
 
 /**
  * struct smbsign_cmac_walk - CBC-MAC state while a message is fed
- * @key: the key
- * @req: the bulk request (on the caller's stack), NULL for block by block
+ * @req: the cbc(aes) request (on the caller's stack)
  * @wait: its completion
- * @bulk_left: bytes still to go through CBC (all blocks but the last)
- * @x: CBC-MAC state; the bulk request's IV
- * @last: the last block, collected
+ * @bulk_left: bytes still to go through CBC before the last block
+ * @x: CBC-MAC state: the requests' IV, finally the tag
+ * @last: the last block, collected, then tweaked with K1 or K2
  * @nlast: bytes in @last
  * @part: bytes collected in @bounce[@nbounce]
  * @nbounce: bounce blocks queued in @t
  * @t: source scatterlist being filled
  * @sg: its entries
  * @dst: sink entries
- * @bounce: blocks copied because they straddle a page or a kvec boundary
+ * @bounce: blocks copied because they straddle a page or a kvec boundary,
+ *	and the tweaked last block
  */
 struct smbsign_cmac_walk {
-	struct smbsign_key *key;
 	struct skcipher_request *req;
 	struct crypto_wait *wait;
 	size_t bulk_left;
@@ -212,16 +229,15 @@ static int smbsign_cmac_flush(struct smbsign_cmac_walk *w)
 
 	if (!left)
 		return 0;
-	sg_init_table(w->dst, ARRAY_SIZE(w->dst));
+	sg_init_table(w->dst, DIV_ROUND_UP(left, PAGE_SIZE));
 	for (i = 0; left; i++) {
 		size_t n = min_t(size_t, left, PAGE_SIZE);
 
 		sg_set_page(&w->dst[i], smbsign_sink, n, 0);
 		left -= n;
 	}
-	sg_mark_end(&w->dst[i - 1]);
-	skcipher_request_set_crypt(w->req, w->t.sg, w->dst, w->t.bytes, w->x);
-	ret = crypto_wait_req(crypto_skcipher_encrypt(w->req), w->wait);
+	ret = smbsign_cbc_run(w->req, w->wait, w->t.sg, w->dst, w->t.bytes,
+			      w->x);
 	smbsign_sgt_init(&w->t, w->sg, ARRAY_SIZE(w->sg));
 	w->t.merge_mask = AES_BLOCK_SIZE - 1;
 	w->nbounce = 0;
@@ -237,26 +253,25 @@ static int smbsign_cmac_flush_full(struct smbsign_cmac_walk *w)
 	return 0;
 }
 
+/* Queue a whole block from the bounce area. */
+static int smbsign_cmac_queue_bounce(struct smbsign_cmac_walk *w)
+{
+	smbsign_sgt_add(&w->t, w->bounce[w->nbounce], AES_BLOCK_SIZE);
+	w->nbounce++;
+	return smbsign_cmac_flush_full(w);
+}
+
 /* Copy up to a block into the current bounce block; queue it when full. */
 static int smbsign_cmac_stitch(struct smbsign_cmac_walk *w, const u8 *p,
 			       size_t n)
 {
-	u8 *b = w->bounce[w->nbounce];
-
-	memcpy(b + w->part, p, n);
+	memcpy(w->bounce[w->nbounce] + w->part, p, n);
 	w->part += n;
 	w->bulk_left -= n;
 	if (w->part < AES_BLOCK_SIZE)
 		return 0;
 	w->part = 0;
-	if (!w->req) {
-		crypto_xor(w->x, b, AES_BLOCK_SIZE);
-		crypto_cipher_encrypt_one(w->key->aes, w->x, w->x);
-		return 0;
-	}
-	smbsign_sgt_add(&w->t, b, AES_BLOCK_SIZE);
-	w->nbounce++;
-	return smbsign_cmac_flush_full(w);
+	return smbsign_cmac_queue_bounce(w);
 }
 
 static int smbsign_cmac_feed(void *ctx, const void *data, size_t n)
@@ -282,7 +297,7 @@ static int smbsign_cmac_feed(void *ctx, const void *data, size_t n)
 							offset_in_page(p),
 							AES_BLOCK_SIZE));
 		direct = min(direct, SMBSIGN_CBC_MAX_BYTES - w->t.bytes);
-		if (w->part || !w->req || !direct) {
+		if (w->part || !direct) {
 			done = min_t(size_t, take, AES_BLOCK_SIZE - w->part);
 			ret = smbsign_cmac_stitch(w, p, done);
 		} else {
@@ -303,44 +318,46 @@ static int smbsign_cmac_mac(struct smbsign_key *key,
 	u8 reqbuf[sizeof(struct skcipher_request) + SMBSIGN_SKCIPHER_REQ_MAX]
 		__aligned(CRYPTO_MINALIGN);
 	size_t nblocks = max_t(size_t, DIV_ROUND_UP(m->len, AES_BLOCK_SIZE), 1);
-	struct smbsign_cmac_walk w = {
-		.key = key,
-		.wait = NULL,
-		.bulk_left = (nblocks - 1) * AES_BLOCK_SIZE,
-	};
 	DECLARE_CRYPTO_WAIT(wait);
+	struct smbsign_cmac_walk w;
+	u8 *b;
 	int ret;
 
+	w.req = (void *)reqbuf;
+	w.wait = &wait;
+	w.bulk_left = (nblocks - 1) * AES_BLOCK_SIZE;
+	memset(w.x, 0, sizeof(w.x));
+	w.nlast = 0;
+	w.part = 0;
+	w.nbounce = 0;
 	smbsign_sgt_init(&w.t, w.sg, ARRAY_SIZE(w.sg));
 	w.t.merge_mask = AES_BLOCK_SIZE - 1;
-	if (w.bulk_left > SMBSIGN_CMAC_BULK_MIN) {
-		w.req = (void *)reqbuf;
-		w.wait = &wait;
-		skcipher_request_set_tfm(w.req, key->cbc);
-		skcipher_request_set_callback(w.req,
-					      CRYPTO_TFM_REQ_MAY_BACKLOG |
-					      CRYPTO_TFM_REQ_MAY_SLEEP,
-					      crypto_req_done, &wait);
-	}
+	smbsign_cbc_req_init(w.req, key->cbc, &wait);
 
 	ret = smbsign_msg_walk(m, smbsign_cmac_feed, &w);
-	if (!ret && w.req)
-		ret = smbsign_cmac_flush(&w);
-	if (!ret) {
-		if (w.nlast == AES_BLOCK_SIZE) {
-			crypto_xor(w.last, key->k1, AES_BLOCK_SIZE);
-		} else {
-			w.last[w.nlast] = 0x80;
-			memset(w.last + w.nlast + 1, 0,
-			       AES_BLOCK_SIZE - w.nlast - 1);
-			crypto_xor(w.last, key->k2, AES_BLOCK_SIZE);
-		}
-		crypto_xor(w.x, w.last, AES_BLOCK_SIZE);
-		crypto_cipher_encrypt_one(key->aes, out, w.x);
+	if (ret)
+		goto out;
+
+	/* The last block, tweaked, is the last block of the last request. */
+	b = w.bounce[w.nbounce];
+	if (w.nlast == AES_BLOCK_SIZE) {
+		crypto_xor_cpy(b, w.last, key->k1, AES_BLOCK_SIZE);
+	} else {
+		memcpy(b, w.last, w.nlast);
+		b[w.nlast] = 0x80;
+		memset(b + w.nlast + 1, 0, AES_BLOCK_SIZE - w.nlast - 1);
+		crypto_xor(b, key->k2, AES_BLOCK_SIZE);
 	}
-	if (w.req)
-		memzero_explicit(reqbuf, sizeof(reqbuf));
-	memzero_explicit(&w, sizeof(w));
+	ret = smbsign_cmac_queue_bounce(&w);
+	if (!ret)
+		ret = smbsign_cmac_flush(&w);
+	if (!ret)
+		memcpy(out, w.x, AES_BLOCK_SIZE);
+out:
+	/* The tweaked block reveals a subkey; the rest is public or output. */
+	memzero_explicit(w.bounce, sizeof(w.bounce));
+	memzero_explicit(w.last, sizeof(w.last));
+	memzero_explicit(w.x, sizeof(w.x));
 	return ret;
 }
 
@@ -377,6 +394,52 @@ static int smbsign_shash_mac(struct smbsign_key *key,
 
 /* AES-GMAC: GHASH (ahash, fed piecewise) and one AES block. */
 
+/*
+ * GHASH with the CPU's carry-less multiply, called directly: the x86
+ * driver's shash ("__ghash", CRYPTO_ALG_INTERNAL) brackets every update
+ * with kernel_fpu_begin()/end() itself and is internal only because it must
+ * not run where the FPU is unusable, i.e. in an interrupt that interrupted
+ * FPU code. smbsign signs in process context, where it always is usable
+ * (checked per call). Being a shash, it hashes the caller's kvecs in place,
+ * with no scatterlist and none of the async wrapper's per-call cost.
+ * Elsewhere, the "ghash" ahash (the async wrapper or generic code) is used.
+ */
+static int smbsign_ghash_init(struct smbsign_key *key, const u8 *h)
+{
+	struct crypto_shash *shash;
+	int ret;
+
+	shash = crypto_alloc_shash("__ghash", CRYPTO_ALG_INTERNAL,
+				   CRYPTO_ALG_INTERNAL);
+	if (!IS_ERR(shash)) {
+		ret = crypto_shash_setkey(shash, h, GHASH_BLOCK_SIZE);
+		if (ret) {
+			crypto_free_shash(shash);
+			return ret;
+		}
+		key->shash = shash;
+		return 0;
+	}
+
+	key->ghash = crypto_alloc_ahash("ghash", 0, 0);
+	if (IS_ERR(key->ghash))
+		return PTR_ERR(key->ghash);
+	if (crypto_ahash_reqsize(key->ghash) > SMBSIGN_AHASH_REQ_MAX) {
+		pr_warn("%s needs a %u-byte request, more than %u\n",
+			crypto_ahash_driver_name(key->ghash),
+			crypto_ahash_reqsize(key->ghash),
+			SMBSIGN_AHASH_REQ_MAX);
+		ret = -EOPNOTSUPP;
+	} else {
+		ret = crypto_ahash_setkey(key->ghash, h, GHASH_BLOCK_SIZE);
+	}
+	if (ret) {
+		crypto_free_ahash(key->ghash);
+		key->ghash = NULL;
+	}
+	return ret;
+}
+
 static int smbsign_gmac_init(struct smbsign_key *key, const u8 *k,
 			     size_t klen)
 {
@@ -393,32 +456,18 @@ static int smbsign_gmac_init(struct smbsign_key *key, const u8 *k,
 	if (ret)
 		goto err_aes;
 
-	key->ghash = crypto_alloc_ahash("ghash", 0, 0);
-	if (IS_ERR(key->ghash)) {
-		ret = PTR_ERR(key->ghash);
-		goto err_aes;
-	}
-	if (crypto_ahash_reqsize(key->ghash) > SMBSIGN_AHASH_REQ_MAX) {
-		pr_warn("%s needs a %u-byte request, more than %u\n",
-			crypto_ahash_driver_name(key->ghash),
-			crypto_ahash_reqsize(key->ghash),
-			SMBSIGN_AHASH_REQ_MAX);
-		ret = -EOPNOTSUPP;
-		goto err_ghash;
-	}
-
 	crypto_cipher_encrypt_one(key->aes, h, h);
-	ret = crypto_ahash_setkey(key->ghash, h, sizeof(h));
+	ret = smbsign_ghash_init(key, h);
 	memzero_explicit(h, sizeof(h));
 	if (ret)
-		goto err_ghash;
+		goto err_aes;
 
-	smbsign_set_driver(key, crypto_ahash_driver_name(key->ghash),
+	smbsign_set_driver(key, key->shash ?
+			   crypto_shash_driver_name(key->shash) :
+			   crypto_ahash_driver_name(key->ghash),
 			   crypto_tfm_alg_driver_name(crypto_cipher_tfm(key->aes)));
 	return 0;
 
-err_ghash:
-	crypto_free_ahash(key->ghash);
 err_aes:
 	crypto_free_cipher(key->aes);
 	return ret;
@@ -426,8 +475,32 @@ err_aes:
 
 static void smbsign_gmac_exit(struct smbsign_key *key)
 {
-	crypto_free_ahash(key->ghash);
+	if (key->shash)
+		crypto_free_shash(key->shash);
+	else
+		crypto_free_ahash(key->ghash);
 	crypto_free_cipher(key->aes);
+}
+
+/* GHASH(M || zero pad || [8 * len(M)]_64 || 0^64) with the shash. */
+static int smbsign_ghash_shash(struct smbsign_key *key,
+			       const struct smbsign_msg *m, const u8 *tail,
+			       size_t tail_len, u8 *s)
+{
+	SHASH_DESC_ON_STACK(desc, key->shash);
+	int ret;
+
+	if (!crypto_simd_usable()) {
+		pr_warn_once("GMAC signing needs process context\n");
+		return -EOPNOTSUPP;
+	}
+	desc->tfm = key->shash;
+	ret = crypto_shash_init(desc) ?:
+	      smbsign_msg_walk(m, smbsign_shash_feed, desc) ?:
+	      crypto_shash_update(desc, tail, tail_len) ?:
+	      crypto_shash_final(desc, s);
+	shash_desc_zero(desc);
+	return ret;
 }
 
 struct smbsign_gmac_walk {
@@ -468,18 +541,14 @@ static int smbsign_gmac_feed(void *ctx, const void *p, size_t n)
 	return 0;
 }
 
-static int smbsign_gmac_mac(struct smbsign_key *key,
-			    const struct smbsign_msg *m, const u8 *nonce,
-			    u8 *out)
+/* The same with the ahash, fed through a small scatterlist in pieces. */
+static int smbsign_ghash_ahash(struct smbsign_key *key,
+			       const struct smbsign_msg *m, const u8 *tail,
+			       size_t tail_len, u8 *s)
 {
 	u8 reqbuf[sizeof(struct ahash_request) + SMBSIGN_AHASH_REQ_MAX]
 		__aligned(CRYPTO_MINALIGN);
 	struct ahash_request *req = (void *)reqbuf;
-	size_t pad = (GHASH_BLOCK_SIZE - m->len % GHASH_BLOCK_SIZE) %
-		     GHASH_BLOCK_SIZE;
-	__be64 lens[2] = { cpu_to_be64((u64)m->len * 8), 0 };
-	u8 j0[GHASH_BLOCK_SIZE];
-	u8 s[GHASH_DIGEST_SIZE];
 	struct smbsign_gmac_walk w;
 	DECLARE_CRYPTO_WAIT(wait);
 	int ret;
@@ -492,26 +561,40 @@ static int smbsign_gmac_mac(struct smbsign_key *key,
 	w.wait = &wait;
 	smbsign_sgt_init(&w.t, w.sg, ARRAY_SIZE(w.sg));
 
-	ret = crypto_wait_req(crypto_ahash_init(req), &wait);
-	if (!ret)
-		ret = smbsign_msg_walk(m, smbsign_gmac_feed, &w);
-	if (!ret && pad)
-		ret = smbsign_gmac_feed(&w, smbsign_zeroes, pad);
-	if (!ret)
-		ret = smbsign_gmac_feed(&w, lens, sizeof(lens));
-	if (!ret)
-		ret = smbsign_gmac_flush(&w);
+	ret = crypto_wait_req(crypto_ahash_init(req), &wait) ?:
+	      smbsign_msg_walk(m, smbsign_gmac_feed, &w) ?:
+	      smbsign_gmac_feed(&w, tail, tail_len) ?:
+	      smbsign_gmac_flush(&w);
 	if (!ret) {
 		ahash_request_set_crypt(req, NULL, s, 0);
 		ret = crypto_wait_req(crypto_ahash_final(req), &wait);
 	}
+	memzero_explicit(reqbuf, sizeof(reqbuf));
+	return ret;
+}
+
+static int smbsign_gmac_mac(struct smbsign_key *key,
+			    const struct smbsign_msg *m, const u8 *nonce,
+			    u8 *out)
+{
+	size_t pad = (GHASH_BLOCK_SIZE - m->len % GHASH_BLOCK_SIZE) %
+		     GHASH_BLOCK_SIZE;
+	u8 tail[2 * GHASH_BLOCK_SIZE] = {};	/* zero pad, then lengths */
+	u8 j0[GHASH_BLOCK_SIZE];
+	u8 s[GHASH_DIGEST_SIZE];
+	int ret;
+
+	put_unaligned_be64((u64)m->len * 8, tail + pad);
+	if (key->shash)
+		ret = smbsign_ghash_shash(key, m, tail, pad + 16, s);
+	else
+		ret = smbsign_ghash_ahash(key, m, tail, pad + 16, s);
 	if (!ret) {
 		memcpy(j0, nonce, SMBSIGN_GMAC_NONCE_SIZE);
 		put_unaligned_be32(1, &j0[SMBSIGN_GMAC_NONCE_SIZE]);
 		crypto_cipher_encrypt_one(key->aes, j0, j0);
 		crypto_xor_cpy(out, j0, s, SMBSIGN_SIG_SIZE);
 	}
-	memzero_explicit(reqbuf, sizeof(reqbuf));
 	memzero_explicit(j0, sizeof(j0));
 	memzero_explicit(s, sizeof(s));
 	return ret;
