@@ -67,7 +67,23 @@ MODULE_IMPORT_NS(SMBSIGN_CRYPTO_INTERNAL_NS);
 #define SMBSIGN_CBC_SINK_PAGES	4
 #define SMBSIGN_CBC_MAX_BYTES	(SMBSIGN_CBC_SINK_PAGES * PAGE_SIZE)
 
+/*
+ * Messages up to this size (ECHO, most requests and responses other than
+ * READ/WRITE data) are copied to the stack and MACed in one call: a piece
+ * per call around the signature field costs more than the copy.
+ */
+#define SMBSIGN_SMALL_MSG	256
+
 static struct page *smbsign_sink;
+
+static int smbsign_copy_feed(void *ctx, const void *p, size_t n)
+{
+	u8 **dst = ctx;
+
+	memcpy(*dst, p, n);
+	*dst += n;
+	return 0;
+}
 
 static void smbsign_set_driver(struct smbsign_key *key, const char *a,
 			       const char *b)
@@ -311,6 +327,49 @@ static int smbsign_cmac_feed(void *ctx, const void *data, size_t n)
 	return ret;
 }
 
+/*
+ * Short messages: copy to an aligned stack buffer (which never straddles a
+ * page), tweak the last block there, and run one in-place CBC pass over a
+ * single scatterlist entry.
+ */
+static int smbsign_cmac_mac_small(struct smbsign_key *key,
+				  const struct smbsign_msg *m, u8 *out)
+{
+	u8 reqbuf[sizeof(struct skcipher_request) + SMBSIGN_SKCIPHER_REQ_MAX]
+		__aligned(CRYPTO_MINALIGN);
+	struct skcipher_request *req = (void *)reqbuf;
+	u8 buf[SMBSIGN_SMALL_MSG] __aligned(SMBSIGN_SMALL_MSG);
+	size_t nblocks = max_t(size_t, DIV_ROUND_UP(m->len, AES_BLOCK_SIZE), 1);
+	size_t nlast = m->len - (nblocks - 1) * AES_BLOCK_SIZE;
+	u8 iv[AES_BLOCK_SIZE] = {};
+	u8 *b = buf, *last = buf + (nblocks - 1) * AES_BLOCK_SIZE;
+	DECLARE_CRYPTO_WAIT(wait);
+	struct scatterlist sg;
+	struct smbsign_sgt t;
+	int ret;
+
+	ret = smbsign_msg_walk(m, smbsign_copy_feed, &b);
+	if (ret)
+		return ret;
+	if (nlast == AES_BLOCK_SIZE) {
+		crypto_xor(last, key->k1, AES_BLOCK_SIZE);
+	} else {
+		last[nlast] = 0x80;
+		memset(last + nlast + 1, 0, AES_BLOCK_SIZE - nlast - 1);
+		crypto_xor(last, key->k2, AES_BLOCK_SIZE);
+	}
+	smbsign_sgt_init(&t, &sg, 1);
+	smbsign_sgt_add(&t, buf, nblocks * AES_BLOCK_SIZE);
+	smbsign_cbc_req_init(req, key->cbc, &wait);
+	ret = smbsign_cbc_run(req, &wait, &sg, &sg, nblocks * AES_BLOCK_SIZE,
+			      iv);
+	if (!ret)
+		memcpy(out, iv, AES_BLOCK_SIZE);
+	memzero_explicit(last, AES_BLOCK_SIZE);
+	memzero_explicit(iv, sizeof(iv));
+	return ret;
+}
+
 static int smbsign_cmac_mac(struct smbsign_key *key,
 			    const struct smbsign_msg *m, const u8 *nonce,
 			    u8 *out)
@@ -322,6 +381,9 @@ static int smbsign_cmac_mac(struct smbsign_key *key,
 	struct smbsign_cmac_walk w;
 	u8 *b;
 	int ret;
+
+	if (m->len <= SMBSIGN_SMALL_MSG)
+		return smbsign_cmac_mac_small(key, m, out);
 
 	w.req = (void *)reqbuf;
 	w.wait = &wait;
@@ -495,10 +557,20 @@ static int smbsign_ghash_shash(struct smbsign_key *key,
 		return -EOPNOTSUPP;
 	}
 	desc->tfm = key->shash;
-	ret = crypto_shash_init(desc) ?:
-	      smbsign_msg_walk(m, smbsign_shash_feed, desc) ?:
-	      crypto_shash_update(desc, tail, tail_len) ?:
-	      crypto_shash_final(desc, s);
+	if (m->len <= SMBSIGN_SMALL_MSG) {
+		u8 buf[SMBSIGN_SMALL_MSG + 2 * GHASH_BLOCK_SIZE];
+		u8 *b = buf;
+
+		ret = smbsign_msg_walk(m, smbsign_copy_feed, &b);
+		memcpy(b, tail, tail_len);
+		ret = ret ?: crypto_shash_digest(desc, buf, m->len + tail_len,
+						 s);
+	} else {
+		ret = crypto_shash_init(desc) ?:
+		      smbsign_msg_walk(m, smbsign_shash_feed, desc) ?:
+		      crypto_shash_update(desc, tail, tail_len) ?:
+		      crypto_shash_final(desc, s);
+	}
 	shash_desc_zero(desc);
 	return ret;
 }
