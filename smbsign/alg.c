@@ -51,6 +51,7 @@
 #include <crypto/skcipher.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/percpu.h>
 #include <asm/simd.h>
 
 #include "smbsign.h"
@@ -75,7 +76,12 @@ MODULE_IMPORT_NS(SMBSIGN_CRYPTO_INTERNAL_NS);
  */
 #define SMBSIGN_SMALL_MSG	256
 
-static struct page *smbsign_sink;
+/*
+ * Where CBC-MAC passes write the ciphertext nobody reads: a page per CPU,
+ * so that CPUs signing at once do not bounce the same cache lines (a CPU
+ * change during a pass only means two passes scribble on one page).
+ */
+static DEFINE_PER_CPU(struct page *, smbsign_sink);
 
 static int smbsign_copy_feed(void *ctx, const void *p, size_t n)
 {
@@ -241,16 +247,18 @@ struct smbsign_cmac_walk {
 static int smbsign_cmac_flush(struct smbsign_cmac_walk *w)
 {
 	size_t left = w->t.bytes;
+	struct page *sink;
 	unsigned int i;
 	int ret;
 
 	if (!left)
 		return 0;
+	sink = this_cpu_read(smbsign_sink);
 	sg_init_table(w->dst, DIV_ROUND_UP(left, PAGE_SIZE));
 	for (i = 0; left; i++) {
 		size_t n = min_t(size_t, left, PAGE_SIZE);
 
-		sg_set_page(&w->dst[i], smbsign_sink, n, 0);
+		sg_set_page(&w->dst[i], sink, n, 0);
 		left -= n;
 	}
 	ret = smbsign_cbc_run(w->req, w->wait, w->t.sg, w->dst, w->t.bytes,
@@ -684,13 +692,32 @@ const struct smbsign_alg_desc smbsign_algs[SMBSIGN_ALG_COUNT] = {
 	},
 };
 
-int smbsign_alg_init(void)
-{
-	smbsign_sink = alloc_page(GFP_KERNEL);
-	return smbsign_sink ? 0 : -ENOMEM;
-}
-
 void smbsign_alg_exit(void)
 {
-	__free_page(smbsign_sink);
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct page *page = per_cpu(smbsign_sink, cpu);
+
+		if (page)
+			__free_page(page);
+		per_cpu(smbsign_sink, cpu) = NULL;
+	}
+}
+
+int smbsign_alg_init(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct page *page = alloc_pages_node(cpu_to_node(cpu),
+						     GFP_KERNEL, 0);
+
+		if (!page) {
+			smbsign_alg_exit();
+			return -ENOMEM;
+		}
+		per_cpu(smbsign_sink, cpu) = page;
+	}
+	return 0;
 }
