@@ -206,7 +206,7 @@ def markdown(res, kernel):
         lines.append('### Two vCPUs signing with one key (64 KiB, '
                      'wall clock, no icount)')
         lines.append('')
-        lines.append('| algorithm | 1 thread | 2 threads | ratio |')
+        lines.append("| algorithm | 1 thread (last round) | 2 threads (last round) | median ratio of rounds |")
         lines.append('|---|---:|---:|---:|')
         for m in res.smp:
             lines.append(f"| {m['smp']} | {m['msgs_1_thread']} | "
