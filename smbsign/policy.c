@@ -256,10 +256,10 @@ struct smbsign_pernet *smbsign_pernet(struct net *net)
 /**
  * smbsign_pernet_alloc_test() - a private policy instance for KUnit
  *
- * It starts from the module parameters like a new netns, but is attached to
- * no namespace and sends no events.
- *
- * Return: the instance, or NULL on allocation failure.
+ * Context: Process context.
+ * Return: the instance, or NULL on allocation failure. It starts from the
+ * module parameters like a new netns, but is attached to no namespace and
+ * sends no events.
  */
 struct smbsign_pernet *smbsign_pernet_alloc_test(void)
 {
