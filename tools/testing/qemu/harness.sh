@@ -346,6 +346,9 @@ make_initramfs() {
 		kunit/*)              dst=extra/kunit; echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/kunit.list" ;;
 		tools/testing/demo/*) dst=extra/demo;  echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/demo.list" ;;
 		tools/testing/bench/*) dst=extra/bench; echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/bench.list" ;;
+		# other helper modules under tools/ (e.g. tools/testing/events/):
+		# installed (modprobe by name works), loaded only by whoever needs them
+		tools/*)              dst=extra/$(basename "$(dirname "$m")") ;;
 		smbsign.ko)           dst=extra ;;
 		*)                    dst=extra;       echo "$(basename "$m" .ko)" >>"$root/etc/smbsign/other.list" ;;
 		esac
