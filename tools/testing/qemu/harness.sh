@@ -436,7 +436,7 @@ boot_guest() {
 	msg "booting $KREL in QEMU (TCG, mode=$mode, timeout ${QEMU_TIMEOUT}s)"
 	local rc=0 t
 	t=$(date +%s)
-	timeout -k 10 "$QEMU_TIMEOUT" qemu-system-x86_64 \
+	timeout --foreground -k 10 "$QEMU_TIMEOUT" qemu-system-x86_64 \
 		-accel tcg -cpu max -m 512M -smp "${BOOT_SMP:-2,sockets=2,cores=1,threads=1}" \
 		-nographic -no-reboot -monitor none -nic none \
 		-serial "file:$RUNDIR/console.log" -serial "file:$RUNDIR/results.log" \
