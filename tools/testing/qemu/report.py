@@ -23,7 +23,8 @@ MARK = '@@SMBSIGN@@ '
 
 # Kernel log lines that mean something went wrong in the kernel.
 BAD_LOG = re.compile(
-    r'(Oops|BUG:|WARNING:|KASAN|kmemleak|Kernel panic|'
+    r'(Oops|BUG:|WARNING:|KASAN:|kmemleak: .*suspected memory leak|'
+    r'unreferenced object 0x|Kernel panic|'
     r'general protection fault|UBSAN:|Call Trace:|'
     r'rcu_.*detected stall|soft lockup|hard LOCKUP|blocked for more than|'
     r'list_(add|del) corruption|refcount_t:|kernel BUG|'
