@@ -2,41 +2,68 @@
 # The kernel's own YNL CLI (tools/net/ynl/cli.py from linux-source-6.12, as
 # found by tools/net/ynl-regen.sh) against the live smbsign family in the
 # guest.  The guest has no Python: gt_build stages the host's python3.11,
-# a trimmed standard library and python3-yaml under .ynl-guest/ in the
-# module copy; gt_files installs them (harness.sh adds the ELF libraries).
-# Skipped (the test reports a build failure) when python3.11 or the 6.12
-# ynl tree is not on the host.  See tools/testing/ynl/guest-test.sh.
+# its standard library (trimmed: no tests, IDLE, Tk, ensurepip, lib2to3,
+# pydoc_data, config-*, nor packages cli.py does not use) and the pure-Python
+# part of python3-yaml as precompiled .pyc in /usr/lib/python311.zip (on the
+# default sys.path; few files, so the initramfs stays small and quick to
+# build), plus lib-dynload without the modules that pull OpenSSL, sqlite,
+# curses, readline.  harness.sh adds the ELF libraries.  Needs python3.11,
+# python3-yaml and the 6.12 ynl tree on the host, else the test does not
+# build.  The checks: tools/testing/ynl/guest-test.sh.
 YNL_GUEST_STAGE=.ynl-guest
 
 gt_build() {
-	local ynl st=$YNL_GUEST_STAGE py=/usr/lib/python3.11
+	local ynl st=$YNL_GUEST_STAGE py=/usr/lib/python3.11 so
 	local cache=${YNL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smbsign/ynl}
 
 	ynl=${YNL_DIR:-$cache/tools/net/ynl}
-	[ -f "$ynl/cli.py" ] || { echo "no $ynl/cli.py (run make check once with host tests)"; return 1; }
-	[ -x /usr/bin/python3.11 ] && [ -d /usr/lib/python3/dist-packages/yaml ] ||
-		{ echo "needs python3.11 and python3-yaml on the host"; return 1; }
+	[ -f "$ynl/cli.py" ] || { echo "no $ynl/cli.py (tools/net/ynl-regen.sh extracts it)"; return 1; }
+	if [ ! -x /usr/bin/python3.11 ] || [ ! -d /usr/lib/python3/dist-packages/yaml ]; then
+		echo "needs python3.11 and python3-yaml on the host"; return 1
+	fi
 	rm -rf "$st"
-	mkdir -p "$st/usr/bin" "$st/usr/lib/python3.11" \
-		"$st/usr/lib/python3/dist-packages" "$st/usr/lib/smbsign-ynl/lib" \
-		"$st/usr/share/smbsign"
+	mkdir -p "$st/usr/bin" "$st/usr/lib/python3.11/lib-dynload" \
+		"$st/usr/lib/smbsign-ynl/lib" "$st/usr/share/smbsign"
 	cp /usr/bin/python3.11 "$st/usr/bin/"
-	# the standard library without tests, IDLE, Tk, bytecode caches and
-	# the extension modules that pull big libraries (OpenSSL, sqlite, ...)
-	tar -C "$py" -chf - --exclude=./test --exclude=./idlelib \
-		--exclude=./tkinter --exclude=./ensurepip --exclude=./lib2to3 \
-		--exclude=./pydoc_data --exclude='./config-*' \
-		--exclude=__pycache__ --exclude=./site-packages \
-		--exclude=./dist-packages --exclude=./sitecustomize.py \
-		--exclude='*/tests' --exclude='./turtledemo' \
-		--exclude='./lib-dynload/_test*' --exclude='./lib-dynload/xx*' \
-		--exclude='./lib-dynload/_ctypes_test*' \
-		--exclude='./lib-dynload/_ssl*' --exclude='./lib-dynload/_hashlib*' \
-		--exclude='./lib-dynload/_sqlite3*' --exclude='./lib-dynload/_dbm*' \
-		--exclude='./lib-dynload/_curses*' --exclude='./lib-dynload/readline*' \
-		. | tar -C "$st/usr/lib/python3.11" -xf - || return 1
-	tar -C /usr/lib/python3/dist-packages -chf - --exclude=__pycache__ \
-		yaml _yaml | tar -C "$st/usr/lib/python3/dist-packages" -xf - || return 1
+	for so in "$py"/lib-dynload/*.so; do
+		case ${so##*/} in
+		_test* | xx* | _ctypes_test* | _ssl* | _hashlib* | _sqlite3* | \
+		_dbm* | _curses* | readline* | _tkinter* | nis* | ossaudiodev*) ;;
+		*) cp "$so" "$st/usr/lib/python3.11/lib-dynload/" ;;
+		esac
+	done
+	/usr/bin/python3.11 - "$py" /usr/lib/python3/dist-packages \
+		"$st/usr/lib/python311.zip" <<'PY' || return 1
+import os, py_compile, sys, zipfile
+std, dist, out = sys.argv[1:]
+skip = {'test', 'idlelib', 'tkinter', 'ensurepip', 'lib2to3', 'pydoc_data',
+        'site-packages', 'dist-packages', 'lib-dynload', 'turtledemo',
+        'distutils', 'asyncio', 'unittest', 'email', 'xml', 'multiprocessing',
+        'sqlite3', 'curses', 'dbm', 'http', 'xmlrpc', 'wsgiref', 'venv',
+        'ctypes', 'concurrent', 'html', 'tomllib', 'zoneinfo'}
+tmp = out + '.pyc'
+with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
+    for base, only in ((std, None), (dist, 'yaml')):
+        for root, dirs, files in os.walk(base):
+            rel = os.path.relpath(root, base)
+            parts = rel.split(os.sep)
+            if (only and parts[0] != only and rel != '.') or parts[0] in skip \
+               or parts[0].startswith('config-') or 'tests' in parts \
+               or '__pycache__' in parts:
+                dirs[:] = []
+                continue
+            if only and rel == '.':
+                continue
+            for f in sorted(files):
+                if not f.endswith('.py') or f == 'sitecustomize.py':
+                    continue
+                py_compile.compile(
+                    os.path.join(root, f), cfile=tmp, doraise=True,
+                    dfile=os.path.join(root, f),
+                    invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+                z.write(tmp, os.path.normpath(os.path.join(rel, f[:-3] + '.pyc')))
+os.unlink(tmp)
+PY
 	cp "$ynl/cli.py" "$st/usr/lib/smbsign-ynl/"
 	cp "$ynl"/lib/*.py "$st/usr/lib/smbsign-ynl/lib/"
 	cp Documentation/netlink/specs/smbsign.yaml "$st/usr/share/smbsign/"
