@@ -532,9 +532,11 @@ check_one() {
 		self _host_tests >"$RUNDIR/host-tests.log" 2>&1 &
 		hpid=$!
 	fi
+	local want_perf=0
 	for g in $GATES; do
 		case "$g" in
-		style|sparse|perf) ;;
+		style|sparse) ;;
+		perf) want_perf=1; continue ;;   # after the build, same initramfs
 		*) die "unknown gate '$g' (GATES='$GATES')" ;;
 		esac
 		set +e
@@ -547,7 +549,20 @@ check_one() {
 	self _prepare check || prep=0
 	if [ "$prep" = 1 ]; then
 		cmd_kernel >/dev/null  # cached: sets KSRC, KBUILD, KREL here
+		if [ "$want_perf" = 1 ]; then
+			# the perf gate: kunit/*_perf_kunit.ko on 1 CPU under -icount,
+			# from the same initramfs
+			mkdir -p "$RUNDIR/perf"
+			ln -s ../initramfs.cpio.gz "$RUNDIR/perf/initramfs.cpio.gz"
+			set +e
+			(RUNDIR=$RUNDIR/perf; perf_boot) 2>&1 | sed -u 's/^/  | /'
+			rc=${PIPESTATUS[0]}
+			set -e
+			[ "$rc" = 0 ] && gates_args+=(--gate "perf=pass") || gates_args+=(--gate "perf=fail")
+		fi
 		boot_guest check
+	elif [ "$want_perf" = 1 ]; then
+		gates_args+=(--gate "perf=fail")
 	fi
 	if [ -n "$hpid" ]; then
 		msg "waiting for the host tests..."
@@ -615,6 +630,11 @@ cmd_perf() {
 	new_rundir perf
 	export RUNDIR
 	prepare_guest
+	perf_boot
+}
+
+# boot the initramfs of $RUNDIR in perf mode and report (needs KSRC, KBUILD)
+perf_boot() {
 	BOOT_SMP=1 BOOT_QEMU="-icount shift=0,align=off,sleep=off" boot_guest perf
 	python3 "$QEMU_DIR/report.py" --kver "$KVER" --rundir "$RUNDIR" \
 		--kunit "$KSRC/tools/testing/kunit/kunit.py" \
