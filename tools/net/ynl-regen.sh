@@ -8,6 +8,8 @@
 #   tools/net/ynl-regen.sh           regenerate in place
 #   tools/net/ynl-regen.sh --check   regenerate into a temporary directory
 #                                    and diff; exit 1 if anything differs
+#   tools/net/ynl-regen.sh --find    print the tools/net/ynl directory used
+#                                    (extracting it first if needed)
 #
 # The generator (tools/net/ynl) ships with the kernel sources from 6.2 on but
 # not in linux-source-6.1.  It is looked up in this order:
@@ -40,10 +42,17 @@ find_ynl() {
 	if [ -f "$YNL_CACHE/tools/net/ynl/ynl-gen-c.py" ]; then
 		echo "$YNL_CACHE/tools/net/ynl"; return
 	fi
+	# Several users (host and guest tests) may get here at once: one
+	# extracts, the others wait for it and find the result.
+	mkdir -p "$YNL_CACHE"
+	exec 9>"$YNL_CACHE.lock"
+	flock 9
+	if [ -f "$YNL_CACHE/tools/net/ynl/ynl-gen-c.py" ]; then
+		echo "$YNL_CACHE/tools/net/ynl"; return
+	fi
 	for tar in /usr/src/linux-source-6.12.tar.xz /usr/src/linux-source-*.tar.xz; do
 		[ -f "$tar" ] || continue
 		top=$(basename "$tar" .tar.xz)
-		mkdir -p "$YNL_CACHE"
 		if tar -C "$YNL_CACHE" -xf "$tar" --strip-components=1 \
 		       "$top/tools/net/ynl" "$top/Documentation/netlink" \
 		       2>/dev/null; then
@@ -56,8 +65,9 @@ find_ynl() {
 check=
 case "${1:-}" in
 --check) check=1 ;;
+--find) find_ynl; exit 0 ;;
 "") ;;
-*) echo "usage: $0 [--check]" >&2; exit 2 ;;
+*) echo "usage: $0 [--check|--find]" >&2; exit 2 ;;
 esac
 
 YNL=$(find_ynl)

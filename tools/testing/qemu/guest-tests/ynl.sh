@@ -16,8 +16,10 @@ gt_build() {
 	local ynl st=$YNL_GUEST_STAGE py=/usr/lib/python3.11 so
 	local cache=${YNL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smbsign/ynl}
 
-	ynl=${YNL_DIR:-$cache/tools/net/ynl}
-	[ -f "$ynl/cli.py" ] || { echo "no $ynl/cli.py (tools/net/ynl-regen.sh extracts it)"; return 1; }
+	# extracted from linux-source-6.12 on first use (the host ynl test may
+	# be doing the same right now: ynl-regen.sh serialises that)
+	ynl=${YNL_DIR:-$(YNL_CACHE=$cache sh tools/net/ynl-regen.sh --find)} || return 1
+	[ -f "$ynl/cli.py" ] || { echo "no $ynl/cli.py (tools/net/ynl-regen.sh --find extracts it)"; return 1; }
 	if [ ! -x /usr/bin/python3.11 ] || [ ! -d /usr/lib/python3/dist-packages/yaml ]; then
 		echo "needs python3.11 and python3-yaml on the host"; return 1
 	fi
