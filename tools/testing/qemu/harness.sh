@@ -27,6 +27,9 @@
 #   HOST_TESTS="a b"        host tests (host-tests/*.sh) run by `check`
 #                           (default: all; empty: none)
 #   QEMU_TIMEOUT=secs       guest time limit (default 420)
+#   BENCH_MODES="single smp" bench runs (single: -icount counts; smp: 2 CPUs)
+#   BENCH_MAX_SIZE=bytes    bench: largest message size (default 8 MiB)
+#   BENCH_TIMEOUT=secs      bench: guest time limit per run (default 1800)
 #   CHECKPATCH_IGNORE=A,B   extra checkpatch types to ignore
 #   V=1                     verbose (show full build logs)
 
@@ -663,7 +666,7 @@ cmd_bench() {
 		else
 			BOOT_QEMU="-icount shift=0,align=off,sleep=off"; BOOT_SMP=1
 		fi
-		BOOT_APPEND="smbsign_bench=$m" QEMU_TIMEOUT=${BENCH_TIMEOUT:-1800} boot_guest bench
+		BOOT_APPEND="smbsign_bench=$m${BENCH_MAX_SIZE:+ smbsign_bench_max=$BENCH_MAX_SIZE}" QEMU_TIMEOUT=${BENCH_TIMEOUT:-1800} boot_guest bench
 		if ! grep -q '^@@SMBSIGN@@ INIT-DONE' "$RUNDIR/results.log" 2>/dev/null; then
 			warn "bench $m: the guest did not finish (rc=$(cat "$RUNDIR/qemu.rc")); console tail:"
 			tail -n 40 "$RUNDIR/console.log" >&2
