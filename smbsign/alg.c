@@ -33,9 +33,12 @@
  * (the first when M_n is a whole block, pad = 10*).
  *
  * The tweaked last block is simply the last block of the last CBC request,
- * so the tag is that request's output IV. The ciphertext goes to a shared
+ * so the tag is that request's output IV. The ciphertext goes to a per-CPU
  * sink page. Blocks that would straddle a page boundary are copied to the
  * stack first, so the skcipher walk never needs its allocating slow path.
+ * Messages of up to five blocks skip the skcipher request, whose set-up
+ * costs more than they do, and go one block at a time through the block
+ * cipher ("aes", AES-NI), the subkeys applied the same way.
  *
  * Copyright (C) 2026 The smbsign authors.
  */
@@ -58,6 +61,16 @@
 
 MODULE_IMPORT_NS(SMBSIGN_CRYPTO_INTERNAL_NS);
 
+/*
+ * Stack buffers on the per-message path are marked __uninitialized: under
+ * CONFIG_INIT_STACK_ALL_ZERO (the default where the compiler has it) the
+ * compiler would otherwise clear every one of them on each call, ~1 KiB for
+ * a CMAC request, which measured as much as MACing a 64-byte message. Each
+ * is fully written before it is read (requests by the request setters and
+ * the driver, message copies by the copy), and those that held key-derived
+ * bytes are wiped with memzero_explicit() afterwards.
+ */
+
 /* Stack space for an ahash request (GHASH); checked when a key is made. */
 #define SMBSIGN_AHASH_REQ_MAX	320
 /* Stack space for a cbc(aes) request; checked when a key is made. */
@@ -69,12 +82,28 @@ MODULE_IMPORT_NS(SMBSIGN_CRYPTO_INTERNAL_NS);
 #define SMBSIGN_CBC_MAX_BYTES	(SMBSIGN_CBC_SINK_PAGES * PAGE_SIZE)
 
 /*
- * CMAC messages up to this size (ECHO, most requests and responses other
- * than READ/WRITE data) are copied to the stack and MACed in one CBC call:
+ * CMAC messages up to this size (most requests and responses other than
+ * READ/WRITE data) are copied to the stack and MACed in one CBC call:
  * several scatterlist entries around the signature field cost the skcipher
- * walk more than the copy. (GMAC measured slower with the copy.)
+ * walk more than the copy.
  */
 #define SMBSIGN_SMALL_MSG	256
+/*
+ * CMAC messages up to this size go one AES block at a time: on 6.1 with
+ * AES-NI a block costs ~150 instructions that way and a CBC request ~600
+ * plus ~55 a block (make bench), so up to 5 blocks (a 64-byte ECHO or a
+ * 73-byte error response) the block cipher wins.
+ */
+#define SMBSIGN_CMAC_BLOCKS_MAX	80
+/*
+ * GMAC and HMAC messages up to these sizes are copied to the stack and
+ * hashed in one finup rather than in pieces around the signature field.
+ * For GMAC that saves FPU sections worth more than copying 128 bytes but
+ * less than copying 256; HMAC's partial-block updates cost more, and the
+ * copy wins up to 256 (make bench, 6.1).
+ */
+#define SMBSIGN_GMAC_COPY_MAX	128
+#define SMBSIGN_HMAC_COPY_MAX	256
 
 /*
  * Where CBC-MAC passes write the ciphertext nobody reads: a page per CPU,
@@ -161,12 +190,7 @@ static void smbsign_cbc_req_init(struct skcipher_request *req,
 static int smbsign_cmac_init(struct smbsign_key *key, const u8 *k,
 			     size_t klen)
 {
-	u8 reqbuf[sizeof(struct skcipher_request) + SMBSIGN_SKCIPHER_REQ_MAX]
-		__aligned(CRYPTO_MINALIGN);
-	struct skcipher_request *req = (void *)reqbuf;
-	u8 iv[AES_BLOCK_SIZE] = {}, l[AES_BLOCK_SIZE];
-	DECLARE_CRYPTO_WAIT(wait);
-	struct scatterlist sg;
+	u8 l[AES_BLOCK_SIZE];
 	int ret;
 
 	if (klen != SMBSIGN_KEY_SIZE)
@@ -187,22 +211,28 @@ static int smbsign_cmac_init(struct smbsign_key *key, const u8 *k,
 	if (ret)
 		goto err;
 
-	/* L = E_K(0^128), encrypted in place in the (heap) key object. */
-	memset(key->k1, 0, sizeof(key->k1));
-	sg_init_one(&sg, key->k1, sizeof(key->k1));
-	smbsign_cbc_req_init(req, key->cbc, &wait);
-	ret = smbsign_cbc_run(req, &wait, &sg, &sg, AES_BLOCK_SIZE, iv);
-	if (ret)
+	key->aes = crypto_alloc_cipher("aes", 0, 0);
+	if (IS_ERR(key->aes)) {
+		ret = PTR_ERR(key->aes);
 		goto err;
-	memcpy(l, key->k1, sizeof(l));
+	}
+	ret = crypto_cipher_setkey(key->aes, k, klen);
+	if (ret)
+		goto err_aes;
+
+	/* L = E_K(0^128); K1 = L * x, K2 = L * x^2 */
+	memset(l, 0, sizeof(l));
+	crypto_cipher_encrypt_one(key->aes, l, l);
 	smbsign_cmac_dbl(key->k1, l);
 	smbsign_cmac_dbl(key->k2, key->k1);
 	memzero_explicit(l, sizeof(l));
-	memzero_explicit(iv, sizeof(iv));
 
-	smbsign_set_driver(key, crypto_skcipher_driver_name(key->cbc), NULL);
+	smbsign_set_driver(key, crypto_skcipher_driver_name(key->cbc),
+			   crypto_tfm_alg_driver_name(crypto_cipher_tfm(key->aes)));
 	return 0;
 
+err_aes:
+	crypto_free_cipher(key->aes);
 err:
 	crypto_free_skcipher(key->cbc);
 	return ret;
@@ -210,7 +240,69 @@ err:
 
 static void smbsign_cmac_exit(struct smbsign_key *key)
 {
+	crypto_free_cipher(key->aes);
 	crypto_free_skcipher(key->cbc);
+}
+
+/*
+ * Messages of a few blocks: CBC-MAC one block at a time through the block
+ * cipher, XORing the message into the state straight from the caller's
+ * kvecs. Each block costs an FPU section, but a skcipher request costs
+ * several hundred instructions before the first block is encrypted.
+ */
+struct smbsign_cmac_blocks {
+	struct crypto_cipher *aes;
+	size_t left;		/* message bytes not yet fed */
+	unsigned int fill;	/* bytes XORed into @x since the last AES */
+	u8 x[AES_BLOCK_SIZE];
+};
+
+static int smbsign_cmac_blocks_feed(void *ctx, const void *data, size_t n)
+{
+	struct smbsign_cmac_blocks *c = ctx;
+	const u8 *p = data;
+
+	while (n) {
+		unsigned int take = AES_BLOCK_SIZE;
+
+		if (!c->fill && n >= AES_BLOCK_SIZE) {
+			/* a whole block: inlined, constant-size XOR */
+			crypto_xor(c->x, p, AES_BLOCK_SIZE);
+		} else {
+			take = min_t(size_t, n, AES_BLOCK_SIZE - c->fill);
+			crypto_xor(c->x + c->fill, p, take);
+		}
+		c->fill += take;
+		c->left -= take;
+		p += take;
+		n -= take;
+		/* The last block waits for its subkey. */
+		if (c->fill == AES_BLOCK_SIZE && c->left) {
+			crypto_cipher_encrypt_one(c->aes, c->x, c->x);
+			c->fill = 0;
+		}
+	}
+	return 0;
+}
+
+static int smbsign_cmac_mac_blocks(struct smbsign_key *key,
+				   const struct smbsign_msg *m, u8 *out)
+{
+	struct smbsign_cmac_blocks c = { .aes = key->aes, .left = m->len };
+	int ret;
+
+	ret = smbsign_msg_walk(m, smbsign_cmac_blocks_feed, &c);
+	if (!ret) {
+		if (c.fill == AES_BLOCK_SIZE) {
+			crypto_xor(c.x, key->k1, AES_BLOCK_SIZE);
+		} else {
+			c.x[c.fill] ^= 0x80;
+			crypto_xor(c.x, key->k2, AES_BLOCK_SIZE);
+		}
+		crypto_cipher_encrypt_one(key->aes, out, c.x);
+	}
+	memzero_explicit(c.x, sizeof(c.x));
+	return ret;
 }
 
 /**
@@ -345,9 +437,9 @@ static int smbsign_cmac_mac_small(struct smbsign_key *key,
 				  const struct smbsign_msg *m, u8 *out)
 {
 	u8 reqbuf[sizeof(struct skcipher_request) + SMBSIGN_SKCIPHER_REQ_MAX]
-		__aligned(CRYPTO_MINALIGN);
+		__aligned(CRYPTO_MINALIGN) __uninitialized;
 	struct skcipher_request *req = (void *)reqbuf;
-	u8 buf[SMBSIGN_SMALL_MSG] __aligned(SMBSIGN_SMALL_MSG);
+	u8 buf[SMBSIGN_SMALL_MSG] __aligned(SMBSIGN_SMALL_MSG) __uninitialized;
 	size_t nblocks = max_t(size_t, DIV_ROUND_UP(m->len, AES_BLOCK_SIZE), 1);
 	size_t nlast = m->len - (nblocks - 1) * AES_BLOCK_SIZE;
 	u8 iv[AES_BLOCK_SIZE] = {};
@@ -384,13 +476,15 @@ static int smbsign_cmac_mac(struct smbsign_key *key,
 			    u8 *out)
 {
 	u8 reqbuf[sizeof(struct skcipher_request) + SMBSIGN_SKCIPHER_REQ_MAX]
-		__aligned(CRYPTO_MINALIGN);
+		__aligned(CRYPTO_MINALIGN) __uninitialized;
 	size_t nblocks = max_t(size_t, DIV_ROUND_UP(m->len, AES_BLOCK_SIZE), 1);
 	DECLARE_CRYPTO_WAIT(wait);
-	struct smbsign_cmac_walk w;
+	struct smbsign_cmac_walk w __uninitialized;
 	u8 *b;
 	int ret;
 
+	if (m->len <= SMBSIGN_CMAC_BLOCKS_MAX)
+		return smbsign_cmac_mac_blocks(key, m, out);
 	if (m->len <= SMBSIGN_SMALL_MSG)
 		return smbsign_cmac_mac_small(key, m, out);
 
@@ -442,20 +536,52 @@ static int smbsign_shash_feed(void *ctx, const void *p, size_t n)
 	return crypto_shash_update(ctx, p, n);
 }
 
+/*
+ * Hash @m with @desc (initialised), then @extra, into @out. A message of
+ * up to @copy_max bytes is copied to @buf, @extra after it, and hashed in
+ * one finup: that saves the FPU sections and partial-block handling of the
+ * updates for the pieces around the signature field. A longer one is
+ * hashed in place from the caller's kvecs (copying its header instead, to
+ * hash it in one piece, measured slower). @buf holds @copy_max +
+ * @extra_len bytes.
+ */
+static __always_inline int smbsign_shash_msg(struct shash_desc *desc,
+					     const struct smbsign_msg *m,
+					     u8 *buf, size_t copy_max,
+					     const u8 *extra,
+					     size_t extra_len, u8 *out)
+{
+	u8 *b = buf;
+	int ret;
+
+	if (m->len <= copy_max) {
+		ret = smbsign_msg_walk(m, smbsign_copy_feed, &b);
+		if (ret)
+			return ret;
+		if (extra_len)
+			memcpy(b, extra, extra_len);
+		return crypto_shash_finup(desc, buf, m->len + extra_len, out);
+	}
+	ret = smbsign_msg_walk(m, smbsign_shash_feed, desc);
+	if (!ret && extra_len)
+		ret = crypto_shash_update(desc, extra, extra_len);
+	return ret ?: crypto_shash_final(desc, out);
+}
+
 static int smbsign_shash_mac(struct smbsign_key *key,
 			     const struct smbsign_msg *m, const u8 *nonce,
 			     u8 *out)
 {
-	SHASH_DESC_ON_STACK(desc, key->shash);
+	u8 descbuf[sizeof(struct shash_desc) + HASH_MAX_DESCSIZE]
+		__aligned(__alignof__(struct shash_desc)) __uninitialized;
+	struct shash_desc *desc = (void *)descbuf;
+	u8 buf[SMBSIGN_HMAC_COPY_MAX] __uninitialized;
 	u8 digest[SHA256_DIGEST_SIZE];
 	int ret;
 
 	desc->tfm = key->shash;
-	ret = crypto_shash_init(desc);
-	if (!ret)
-		ret = smbsign_msg_walk(m, smbsign_shash_feed, desc);
-	if (!ret)
-		ret = crypto_shash_final(desc, digest);
+	ret = crypto_shash_init(desc) ?:
+	      smbsign_shash_msg(desc, m, buf, sizeof(buf), NULL, 0, digest);
 	if (!ret)
 		memcpy(out, digest, SMBSIGN_SIG_SIZE);
 	shash_desc_zero(desc);
@@ -558,7 +684,10 @@ static int smbsign_ghash_shash(struct smbsign_key *key,
 			       const struct smbsign_msg *m, const u8 *tail,
 			       size_t tail_len, u8 *s)
 {
-	SHASH_DESC_ON_STACK(desc, key->shash);
+	u8 descbuf[sizeof(struct shash_desc) + HASH_MAX_DESCSIZE]
+		__aligned(__alignof__(struct shash_desc)) __uninitialized;
+	struct shash_desc *desc = (void *)descbuf;
+	u8 buf[SMBSIGN_GMAC_COPY_MAX + 2 * GHASH_BLOCK_SIZE] __uninitialized;
 	int ret;
 
 	if (!crypto_simd_usable()) {
@@ -567,9 +696,8 @@ static int smbsign_ghash_shash(struct smbsign_key *key,
 	}
 	desc->tfm = key->shash;
 	ret = crypto_shash_init(desc) ?:
-	      smbsign_msg_walk(m, smbsign_shash_feed, desc) ?:
-	      crypto_shash_update(desc, tail, tail_len) ?:
-	      crypto_shash_final(desc, s);
+	      smbsign_shash_msg(desc, m, buf, SMBSIGN_GMAC_COPY_MAX, tail,
+				tail_len, s);
 	shash_desc_zero(desc);
 	return ret;
 }
@@ -618,9 +746,9 @@ static int smbsign_ghash_ahash(struct smbsign_key *key,
 			       size_t tail_len, u8 *s)
 {
 	u8 reqbuf[sizeof(struct ahash_request) + SMBSIGN_AHASH_REQ_MAX]
-		__aligned(CRYPTO_MINALIGN);
+		__aligned(CRYPTO_MINALIGN) __uninitialized;
 	struct ahash_request *req = (void *)reqbuf;
-	struct smbsign_gmac_walk w;
+	struct smbsign_gmac_walk w __uninitialized;
 	DECLARE_CRYPTO_WAIT(wait);
 	int ret;
 
