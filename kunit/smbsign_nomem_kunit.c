@@ -10,10 +10,12 @@
  * buffer). Each case first checks that injection really is armed: a
  * kmalloc() and an alloc_page() in the same window must fail.
  *
- * The fault-injection knobs are set through debugfs from the test itself,
- * so the suite needs CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC,
- * CONFIG_FAULT_INJECTION_DEBUG_FS and debugfs mounted at /sys/kernel/debug;
- * without them it is skipped with the reason.
+ * The fault-injection knobs are set through debugfs from the test itself
+ * where the kernel allows that (6.1), else by the test loop's init from
+ * userspace (kernel_write() needs ->write_iter, which newer debugfs
+ * attributes lack). The suite needs CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC,
+ * CONFIG_FAULT_INJECTION_DEBUG_FS and debugfs at /sys/kernel/debug; when
+ * injection is not armed it is skipped with the reason.
  */
 #include <kunit/test.h>
 #include <linux/fs.h>
@@ -187,6 +189,7 @@ static void nomem_test(struct kunit *test)
 	struct page *page;
 	int sret, vret, ret;
 	void *probe;
+	int wret;
 
 	key = smbsign_key_alloc(SMBSIGN_DIALECT_3_1_1, p->alg, nomem_key,
 				sizeof(nomem_key));
@@ -208,32 +211,42 @@ static void nomem_test(struct kunit *test)
 		nvec = m.nvec;
 	}
 
-	ret = nomem_set(true);
-	if (ret) {
-		nomem_set(false);
-		nomem_msg_free(&m);
-		smbsign_key_put(key);
-		kunit_skip(test, "fault injection debugfs not available (%d)",
-			   ret);
-	}
+	/*
+	 * Arm failslab and fail_page_alloc through debugfs. Where the kernel
+	 * cannot write debugfs files from inside (kernel_write() needs
+	 * ->write_iter, which debugfs attributes lack on newer kernels), the
+	 * test loop's init has armed them the same way from userspace
+	 * (task-filter: only a task with make_it_fail set sees failures).
+	 * Either way the probe allocations below must fail, or the test
+	 * skips.
+	 */
+	wret = nomem_set(true);
 
 	/* Nothing between arming and disarming may allocate on purpose. */
 	current->make_it_fail = 1;
 	probe = kmalloc(64, GFP_KERNEL);
 	page = alloc_page(GFP_KERNEL);
+	if (probe || page) {
+		current->make_it_fail = 0;
+		if (!wret)
+			nomem_set(false);
+		kfree(probe);
+		if (page)
+			__free_page(page);
+		nomem_msg_free(&m);
+		smbsign_key_put(key);
+		kunit_skip(test, "fault injection not armed (debugfs write: %d)",
+			   wret);
+	}
 	sret = smbsign_sign(key, iov, nvec);
 	vret = smbsign_verify(key, iov, nvec);
 	current->make_it_fail = 0;
 
-	nomem_set(false);
-	kfree(probe);
-	if (page)
-		__free_page(page);
+	if (!wret)
+		nomem_set(false);
 	nomem_msg_free(&m);
 	smbsign_key_put(key);
 
-	KUNIT_EXPECT_NULL_MSG(test, probe, "failslab is not armed");
-	KUNIT_EXPECT_NULL_MSG(test, page, "fail_page_alloc is not armed");
 	KUNIT_EXPECT_EQ_MSG(test, sret, 0, "sign failed with %d", sret);
 	KUNIT_EXPECT_EQ_MSG(test, vret, 0, "verify failed with %d", vret);
 }

@@ -722,6 +722,56 @@ static void smbsign_sign_vs_crypto_api(struct kunit *test)
 	sign_ref_free(&ref);
 }
 
+/*
+ * A message in more pieces than any scatterlist smbsign keeps (7.x GMAC
+ * falls back from gcm(aes) to GHASH via POLYVAL past 2112 entries): 3000
+ * 8-byte kvecs that are not adjacent in memory, so none can be merged.
+ */
+static void smbsign_sign_many_pieces(struct kunit *test)
+{
+	const struct sign_combo *c = test->param_value;
+	struct smbsign_key *key = sign_key(test, c->dialect, c->alg, 4);
+	const unsigned int npieces = 3000, piece = 8;
+	const size_t len = HDR_LEN + (size_t)npieces * piece;
+	u8 k[SMBSIGN_KEY_SIZE], want[SIG_LEN];
+	struct sign_ref ref;
+	struct kvec *iov;
+	u8 *msg, *spread, *ref_buf;
+	unsigned int i;
+
+	msg = sign_msg(test, len, 77, CMD_READ, SMBSIGN_FLAG_SERVER_TO_REDIR,
+		       0xfeedull);
+	spread = kunit_kmalloc(test, 2 * (size_t)npieces * piece, GFP_KERNEL);
+	iov = kunit_kmalloc_array(test, npieces + 1, sizeof(*iov), GFP_KERNEL);
+	ref_buf = kunit_kmalloc(test, len + SIG_LEN, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, spread);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, iov);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ref_buf);
+
+	iov[0].iov_base = msg;
+	iov[0].iov_len = HDR_LEN;
+	for (i = 0; i < npieces; i++) {
+		u8 *p = spread + 2 * (size_t)i * piece;
+
+		memcpy(p, msg + HDR_LEN + (size_t)i * piece, piece);
+		iov[i + 1].iov_base = p;
+		iov[i + 1].iov_len = piece;
+	}
+
+	sign_key_bytes(k, c->alg, 4);
+	sign_ref_init(test, &ref, c->alg, k);
+	memcpy(ref_buf, msg, len);
+	memset(ref_buf + SIG_OFF, 0, SIG_LEN);
+	KUNIT_ASSERT_EQ(test, sign_ref_mac(&ref, ref_buf, len, want), 0);
+	sign_ref_free(&ref);
+
+	KUNIT_ASSERT_EQ(test, smbsign_sign(key, iov, npieces + 1), 0);
+	sign_expect_sig(test, c->name, msg + SIG_OFF, want);
+	KUNIT_EXPECT_EQ(test, smbsign_verify(key, iov, npieces + 1), 0);
+	((u8 *)iov[npieces / 2].iov_base)[3] ^= 0x10;
+	KUNIT_EXPECT_EQ(test, smbsign_verify(key, iov, npieces + 1), -EBADMSG);
+}
+
 /* ----------------------------------------------------------- (c) */
 
 static void sign_bitflips(struct kunit *test, const struct sign_combo *c,
@@ -1674,9 +1724,11 @@ static void smbsign_sign_driver(struct kunit *test)
 #ifdef CONFIG_X86
 	switch (c->alg) {
 	case SMBSIGN_ALG_HMAC_SHA256:
+		/* 7.x: the SIMD SHA-256 is in lib/crypto (hmac-sha256-lib) */
 		accel = boot_cpu_has(X86_FEATURE_SSSE3) &&
-			IS_ENABLED(CONFIG_CRYPTO_SHA256_SSSE3);
-		why = "no SSSE3 or CONFIG_CRYPTO_SHA256_SSSE3";
+			(IS_ENABLED(CONFIG_CRYPTO_SHA256_SSSE3) ||
+			 IS_ENABLED(CONFIG_CRYPTO_LIB_SHA256_ARCH));
+		why = "no SSSE3 or SIMD SHA-256 in this kernel";
 		break;
 	case SMBSIGN_ALG_AES_CMAC:
 		accel = boot_cpu_has(X86_FEATURE_AES) &&
@@ -1684,10 +1736,13 @@ static void smbsign_sign_driver(struct kunit *test)
 		why = "no AES-NI or CONFIG_CRYPTO_AES_NI_INTEL";
 		break;
 	case SMBSIGN_ALG_AES_GMAC:
+		/* 7.x: AES and GHASH libraries with x86 code (aes-lib etc.) */
 		accel = boot_cpu_has(X86_FEATURE_AES) &&
 			boot_cpu_has(X86_FEATURE_PCLMULQDQ) &&
-			IS_ENABLED(CONFIG_CRYPTO_AES_NI_INTEL) &&
-			IS_ENABLED(CONFIG_CRYPTO_GHASH_CLMUL_NI_INTEL);
+			((IS_ENABLED(CONFIG_CRYPTO_AES_NI_INTEL) &&
+			  IS_ENABLED(CONFIG_CRYPTO_GHASH_CLMUL_NI_INTEL)) ||
+			 (IS_ENABLED(CONFIG_CRYPTO_LIB_AES_ARCH) &&
+			  IS_ENABLED(CONFIG_CRYPTO_LIB_GF128HASH_ARCH)));
 		why = "no AES-NI/PCLMULQDQ or their drivers";
 		break;
 	}
@@ -1751,6 +1806,7 @@ static struct kunit_case smbsign_sign_cases[] = {
 	KUNIT_CASE_PARAM(smbsign_sign_memory_kinds, sign_algs_gen_params),
 	KUNIT_CASE_PARAM(smbsign_sign_matches_raw, sign_combos_gen_params),
 	KUNIT_CASE_PARAM(smbsign_sign_vs_crypto_api, sign_algs_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_many_pieces, sign_algs_gen_params),
 	KUNIT_CASE_PARAM(smbsign_sign_bitflip, sign_algs_gen_params),
 	KUNIT_CASE_PARAM(smbsign_sign_wrong_key, sign_algs_gen_params),
 	KUNIT_CASE(smbsign_sign_gmac_nonce),

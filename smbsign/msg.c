@@ -184,6 +184,24 @@ void smbsign_sgt_init(struct smbsign_sgt *t, struct scatterlist *sg,
 }
 
 /**
+ * smbsign_sgt_reuse() - start filling a scatterlist initialised before
+ * @t: the table state
+ * @sg: entries, once passed to sg_init_table() (smbsign_sgt_add() keeps
+ *	the end marks consistent, so a large table is not cleared per use)
+ * @max: number of entries in @sg
+ */
+void smbsign_sgt_reuse(struct smbsign_sgt *t, struct scatterlist *sg,
+		       unsigned int max)
+{
+	t->sg = sg;
+	t->n = 0;
+	t->max = max;
+	t->bytes = 0;
+	t->end = NULL;
+	t->merge_mask = 0;
+}
+
+/**
  * smbsign_sgt_add() - describe kernel memory in a scatterlist
  * @t: the table state
  * @p: start of the memory: linear-map (kmalloc, page_address) or

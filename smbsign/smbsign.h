@@ -9,11 +9,18 @@
 #include <linux/refcount.h>
 #include <linux/scatterlist.h>
 #include <linux/smbsign.h>
+#ifdef SMBSIGN_HAVE_LIB_AES
+#include <crypto/aes.h>
+#endif
+#ifdef SMBSIGN_HAVE_LIB_GHASH
+#include <crypto/gf128hash.h>
+#endif
 
 struct crypto_shash;
 struct crypto_ahash;
 struct crypto_cipher;
 struct crypto_skcipher;
+struct crypto_aead;
 
 /* Length of the GMAC nonce (MessageId + role/cancel bits). */
 #define SMBSIGN_GMAC_NONCE_SIZE	12
@@ -66,6 +73,8 @@ struct smbsign_sgt {
 
 void smbsign_sgt_init(struct smbsign_sgt *t, struct scatterlist *sg,
 		      unsigned int max);
+void smbsign_sgt_reuse(struct smbsign_sgt *t, struct scatterlist *sg,
+		       unsigned int max);
 size_t smbsign_sgt_add(struct smbsign_sgt *t, const void *p, size_t n);
 
 extern const u8 smbsign_zeroes[SMBSIGN_SIG_SIZE];
@@ -97,7 +106,11 @@ extern const struct smbsign_alg_desc smbsign_algs[SMBSIGN_ALG_COUNT];
  * @shash: HMAC-SHA256 or CMAC transform, keyed once
  * @ghash: GMAC: GHASH transform keyed with H = E_K(0^128)
  * @aes: CMAC and GMAC: the AES block cipher, for single blocks
+ * @aes_lib: the same, where the AES library is accelerated (7.x)
+ * @polyval: GMAC: POLYVAL library key, for GHASH where the kernel has it (7.x)
  * @cbc: CMAC: cbc(aes), for the bulk of a message
+ * @gcm: GMAC: gcm(aes), where it hashes scattered associated data without
+ *	allocating (7.x)
  * @k1: CMAC subkey K1
  * @k2: CMAC subkey K2
  * @driver: crypto drivers picked, for tests and diagnostics
@@ -110,7 +123,14 @@ struct smbsign_key {
 	struct crypto_shash *shash;
 	struct crypto_ahash *ghash;
 	struct crypto_cipher *aes;
+#ifdef SMBSIGN_HAVE_LIB_AES
+	struct aes_enckey aes_lib;
+#endif
+#ifdef SMBSIGN_HAVE_LIB_GHASH
+	struct polyval_key polyval;
+#endif
 	struct crypto_skcipher *cbc;
+	struct crypto_aead *gcm;
 	u8 k1[SMBSIGN_KEY_SIZE];
 	u8 k2[SMBSIGN_KEY_SIZE];
 	char driver[96];
