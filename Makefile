@@ -3,9 +3,11 @@
 # smbsign: out-of-tree SMB2/SMB3 signing module.
 #
 #   make module            build against KDIR (default: the running kernel)
-#   make check             THE test command: style + sparse gates, then build
-#                          a cached test kernel, boot it in QEMU, load the
-#                          modules, run KUnit, summarize ("N passed, M failed")
+#   make check             THE test command, on every kernel (KVER=all unless
+#                          KVER is given): style, sparse and perf gates, then
+#                          build a cached test kernel, boot it in QEMU, load
+#                          the modules, run KUnit, summarize ("N passed,
+#                          M failed")
 #   make demo              boot the guest in demo mode (self-test + demo module)
 #   make bench             tools/testing/bench: instruction counts (-icount) and
 #                          2-CPU scaling, on the bench kernel variant; results
@@ -22,6 +24,13 @@
 # (see tools/testing/qemu/harness.sh and tools/testing/qemu/kernels.conf)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
+# `make check` runs every kernel in kernels.conf unless KVER picks one; the
+# other targets default to 6.1.
+ifeq ($(origin KVER),undefined)
+CHECK_KVER := all
+else
+CHECK_KVER := $(KVER)
+endif
 KVER ?= 6.1
 VARIANT ?= base
 SMBSIGN_CACHE ?= $(HOME)/.cache/smbsign
@@ -38,7 +47,7 @@ module modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 check:
-	@bash $(HARNESS) check
+	@KVER=$(CHECK_KVER) bash $(HARNESS) check
 
 demo:
 	@bash $(HARNESS) demo

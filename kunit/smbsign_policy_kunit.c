@@ -433,3 +433,5 @@ kunit_test_suite(smbsign_policy_suite);
 MODULE_DESCRIPTION("smbsign require-signing policy KUnit tests");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(SMBSIGN_NS);
+/* MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING), before and after 6.13 */
+MODULE_INFO(import_ns, "EXPORTED_FOR_KUNIT_TESTING");

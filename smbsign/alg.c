@@ -743,12 +743,14 @@ static const char *smbsign_ghash_driver(const struct smbsign_key *key)
 }
 #endif
 
-#ifdef SMBSIGN_HAVE_LIB_GHASH
+#ifdef SMBSIGN_HAVE_GCM_SCATTERED_AAD
 /*
- * 7.x: gcm(aes) itself, the message as associated data and nothing to
- * encrypt. Its x86 drivers walk scattered associated data without
- * allocating (6.1's AES-NI GCM kmalloc()s it whole) and hash 4-8 blocks a
- * step, at the speed of the CPU's GCM (make bench). A request needs the
+ * 6.11 and later: gcm(aes) itself, the message as associated data and
+ * nothing to encrypt. The x86 AES-NI GCM walks scattered associated data
+ * without allocating (6.1's kmalloc()s it whole) and hashes 4-8 blocks a
+ * step, at the speed of the CPU's GCM (make bench). Messages of up to
+ * SMBSIGN_GMAC_GCM_MIN bytes take the GHASH path instead, whose per-call
+ * cost is lower (7.2: 1271 instructions for 64 bytes against 1794). A request needs the
  * whole message in one scatterlist: up to SMBSIGN_GCM_SG_INLINE entries on
  * the stack (any linear buffer, or a header and 64 KiB of pages), else a
  * table per CPU sized for an 8 MiB message in pages, allocated when the
@@ -756,6 +758,7 @@ static const char *smbsign_ghash_driver(const struct smbsign_key *key)
  * one) takes the slower POLYVAL path.
  */
 #define SMBSIGN_AEAD_REQ_MAX	320
+#define SMBSIGN_GMAC_GCM_MIN	512
 #define SMBSIGN_GCM_SG_INLINE	20
 #define SMBSIGN_GCM_SG_BIG	((8 << 20) / PAGE_SIZE + 64)
 
@@ -838,7 +841,7 @@ static int smbsign_gmac_gcm(struct smbsign_key *key,
 		/* any CPU's table will do if this task has moved since */
 		pool = raw_cpu_ptr(&smbsign_gcm_pool);
 		mutex_lock(&pool->lock);
-		smbsign_sgt_reuse(&t, pool->sg, SMBSIGN_GCM_SG_BIG);
+		smbsign_sgt_init(&t, pool->sg, SMBSIGN_GCM_SG_BIG);
 		ret = smbsign_gcm_run(key, &t, m, nonce, tag);
 		mutex_unlock(&pool->lock);
 	}
@@ -875,11 +878,12 @@ static int smbsign_gcm_pool_init(void)
 			smbsign_gcm_pool_exit();
 			return -ENOMEM;
 		}
-		sg_init_table(pool->sg, SMBSIGN_GCM_SG_BIG);
 	}
 	return 0;
 }
 #else
+#define SMBSIGN_GMAC_GCM_MIN	0
+
 static int smbsign_gcm_init(struct smbsign_key *key, const u8 *k, size_t klen)
 {
 	return 0;
@@ -1140,7 +1144,7 @@ static int smbsign_gmac_mac(struct smbsign_key *key,
 	u8 s[GHASH_DIGEST_SIZE];
 	int ret;
 
-	if (key->gcm) {
+	if (key->gcm && m->len > SMBSIGN_GMAC_GCM_MIN) {
 		ret = smbsign_gmac_gcm(key, m, nonce, out);
 		if (ret != -E2BIG)
 			return ret;

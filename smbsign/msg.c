@@ -5,7 +5,9 @@
  * A message is a byte range of a kvec stream. The MAC of a message is
  * computed as if its signature field (bytes 48..63) were zero; rather than
  * copying the header to zero that field, the walker hands the MAC the bytes
- * around it and smbsign_zeroes in its place, so the caller's buffer is never
+ * around it and 16 bytes of the zero page in its place (linear-map memory,
+ * so a scatterlist entry for it needs no page-table walk), so the caller's
+ * buffer is never
  * written except for the signature itself.
  *
  * Copyright (C) 2026 The smbsign authors.
@@ -17,8 +19,6 @@
 #include <linux/vmalloc.h>
 
 #include "smbsign.h"
-
-const u8 smbsign_zeroes[SMBSIGN_SIG_SIZE];
 
 /**
  * smbsign_iov_total() - total length of a kvec array
@@ -102,7 +102,7 @@ int smbsign_msg_walk(const struct smbsign_msg *m, smbsign_walk_fn fn,
 				fn, ctx);
 	if (ret)
 		return ret;
-	ret = fn(ctx, smbsign_zeroes, SMBSIGN_SIG_SIZE);
+	ret = fn(ctx, page_address(ZERO_PAGE(0)), SMBSIGN_SIG_SIZE);
 	if (ret)
 		return ret;
 	sig += SMBSIGN_SIG_SIZE;
@@ -174,25 +174,7 @@ void smbsign_msg_write(const struct smbsign_msg *m, size_t pos,
 void smbsign_sgt_init(struct smbsign_sgt *t, struct scatterlist *sg,
 		      unsigned int max)
 {
-	sg_init_table(sg, max);
-	t->sg = sg;
-	t->n = 0;
-	t->max = max;
-	t->bytes = 0;
-	t->end = NULL;
-	t->merge_mask = 0;
-}
-
-/**
- * smbsign_sgt_reuse() - start filling a scatterlist initialised before
- * @t: the table state
- * @sg: entries, once passed to sg_init_table() (smbsign_sgt_add() keeps
- *	the end marks consistent, so a large table is not cleared per use)
- * @max: number of entries in @sg
- */
-void smbsign_sgt_reuse(struct smbsign_sgt *t, struct scatterlist *sg,
-		       unsigned int max)
-{
+	/* entries are initialised as they are used: most tables stay short */
 	t->sg = sg;
 	t->n = 0;
 	t->max = max;
@@ -243,6 +225,8 @@ size_t smbsign_sgt_add(struct smbsign_sgt *t, const void *p, size_t n)
 			break;
 		if (t->n)
 			sg_unmark_end(&t->sg[t->n - 1]);
+		memset(&t->sg[t->n], 0, sizeof(t->sg[t->n]));
+		sg_init_marker(&t->sg[t->n], 1);
 		sg_set_page(&t->sg[t->n], page, chunk, off);
 		t->n++;
 added:

@@ -17,6 +17,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/module.h>
@@ -170,7 +171,7 @@ int smbsign_parse_algs(const char *str, u8 *algs, u8 *nalgs)
 	*nalgs = n;
 	return 0;
 }
-EXPORT_SYMBOL_FOR_SMBSIGN_KUNIT(smbsign_parse_algs);
+EXPORT_SYMBOL_IF_KUNIT(smbsign_parse_algs);
 
 /**
  * smbsign_policy_default() - the policy a new network namespace starts with
@@ -184,7 +185,7 @@ void smbsign_policy_default(enum smbsign_dir dir,
 {
 	*pol = smbsign_defaults[dir];
 }
-EXPORT_SYMBOL_FOR_SMBSIGN_KUNIT(smbsign_policy_default);
+EXPORT_SYMBOL_IF_KUNIT(smbsign_policy_default);
 
 static int smbsign_pernet_setup(struct smbsign_pernet *pn, struct net *net)
 {
@@ -271,7 +272,7 @@ struct smbsign_pernet *smbsign_pernet_alloc_test(void)
 	}
 	return pn;
 }
-EXPORT_SYMBOL_FOR_SMBSIGN_KUNIT(smbsign_pernet_alloc_test);
+EXPORT_SYMBOL_IF_KUNIT(smbsign_pernet_alloc_test);
 
 /**
  * smbsign_pernet_free_test() - free an instance from smbsign_pernet_alloc_test()
@@ -283,7 +284,7 @@ void smbsign_pernet_free_test(struct smbsign_pernet *pn)
 	smbsign_pernet_teardown(pn);
 	kfree(pn);
 }
-EXPORT_SYMBOL_FOR_SMBSIGN_KUNIT(smbsign_pernet_free_test);
+EXPORT_SYMBOL_IF_KUNIT(smbsign_pernet_free_test);
 
 /**
  * smbsign_pn_policy_get() - copy one direction's policy
@@ -301,7 +302,7 @@ void smbsign_pn_policy_get(struct smbsign_pernet *pn,
 	*pol = rcu_dereference(pn->dir[dir].policy)->pol;
 	rcu_read_unlock();
 }
-EXPORT_SYMBOL_FOR_SMBSIGN_KUNIT(smbsign_pn_policy_get);
+EXPORT_SYMBOL_IF_KUNIT(smbsign_pn_policy_get);
 
 /**
  * smbsign_pn_policy_update() - apply partial updates to both directions
@@ -370,7 +371,7 @@ nomem:
 		kfree(np[d]);
 	return -ENOMEM;
 }
-EXPORT_SYMBOL_FOR_SMBSIGN_KUNIT(smbsign_pn_policy_update);
+EXPORT_SYMBOL_IF_KUNIT(smbsign_pn_policy_update);
 
 /**
  * smbsign_policy_get() - read the effective policy of a netns and direction
@@ -464,7 +465,7 @@ smbsign_pn_decide(struct smbsign_pernet *pn, enum smbsign_dir dir,
 					  smbsign_verdict_allowed(v));
 	return v;
 }
-EXPORT_SYMBOL_FOR_SMBSIGN_KUNIT(smbsign_pn_decide);
+EXPORT_SYMBOL_IF_KUNIT(smbsign_pn_decide);
 
 /**
  * smbsign_session_decide() - decide at session setup whether to go ahead
@@ -564,7 +565,7 @@ int smbsign_policy_pick_alg(const struct smbsign_policy *pol,
 				return pol->algs[i];
 	return -ENOENT;
 }
-EXPORT_SYMBOL_FOR_SMBSIGN_KUNIT(smbsign_policy_pick_alg);
+EXPORT_SYMBOL_IF_KUNIT(smbsign_policy_pick_alg);
 
 /**
  * smbsign_policy_select_alg() - server: choose the SigningAlgorithmId
@@ -648,7 +649,7 @@ void smbsign_pn_verify_failure(struct smbsign_pernet *pn,
 				      message_id,
 				      atomic_xchg(&pn->verify_suppressed, 0));
 }
-EXPORT_SYMBOL_FOR_SMBSIGN_KUNIT(smbsign_pn_verify_failure);
+EXPORT_SYMBOL_IF_KUNIT(smbsign_pn_verify_failure);
 
 /**
  * smbsign_report_verify_failure() - report a message that failed to verify
@@ -706,7 +707,7 @@ void smbsign_pn_stats_get(struct smbsign_pernet *pn,
 	st->sessions = ds->nsessions;
 	spin_unlock_bh(&pn->sessions_lock);
 }
-EXPORT_SYMBOL_FOR_SMBSIGN_KUNIT(smbsign_pn_stats_get);
+EXPORT_SYMBOL_IF_KUNIT(smbsign_pn_stats_get);
 
 /**
  * smbsign_pn_stats_reset() - zero every counter of a netns
@@ -726,7 +727,7 @@ void smbsign_pn_stats_reset(struct smbsign_pernet *pn)
 				atomic64_set(&pn->dir[d].alg[a][i], 0);
 	}
 }
-EXPORT_SYMBOL_FOR_SMBSIGN_KUNIT(smbsign_pn_stats_reset);
+EXPORT_SYMBOL_IF_KUNIT(smbsign_pn_stats_reset);
 
 /**
  * smbsign_pn_session_register() - see smbsign_session_register()
@@ -760,7 +761,7 @@ smbsign_pn_session_register(struct smbsign_pernet *pn, enum smbsign_dir dir,
 	spin_unlock_bh(&pn->sessions_lock);
 	return sess;
 }
-EXPORT_SYMBOL_FOR_SMBSIGN_KUNIT(smbsign_pn_session_register);
+EXPORT_SYMBOL_IF_KUNIT(smbsign_pn_session_register);
 
 /**
  * smbsign_session_register() - make a signed session visible and counted
@@ -895,7 +896,7 @@ smbsign_pn_session_walk(struct smbsign_pernet *pn, unsigned long *pos,
 	spin_unlock_bh(&pn->sessions_lock);
 	return ret;
 }
-EXPORT_SYMBOL_FOR_SMBSIGN_KUNIT(smbsign_pn_session_walk);
+EXPORT_SYMBOL_IF_KUNIT(smbsign_pn_session_walk);
 
 static int smbsign_default_init(enum smbsign_dir dir, bool require,
 				bool audit, const char *algs, const char *param)

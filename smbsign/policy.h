@@ -12,12 +12,10 @@
 
 struct smbsign_pernet;
 
-/* Internals the policy KUnit suite reaches; exported only with KUnit. */
-#if IS_ENABLED(CONFIG_KUNIT)
-#define EXPORT_SYMBOL_FOR_SMBSIGN_KUNIT(sym) EXPORT_SYMBOL_NS_GPL(sym, SMBSIGN_NS)
-#else
-#define EXPORT_SYMBOL_FOR_SMBSIGN_KUNIT(sym)
-#endif
+/*
+ * Internals the policy KUnit suite reaches are exported only with KUnit,
+ * with EXPORT_SYMBOL_IF_KUNIT() (<kunit/visibility.h>).
+ */
 
 /**
  * struct smbsign_policy_update - a partial change of one direction's policy

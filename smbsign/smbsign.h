@@ -73,11 +73,7 @@ struct smbsign_sgt {
 
 void smbsign_sgt_init(struct smbsign_sgt *t, struct scatterlist *sg,
 		      unsigned int max);
-void smbsign_sgt_reuse(struct smbsign_sgt *t, struct scatterlist *sg,
-		       unsigned int max);
 size_t smbsign_sgt_add(struct smbsign_sgt *t, const void *p, size_t n);
-
-extern const u8 smbsign_zeroes[SMBSIGN_SIG_SIZE];
 
 /**
  * struct smbsign_alg_desc - one row of the algorithm table

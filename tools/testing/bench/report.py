@@ -76,6 +76,24 @@ class Results:
     def sizes(self):
         return sorted({r['size'] for r in self.meas})
 
+    def client(self, alg):
+        """The Linux client's sequence on this kernel ('cifs 6.1 ...')."""
+        for m, _ in self.methods(alg):
+            if m.startswith('cifs '):
+                return m
+        return None
+
+    def best_raw(self, alg, layout, size):
+        """(label, count) of the cheapest 'raw ...' method here."""
+        best = None
+        for m, op in self.methods(alg):
+            if not m.startswith('raw ') or op != 'sign':
+                continue
+            v = self.get(alg, m, 'sign', layout, size)
+            if v and (best is None or v < best[1]):
+                best = (m, v)
+        return best or (None, None)
+
 
 def ratio(a, b):
     return a / b if a and b else None
@@ -100,7 +118,8 @@ def targets(res):
             ipb = s / k64
             add(ipb <= 2.6, f'CMAC 64 KiB {layout}: {ipb:.2f} instr/B '
                 f'(target <= 2.6)')
-            for base in ('raw cmac(aes), key set once', 'cifs 6.1 sequence'):
+            for base in ('raw cmac(aes), key set once',
+                         res.client('AES-128-CMAC')):
                 b = g('AES-128-CMAC', base, 'sign', layout, k64)
                 r = ratio(b, s)
                 if r:
@@ -115,18 +134,16 @@ def targets(res):
                 add(r <= 1.05, f'GMAC {human(size)} {layout}: {r:.3f}x raw '
                     f'gcm(aes) contig (target <= 1.05x)')
         for size in (64, 256):
-            for alg, raw, client in (
-                    ('AES-128-CMAC', 'raw cmac(aes), key set once',
-                     'cifs 6.1 sequence'),
-                    ('HMAC-SHA256', 'raw hmac(sha256), key set once',
-                     'cifs 6.1 sequence'),
-                    ('AES-128-GMAC', 'raw gcm(aes), key set once', None)):
+            for alg, client in (
+                    ('AES-128-CMAC', res.client('AES-128-CMAC')),
+                    ('HMAC-SHA256', res.client('HMAC-SHA256')),
+                    ('AES-128-GMAC', None)):
                 s = g(alg, 'smbsign', 'sign', layout, size)
-                b = g(alg, raw, 'sign', 'contig', size)
+                raw, b = res.best_raw(alg, 'contig', size)
                 r = ratio(s, b)
                 if r:
-                    add(r <= 1.2, f'{alg} {size} B {layout}: {r:.2f}x raw '
-                        f'(target <= 1.2x)')
+                    add(r <= 1.2, f'{alg} {size} B {layout}: {r:.2f}x {raw} '
+                        f'contig (target <= 1.2x)')
                 if client:
                     c = g(alg, client, 'sign', layout, size)
                     r = ratio(c, s)

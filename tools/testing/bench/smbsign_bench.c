@@ -22,7 +22,9 @@
  *   cbc-floor   one bulk cbc(aes) pass over the message: the CBC-MAC floor
  *   cifs        fs/smb/client/smb2transport.c (6.1) smb3_calc_signature()
  *               and smb2_calc_signature(): setkey on the per-server shash
- *               for every message, one update per kvec, final
+ *               for every message, one update per kvec, final; on 7.x the
+ *               same with the AES-CMAC and HMAC-SHA256 libraries
+ *               (aes_cmac_preparekey(), hmac_sha256_init_usingrawkey())
  *   ksmbd       fs/smb/server/auth.c (6.1) ksmbd_sign_smb3_pdu() and
  *               ksmbd_sign_smb2_pdu(): a context from a spinlocked pool,
  *               setkey, one update per kvec, final, back to the pool
@@ -36,7 +38,11 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <crypto/aead.h>
+#ifdef SMBSIGN_HAVE_LIB_AES_CMAC
+#include <crypto/aes-cbc-macs.h>
+#endif
 #include <crypto/hash.h>
+#include <crypto/sha2.h>
 #include <crypto/skcipher.h>
 #include <linux/delay.h>
 #include <linux/err.h>
@@ -101,6 +107,9 @@ struct bench_ctx {
 	struct aead_request *aead_req;
 	spinlock_t pool_lock;		/* protects pool, as ksmbd's ctx_list */
 	struct list_head pool;
+#ifdef SMBSIGN_HAVE_LIB_AES_CMAC
+	struct aes_cmac_key cmac_key;	/* prepared once, for the raw lib */
+#endif
 	u8 sig[SMBSIGN_SIG_SIZE];
 };
 
@@ -164,7 +173,9 @@ static int m_raw_shash(struct bench_ctx *c, struct bench_msg *m, bool multi)
 	return shash_kvecs(desc, iov, nvec, c->sig);
 }
 
-static int m_cifs(struct bench_ctx *c, struct bench_msg *m, bool multi)
+/* 6.1 sequences; 7.x signs through the libraries (m_lib_*) */
+static int __maybe_unused m_cifs(struct bench_ctx *c, struct bench_msg *m,
+				 bool multi)
 {
 	SHASH_DESC_ON_STACK(desc, c->shash);
 	unsigned int nvec;
@@ -178,7 +189,8 @@ static int m_cifs(struct bench_ctx *c, struct bench_msg *m, bool multi)
 	return shash_kvecs(desc, iov, nvec, c->sig);
 }
 
-static int m_ksmbd(struct bench_ctx *c, struct bench_msg *m, bool multi)
+static int __maybe_unused m_ksmbd(struct bench_ctx *c, struct bench_msg *m,
+				  bool multi)
 {
 	struct bench_pool_ctx *pc;
 	unsigned int nvec;
@@ -199,6 +211,64 @@ static int m_ksmbd(struct bench_ctx *c, struct bench_msg *m, bool multi)
 	spin_unlock(&c->pool_lock);
 	return ret;
 }
+
+#ifdef SMBSIGN_HAVE_LIB_AES_CMAC
+/*
+ * 7.x: fs/smb/client/smb2transport.c smb3_calc_signature() and
+ * fs/smb/server/auth.c ksmbd_sign_smb3_pdu() prepare the AES-CMAC library
+ * key for every message, then init, one update per kvec, final.
+ */
+static int m_lib_cmac(struct bench_ctx *c, struct bench_msg *m, bool multi)
+{
+	unsigned int nvec, i;
+	const struct kvec *iov = msg_iov(m, multi, &nvec);
+	struct aes_cmac_key key;
+	struct aes_cmac_ctx ctx;
+	int ret;
+
+	ret = aes_cmac_preparekey(&key, bench_key, sizeof(bench_key));
+	if (ret)
+		return ret;
+	aes_cmac_init(&ctx, &key);
+	for (i = 0; i < nvec; i++)
+		aes_cmac_update(&ctx, iov[i].iov_base, iov[i].iov_len);
+	aes_cmac_final(&ctx, c->sig);
+	return 0;
+}
+
+/* The library with the key prepared once: the raw primitive on 7.x. */
+static int m_lib_cmac_prepared(struct bench_ctx *c, struct bench_msg *m,
+			       bool multi)
+{
+	unsigned int nvec, i;
+	const struct kvec *iov = msg_iov(m, multi, &nvec);
+	struct aes_cmac_ctx ctx;
+
+	aes_cmac_init(&ctx, &c->cmac_key);
+	for (i = 0; i < nvec; i++)
+		aes_cmac_update(&ctx, iov[i].iov_base, iov[i].iov_len);
+	aes_cmac_final(&ctx, c->sig);
+	return 0;
+}
+#endif
+
+#ifdef SMBSIGN_HAVE_LIB_HMAC_SHA256
+/* 7.x: smb2_calc_signature() / ksmbd_sign_smb2_pdu(): the raw key each time */
+static int m_lib_hmac(struct bench_ctx *c, struct bench_msg *m, bool multi)
+{
+	unsigned int nvec, i;
+	const struct kvec *iov = msg_iov(m, multi, &nvec);
+	struct hmac_sha256_ctx ctx;
+	u8 digest[SHA256_DIGEST_SIZE];
+
+	hmac_sha256_init_usingrawkey(&ctx, bench_key, sizeof(bench_key));
+	for (i = 0; i < nvec; i++)
+		hmac_sha256_update(&ctx, iov[i].iov_base, iov[i].iov_len);
+	hmac_sha256_final(&ctx, digest);
+	memcpy(c->sig, digest, SMBSIGN_SIG_SIZE);
+	return 0;
+}
+#endif
 
 static int m_cbc_floor(struct bench_ctx *c, struct bench_msg *m, bool multi)
 {
@@ -544,7 +614,11 @@ static int bench_ctx_init(struct bench_ctx *c, u16 dialect, u16 alg,
 		if (ret)
 			return ret;
 	}
+#ifdef SMBSIGN_HAVE_LIB_AES_CMAC
+	return aes_cmac_preparekey(&c->cmac_key, bench_key, sizeof(bench_key));
+#else
 	return 0;
+#endif
 }
 
 static int bench_cmac(void)
@@ -554,8 +628,15 @@ static int bench_cmac(void)
 		{ "smbsign", "verify", m_smbsign_verify },
 		{ "raw cmac(aes), key set once", "sign", m_raw_shash },
 		{ "cbc-floor: bulk cbc(aes)", "sign", m_cbc_floor },
+#ifdef SMBSIGN_HAVE_LIB_AES_CMAC
+		{ "raw lib aes_cmac, key prepared once", "sign",
+		  m_lib_cmac_prepared },
+		{ "cifs 7.x sequence", "sign", m_lib_cmac },
+		{ "ksmbd 7.x sequence", "sign", m_lib_cmac },
+#else
 		{ "cifs 6.1 sequence", "sign", m_cifs },
 		{ "ksmbd 6.1 sequence", "sign", m_ksmbd },
+#endif
 	};
 	struct bench_ctx c;
 	int ret;
@@ -635,8 +716,13 @@ static int bench_hmac(void)
 		{ "smbsign", "sign", m_smbsign_sign },
 		{ "smbsign", "verify", m_smbsign_verify },
 		{ "raw hmac(sha256), key set once", "sign", m_raw_shash },
+#ifdef SMBSIGN_HAVE_LIB_HMAC_SHA256
+		{ "cifs 7.x sequence", "sign", m_lib_hmac },
+		{ "ksmbd 7.x sequence", "sign", m_lib_hmac },
+#else
 		{ "cifs 6.1 sequence", "sign", m_cifs },
 		{ "ksmbd 6.1 sequence", "sign", m_ksmbd },
+#endif
 	};
 	struct bench_ctx c;
 	int ret;
