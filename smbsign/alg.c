@@ -124,13 +124,53 @@ static int smbsign_copy_feed(void *ctx, const void *p, size_t n)
 	return 0;
 }
 
-static void smbsign_set_driver(struct smbsign_key *key, const char *a,
-			       const char *b)
+/*
+ * Driver names ("cbc-aes-aesni+aes-aesni") are the same for every key of a
+ * kind: keys point at one interned copy rather than carry ~100 bytes each.
+ */
+struct smbsign_drv_name {
+	struct list_head list;
+	char name[];
+};
+
+static LIST_HEAD(smbsign_drv_names);
+static DEFINE_MUTEX(smbsign_drv_lock);	/* protects smbsign_drv_names */
+
+static int smbsign_set_driver(struct smbsign_key *key, const char *a,
+			      const char *b)
 {
+	char buf[2 * CRYPTO_MAX_ALG_NAME + 2];
+	struct smbsign_drv_name *n;
+
 	if (b)
-		scnprintf(key->driver, sizeof(key->driver), "%s+%s", a, b);
+		scnprintf(buf, sizeof(buf), "%s+%s", a, b);
 	else
-		strscpy(key->driver, a, sizeof(key->driver));
+		strscpy(buf, a, sizeof(buf));
+	mutex_lock(&smbsign_drv_lock);
+	list_for_each_entry(n, &smbsign_drv_names, list)
+		if (!strcmp(n->name, buf))
+			goto found;
+	n = kmalloc(struct_size(n, name, strlen(buf) + 1), GFP_KERNEL);
+	if (!n) {
+		mutex_unlock(&smbsign_drv_lock);
+		return -ENOMEM;
+	}
+	memcpy(n->name, buf, strlen(buf) + 1);
+	list_add(&n->list, &smbsign_drv_names);
+found:
+	key->driver = n->name;
+	mutex_unlock(&smbsign_drv_lock);
+	return 0;
+}
+
+static void smbsign_drv_names_free(void)
+{
+	struct smbsign_drv_name *n, *tmp;
+
+	list_for_each_entry_safe(n, tmp, &smbsign_drv_names, list) {
+		list_del(&n->list);
+		kfree(n);
+	}
 }
 
 /*
@@ -205,8 +245,12 @@ static int smbsign_shash_init(struct smbsign_key *key, const char *name,
 		crypto_free_shash(tfm);
 		return ret;
 	}
+	ret = smbsign_set_driver(key, crypto_shash_driver_name(tfm), NULL);
+	if (ret) {
+		crypto_free_shash(tfm);
+		return ret;
+	}
 	key->shash = tfm;
-	smbsign_set_driver(key, crypto_shash_driver_name(tfm), NULL);
 	return 0;
 }
 
@@ -281,8 +325,12 @@ static int smbsign_cmac_init(struct smbsign_key *key, const u8 *k,
 	smbsign_cmac_dbl(key->k2, key->k1);
 	memzero_explicit(l, sizeof(l));
 
-	smbsign_set_driver(key, crypto_skcipher_driver_name(key->cbc),
-			   smbsign_aes_driver(key));
+	ret = smbsign_set_driver(key, crypto_skcipher_driver_name(key->cbc),
+				 smbsign_aes_driver(key));
+	if (ret) {
+		smbsign_aes_exit(key);
+		goto err;
+	}
 	return 0;
 
 err:
@@ -850,6 +898,17 @@ static int smbsign_gmac_gcm(struct smbsign_key *key,
 	return ret;
 }
 
+static int __maybe_unused
+smbsign_gcm_tag_empty(struct smbsign_key *key, const u8 *nonce, u8 *tag)
+{
+	struct smbsign_msg none = {};
+	struct scatterlist sg;
+	struct smbsign_sgt t;
+
+	smbsign_sgt_init(&t, &sg, 1);
+	return smbsign_gcm_run(key, &t, &none, nonce, tag);
+}
+
 static void smbsign_gcm_pool_exit(void)
 {
 	int cpu;
@@ -896,6 +955,12 @@ static int smbsign_gmac_gcm(struct smbsign_key *key,
 	return -E2BIG;
 }
 
+static int __maybe_unused
+smbsign_gcm_tag_empty(struct smbsign_key *key, const u8 *nonce, u8 *tag)
+{
+	return -EINVAL;
+}
+
 static void smbsign_gcm_pool_exit(void)
 {
 }
@@ -927,13 +992,27 @@ static int smbsign_gmac_init(struct smbsign_key *key, const u8 *k,
 	if (ret)
 		goto err_aes;
 	if (key->gcm)
-		smbsign_set_driver(key, crypto_aead_driver_name(key->gcm),
-				   smbsign_ghash_driver(key));
+		ret = smbsign_set_driver(key, crypto_aead_driver_name(key->gcm),
+					 smbsign_ghash_driver(key));
 	else
-		smbsign_set_driver(key, smbsign_ghash_driver(key),
-				   smbsign_aes_driver(key));
+		ret = smbsign_set_driver(key, smbsign_ghash_driver(key),
+					 smbsign_aes_driver(key));
+	if (ret)
+		goto err_ghash;
+#ifndef SMBSIGN_HAVE_LIB_AES
+	/*
+	 * With gcm(aes), E_K(J0) for the GHASH path comes from gcm(aes) too
+	 * (smbsign_gmac_ekj0()): the cipher, ~1 KiB, was needed for H only.
+	 */
+	if (key->gcm) {
+		smbsign_aes_exit(key);
+		key->aes = NULL;
+	}
+#endif
 	return 0;
 
+err_ghash:
+	smbsign_ghash_exit(key);
 err_aes:
 	smbsign_aes_exit(key);
 err_gcm:
@@ -945,9 +1024,28 @@ err_gcm:
 static void smbsign_gmac_exit(struct smbsign_key *key)
 {
 	smbsign_ghash_exit(key);
-	smbsign_aes_exit(key);
+#ifndef SMBSIGN_HAVE_LIB_AES
+	if (key->aes)
+#endif
+		smbsign_aes_exit(key);
 	if (key->gcm)
 		crypto_free_aead(key->gcm);
+}
+
+/* E_K(J0): the GCM tag of an empty message (GHASH of a zero length is 0) */
+static int smbsign_gmac_ekj0(struct smbsign_key *key, const u8 *nonce,
+			     u8 *out)
+{
+	u8 j0[GHASH_BLOCK_SIZE];
+
+#ifndef SMBSIGN_HAVE_LIB_AES
+	if (!key->aes)
+		return smbsign_gcm_tag_empty(key, nonce, out);
+#endif
+	memcpy(j0, nonce, SMBSIGN_GMAC_NONCE_SIZE);
+	put_unaligned_be32(1, &j0[SMBSIGN_GMAC_NONCE_SIZE]);
+	smbsign_aes_block(key, out, j0);
+	return 0;
 }
 
 #ifdef SMBSIGN_HAVE_LIB_GHASH
@@ -1150,13 +1248,10 @@ static int smbsign_gmac_mac(struct smbsign_key *key,
 			return ret;
 	}
 	put_unaligned_be64((u64)m->len * 8, tail + pad);
-	ret = smbsign_ghash(key, m, tail, pad + 16, s);
-	if (!ret) {
-		memcpy(j0, nonce, SMBSIGN_GMAC_NONCE_SIZE);
-		put_unaligned_be32(1, &j0[SMBSIGN_GMAC_NONCE_SIZE]);
-		smbsign_aes_block(key, j0, j0);
+	ret = smbsign_ghash(key, m, tail, pad + 16, s) ?:
+	      smbsign_gmac_ekj0(key, nonce, j0);
+	if (!ret)
 		crypto_xor_cpy(out, j0, s, SMBSIGN_SIG_SIZE);
-	}
 	memzero_explicit(j0, sizeof(j0));
 	memzero_explicit(s, sizeof(s));
 	return ret;
@@ -1188,6 +1283,7 @@ void smbsign_alg_exit(void)
 	int cpu;
 
 	smbsign_gcm_pool_exit();
+	smbsign_drv_names_free();
 	for_each_possible_cpu(cpu) {
 		struct page *page = per_cpu(smbsign_sink, cpu);
 
@@ -1201,6 +1297,7 @@ int smbsign_alg_init(void)
 {
 	int cpu;
 
+	smbsign_msg_init();
 	for_each_possible_cpu(cpu) {
 		struct page *page = alloc_pages_node(cpu_to_node(cpu),
 						     GFP_KERNEL, 0);

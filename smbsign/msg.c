@@ -20,6 +20,17 @@
 
 #include "smbsign.h"
 
+/* 16 bytes of the zero page, through the linear map (set at load) */
+static const u8 *smbsign_zero_sig __ro_after_init;
+
+/**
+ * smbsign_msg_init() - look up what the walker needs once
+ */
+void smbsign_msg_init(void)
+{
+	smbsign_zero_sig = page_address(ZERO_PAGE(0));
+}
+
 /**
  * smbsign_iov_total() - total length of a kvec array
  * @iov: kvec array
@@ -102,7 +113,7 @@ int smbsign_msg_walk(const struct smbsign_msg *m, smbsign_walk_fn fn,
 				fn, ctx);
 	if (ret)
 		return ret;
-	ret = fn(ctx, page_address(ZERO_PAGE(0)), SMBSIGN_SIG_SIZE);
+	ret = fn(ctx, smbsign_zero_sig, SMBSIGN_SIG_SIZE);
 	if (ret)
 		return ret;
 	sig += SMBSIGN_SIG_SIZE;

@@ -43,6 +43,7 @@ struct smbsign_msg {
 
 typedef int (*smbsign_walk_fn)(void *ctx, const void *p, size_t n);
 
+void smbsign_msg_init(void);
 int smbsign_iov_total(const struct kvec *iov, unsigned int nvec,
 		      size_t *total);
 int smbsign_msg_walk(const struct smbsign_msg *m, smbsign_walk_fn fn,
@@ -129,7 +130,7 @@ struct smbsign_key {
 	struct crypto_aead *gcm;
 	u8 k1[SMBSIGN_KEY_SIZE];
 	u8 k2[SMBSIGN_KEY_SIZE];
-	char driver[96];
+	const char *driver;
 };
 
 /* Raw primitive access for the self-test and the KUnit KAT suite. */
