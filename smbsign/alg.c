@@ -8,7 +8,7 @@
  * number of CPUs can sign with one key at the same time.
  *
  * AES-GMAC is computed as GHASH plus one AES block rather than through
- * gcm(aes): on Linux 6.1 the AES-NI GCM driver linearises associated data
+ * gcm(aes) on Linux 6.1: its AES-NI GCM driver linearises associated data
  * that is not in one scatterlist entry with kmalloc(assoclen), which fails
  * for multi-megabyte READ/WRITE messages (the -ENOMEM that sank the 2022
  * attempt at GMAC signing in the Linux client). GHASH is an incremental
@@ -18,7 +18,9 @@
  *   J0  = nonce || 0x00000001
  *   tag = E_K(J0) xor GHASH_H(M || zero pad to 16 || [8 * len(M)]_64 || 0^64)
  *
- * which is GCM with an empty plaintext and M as the associated data.
+ * which is GCM with an empty plaintext and M as the associated data. Where
+ * the AES-NI GCM hashes scattered associated data in place (6.11 and
+ * later), messages of more than 512 bytes go through gcm(aes) itself.
  *
  * AES-CMAC is CBC-MAC with a subkey-tweaked last block (RFC 4493). The
  * cmac(aes) template runs one AES block per call, each in its own FPU

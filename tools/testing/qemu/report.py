@@ -286,10 +286,12 @@ def do_demo(args):
         read_lines(os.path.join(args.rundir, 'results.log')))
     problems = []
     ok = guest_status(args, events, console, problems)
+    # the line may follow the firmware's terminal reset (ESC c ...)
     start = next((i for i, l in enumerate(console)
-                  if l.startswith(MARK + 'INIT-START')), None)
+                  if MARK + 'INIT-START' in l), None)
     if start is not None:
         for line in console[start:]:
+            line = re.sub(r'\x1b(\[[0-9;?]*[A-Za-z]|c)', '', line)
             if line.startswith(MARK):
                 ev, _, rest = line[len(MARK):].partition(' ')
                 if ev in ('MODLOAD-FAIL', 'RMMOD-FAIL', 'INIT-START'):
