@@ -85,9 +85,16 @@ kver_list() { awk '!/^#/ && NF >= 3 { print $1 }' "$QEMU_DIR/kernels.conf"; }
 # sets PKG, APTSRC for $1
 kver_lookup() {
 	local row
-	row=$(awk -v k="$1" '!/^#/ && $1 == k { print $2, $3; exit }' "$QEMU_DIR/kernels.conf")
+	row=$(awk -v k="$1" '!/^#/ && $1 == k { print $2, $3, $4; exit }' "$QEMU_DIR/kernels.conf")
 	[ -n "$row" ] || die "unknown KVER '$1' (known: $(kver_list | tr '\n' ' ')); see tools/testing/qemu/kernels.conf"
-	read -r PKG APTSRC <<<"$row"
+	read -r PKG APTSRC MINVER <<<"$row"
+}
+
+# the package version must be at least the row's pinned one (newer is fine)
+kver_check_min() {
+	[ -n "${MINVER:-}" ] || return 0
+	dpkg --compare-versions "$PKGVER" ge "$MINVER" ||
+		die "$PKG $PKGVER is older than $MINVER, the oldest this suite is pinned to (kernels.conf); upgrade it (apt-get install --only-upgrade $PKG)"
 }
 
 # ------------------------------------------------------------------ deps --
@@ -162,6 +169,7 @@ kernel_source() {
 		;;
 	*) die "kernels.conf: unknown apt source '$APTSRC' for $KVER" ;;
 	esac
+	kver_check_min
 	local dir=$CACHE/src/$PKG-${PKGVER//[:~]/_}
 	KSRC=$dir/$PKG
 	[ -f "$dir/.extracted" ] && return 0
