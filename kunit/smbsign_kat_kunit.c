@@ -764,9 +764,66 @@ static struct kunit_suite smbsign_kat_smb_suite = {
 	.test_cases = smbsign_kat_smb_cases,
 };
 
+/*
+ * The AES suites again with the simd module parameter off: keys then use
+ * the crypto API paths (as in FIPS mode or without AES-NI/PCLMULQDQ/AVX)
+ * rather than smbsign's own x86 code. Suites of a module run one after
+ * the other, so the parameter is off for exactly these.
+ */
+static bool kat_simd_saved;
+
+static int kat_cryptoapi_init(struct kunit_suite *suite)
+{
+	kat_simd_saved = smbsign_simd_set(false);
+	return 0;
+}
+
+static void kat_cryptoapi_exit(struct kunit_suite *suite)
+{
+	smbsign_simd_set(kat_simd_saved);
+}
+
+static struct kunit_case smbsign_kat_cmac_api_cases[] = {
+	KUNIT_CASE_PARAM(smbsign_kat_cmac_test, kat_cmac_gen_params),
+	{}
+};
+
+static struct kunit_suite smbsign_kat_cmac_api_suite = {
+	.name = "smbsign_kat_cmac_cryptoapi",
+	.suite_init = kat_cryptoapi_init,
+	.suite_exit = kat_cryptoapi_exit,
+	.test_cases = smbsign_kat_cmac_api_cases,
+};
+
+static struct kunit_case smbsign_kat_gmac_api_cases[] = {
+	KUNIT_CASE_PARAM(smbsign_kat_gmac_test, kat_gmac_gen_params),
+	{}
+};
+
+static struct kunit_suite smbsign_kat_gmac_api_suite = {
+	.name = "smbsign_kat_gmac_cryptoapi",
+	.suite_init = kat_cryptoapi_init,
+	.suite_exit = kat_cryptoapi_exit,
+	.test_cases = smbsign_kat_gmac_api_cases,
+};
+
+static struct kunit_case smbsign_kat_smb_api_cases[] = {
+	KUNIT_CASE_PARAM(smbsign_kat_smb_signed, kat_signed_gen_params),
+	{}
+};
+
+static struct kunit_suite smbsign_kat_smb_api_suite = {
+	.name = "smbsign_kat_smb_cryptoapi",
+	.suite_init = kat_cryptoapi_init,
+	.suite_exit = kat_cryptoapi_exit,
+	.test_cases = smbsign_kat_smb_api_cases,
+};
+
 kunit_test_suites(&smbsign_kat_cmac_suite, &smbsign_kat_hmac_suite,
 		  &smbsign_kat_gmac_suite, &smbsign_kat_kdf_suite,
-		  &smbsign_kat_preauth_suite, &smbsign_kat_smb_suite);
+		  &smbsign_kat_preauth_suite, &smbsign_kat_smb_suite,
+		  &smbsign_kat_cmac_api_suite, &smbsign_kat_gmac_api_suite,
+		  &smbsign_kat_smb_api_suite);
 
 MODULE_DESCRIPTION("smbsign known-answer KUnit tests");
 MODULE_LICENSE("GPL");

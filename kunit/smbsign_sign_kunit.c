@@ -1747,6 +1747,15 @@ static void smbsign_sign_driver(struct kunit *test)
 		break;
 	}
 #endif
+	if (c->alg != SMBSIGN_ALG_HMAC_SHA256 && smbsign_simd_usable()) {
+		/* smbsign's own AES-NI/PCLMULQDQ/AVX code (simd-x86.c) */
+		KUNIT_EXPECT_TRUE_MSG(test, smbsign_key_simd(key),
+				      "%s: driver %s although simd is usable",
+				      c->name, drv);
+		KUNIT_EXPECT_PTR_NE(test, strstr(drv, "smbsign-"), NULL);
+		return;
+	}
+	KUNIT_EXPECT_FALSE(test, smbsign_key_simd(key));
 	if (!accel)
 		kunit_skip(test, "%s: %s (driver %s)", c->name, why, drv);
 	KUNIT_EXPECT_NULL_MSG(test, strstr(drv, "-generic"),
@@ -1833,7 +1842,61 @@ static struct kunit_suite smbsign_sign_suite = {
 	.test_cases = smbsign_sign_cases,
 };
 
-kunit_test_suite(smbsign_sign_suite);
+/*
+ * Every case again with the simd module parameter off: AES keys then use
+ * the crypto API paths (FIPS mode, CPUs without AES-NI/PCLMULQDQ/AVX)
+ * rather than smbsign's own x86 code. A module's suites run one after the
+ * other, so the parameter is off for exactly this suite.
+ */
+static bool sign_simd_saved;
+
+static int smbsign_sign_api_suite_init(struct kunit_suite *suite)
+{
+	sign_simd_saved = smbsign_simd_set(false);
+	return smbsign_sign_suite_init(suite);
+}
+
+static void smbsign_sign_api_suite_exit(struct kunit_suite *suite)
+{
+	smbsign_sign_suite_exit(suite);
+	smbsign_simd_set(sign_simd_saved);
+}
+
+/* the same list as smbsign_sign_cases */
+static struct kunit_case smbsign_sign_api_cases[] = {
+	KUNIT_CASE_PARAM(smbsign_sign_roundtrip_buf, sign_combos_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_roundtrip_kvec, sign_combos_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_memory_kinds, sign_algs_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_matches_raw, sign_combos_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_vs_crypto_api, sign_algs_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_many_pieces, sign_algs_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_bitflip, sign_algs_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_wrong_key, sign_algs_gen_params),
+	KUNIT_CASE(smbsign_sign_gmac_nonce),
+	KUNIT_CASE_PARAM(smbsign_sign_compound_chain, sign_chains_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_compound_single, sign_algs_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_ignores_nextcommand,
+			 sign_algs_gen_params),
+	KUNIT_CASE(smbsign_sign_compound_rules),
+	KUNIT_CASE(smbsign_sign_compound_malformed),
+	KUNIT_CASE(smbsign_sign_bad_key),
+	KUNIT_CASE_PARAM(smbsign_sign_bad_msg, sign_combos_gen_params),
+	KUNIT_CASE(smbsign_sign_sig_equal),
+	KUNIT_CASE_PARAM(smbsign_sign_8mib, sign_algs_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_concurrent, sign_algs_gen_params),
+	KUNIT_CASE_PARAM(smbsign_sign_driver, sign_algs_gen_params),
+	KUNIT_CASE(smbsign_sign_refcount),
+	{}
+};
+
+static struct kunit_suite smbsign_sign_api_suite = {
+	.name = "smbsign_sign_cryptoapi",
+	.suite_init = smbsign_sign_api_suite_init,
+	.suite_exit = smbsign_sign_api_suite_exit,
+	.test_cases = smbsign_sign_api_cases,
+};
+
+kunit_test_suites(&smbsign_sign_suite, &smbsign_sign_api_suite);
 
 MODULE_DESCRIPTION("smbsign sign/verify KUnit tests");
 MODULE_LICENSE("GPL");

@@ -7,6 +7,11 @@
  * (descriptors and requests live on the stack) and takes no lock, so any
  * number of CPUs can sign with one key at the same time.
  *
+ * On x86_64 with AES-NI, PCLMULQDQ and AVX, AES-CMAC and AES-GMAC keys use
+ * smbsign's own SIMD code instead (simd-x86.c; off in FIPS mode or with
+ * the simd module parameter off). What follows is the crypto API path,
+ * used everywhere else.
+ *
  * AES-GMAC is computed as GHASH plus one AES block rather than through
  * gcm(aes) on Linux 6.1: its AES-NI GCM driver linearises associated data
  * that is not in one scatterlist entry with kmalloc(assoclen), which fails
@@ -300,6 +305,9 @@ static int smbsign_cmac_init(struct smbsign_key *key, const u8 *k,
 
 	if (klen != SMBSIGN_KEY_SIZE)
 		return -EINVAL;
+	if (smbsign_simd_usable())
+		return smbsign_simd_cmac_init(key, k) ?:
+		       smbsign_set_driver(key, "smbsign-cmac-aesni-avx", NULL);
 
 	key->cbc = crypto_alloc_skcipher("cbc(aes)", 0, 0);
 	if (IS_ERR(key->cbc))
@@ -342,6 +350,8 @@ err:
 
 static void smbsign_cmac_exit(struct smbsign_key *key)
 {
+	if (smbsign_key_simd(key))
+		return;
 	smbsign_aes_exit(key);
 	crypto_free_skcipher(key->cbc);
 }
@@ -585,6 +595,8 @@ static int smbsign_cmac_mac(struct smbsign_key *key,
 	u8 *b;
 	int ret;
 
+	if (smbsign_key_simd(key))
+		return smbsign_simd_cmac_mac(key, m, out);
 	if (m->len <= SMBSIGN_CMAC_BLOCKS_MAX)
 		return smbsign_cmac_mac_blocks(key, m, out);
 	if (m->len <= SMBSIGN_SMALL_MSG)
@@ -981,6 +993,10 @@ static int smbsign_gmac_init(struct smbsign_key *key, const u8 *k,
 
 	if (klen != SMBSIGN_KEY_SIZE)
 		return -EINVAL;
+	if (smbsign_simd_usable())
+		return smbsign_simd_gmac_init(key, k) ?:
+		       smbsign_set_driver(key, "smbsign-gmac-aesni-pclmul-avx",
+					  NULL);
 
 	ret = smbsign_gcm_init(key, k, klen);
 	if (ret)
@@ -1025,6 +1041,8 @@ err_gcm:
 
 static void smbsign_gmac_exit(struct smbsign_key *key)
 {
+	if (smbsign_key_simd(key))
+		return;
 	smbsign_ghash_exit(key);
 #ifndef SMBSIGN_HAVE_LIB_AES
 	if (key->aes)
@@ -1244,6 +1262,8 @@ static int smbsign_gmac_mac(struct smbsign_key *key,
 	u8 s[GHASH_DIGEST_SIZE];
 	int ret;
 
+	if (smbsign_key_simd(key))
+		return smbsign_simd_gmac_mac(key, m, nonce, out);
 	if (key->gcm && m->len > SMBSIGN_GMAC_GCM_MIN) {
 		ret = smbsign_gmac_gcm(key, m, nonce, out);
 		if (ret != -E2BIG)
@@ -1300,6 +1320,7 @@ int smbsign_alg_init(void)
 	int cpu;
 
 	smbsign_msg_init();
+	smbsign_simd_init();
 	for_each_possible_cpu(cpu) {
 		struct page *page = alloc_pages_node(cpu_to_node(cpu),
 						     GFP_KERNEL, 0);

@@ -94,6 +94,21 @@ struct smbsign_alg_desc {
 
 extern const struct smbsign_alg_desc smbsign_algs[SMBSIGN_ALG_COUNT];
 
+/* GHASH key powers H^1 .. H^8 held by a SIMD GMAC key (simd-x86.c). */
+#define SMBSIGN_SIMD_HPOWERS	8
+
+/**
+ * struct smbsign_simd_key - key state of the x86 SIMD code (simd-x86.c)
+ * @on: the key signs with it (else with the crypto API transforms)
+ * @rk: AES-128 round keys
+ * @htab: GMAC: GHASH key powers, prepared for simd-x86_64.S
+ */
+struct smbsign_simd_key {
+	bool on;
+	u8 rk[11 * 16];
+	u8 htab[SMBSIGN_SIMD_HPOWERS][16];
+};
+
 /**
  * struct smbsign_key - a prepared per-session signing key
  * @refs: reference count
@@ -111,6 +126,7 @@ extern const struct smbsign_alg_desc smbsign_algs[SMBSIGN_ALG_COUNT];
  * @k1: CMAC subkey K1
  * @k2: CMAC subkey K2
  * @driver: crypto drivers picked, for tests and diagnostics
+ * @simd: CMAC and GMAC with smbsign's own x86 SIMD code (x86_64)
  */
 struct smbsign_key {
 	refcount_t refs;
@@ -131,7 +147,72 @@ struct smbsign_key {
 	u8 k1[SMBSIGN_KEY_SIZE];
 	u8 k2[SMBSIGN_KEY_SIZE];
 	const char *driver;
+#ifdef CONFIG_X86_64
+	struct smbsign_simd_key simd;
+#endif
 };
+
+#ifdef CONFIG_X86_64
+void smbsign_simd_init(void);
+bool smbsign_simd_usable(void);
+bool smbsign_simd_set(bool on);
+int smbsign_simd_cmac_init(struct smbsign_key *key, const u8 *k);
+int smbsign_simd_gmac_init(struct smbsign_key *key, const u8 *k);
+int smbsign_simd_cmac_mac(const struct smbsign_key *key,
+			  const struct smbsign_msg *m, u8 *out);
+int smbsign_simd_gmac_mac(const struct smbsign_key *key,
+			  const struct smbsign_msg *m, const u8 *nonce,
+			  u8 *out);
+
+static inline bool smbsign_key_simd(const struct smbsign_key *key)
+{
+	return key->simd.on;
+}
+#else
+static inline void smbsign_simd_init(void)
+{
+}
+
+static inline bool smbsign_simd_usable(void)
+{
+	return false;
+}
+
+static inline bool smbsign_simd_set(bool on)
+{
+	return false;
+}
+
+static inline int smbsign_simd_cmac_init(struct smbsign_key *key,
+					 const u8 *k)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int smbsign_simd_gmac_init(struct smbsign_key *key,
+					 const u8 *k)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int smbsign_simd_cmac_mac(const struct smbsign_key *key,
+					const struct smbsign_msg *m, u8 *out)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int smbsign_simd_gmac_mac(const struct smbsign_key *key,
+					const struct smbsign_msg *m,
+					const u8 *nonce, u8 *out)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline bool smbsign_key_simd(const struct smbsign_key *key)
+{
+	return false;
+}
+#endif
 
 /* Raw primitive access for the self-test and the KUnit KAT suite. */
 struct smbsign_key *smbsign_key_alloc_raw(u16 alg, const u8 *k, size_t klen);

@@ -16,6 +16,8 @@
  * Methods (the baselines re-implement the named kernel code's sequence of
  * crypto API calls; they are labelled as such in the output):
  *   smbsign     smbsign_sign() / smbsign_verify() with a prepared key
+ *   smbsign simd=0  the same, the key made with the simd parameter off:
+ *               smbsign's crypto API paths (FIPS mode, no AES-NI/AVX)
  *   raw         the primitive through the best driver, key set once
  *               (cmac(aes) / hmac(sha256) shash, gcm(aes) aead with the
  *               whole message as AAD)
@@ -58,7 +60,11 @@
 #include <linux/vmalloc.h>
 #include <linux/vmstat.h>
 
+#include "../../../smbsign/smbsign.h"
+
 MODULE_IMPORT_NS(SMBSIGN_NS);
+/* smbsign_simd_set(), exported for tests (EXPORT_SYMBOL_IF_KUNIT) */
+MODULE_INFO(import_ns, "EXPORTED_FOR_KUNIT_TESTING");
 
 static char *mode = "single";
 module_param(mode, charp, 0444);
@@ -100,6 +106,7 @@ struct bench_msg {
 
 struct bench_ctx {
 	struct smbsign_key *key;
+	struct smbsign_key *key_api;	/* made with simd=0 */
 	struct crypto_shash *shash;
 	struct crypto_skcipher *cbc;
 	struct skcipher_request *cbc_req;
@@ -144,6 +151,15 @@ static int m_smbsign_verify(struct bench_ctx *c, struct bench_msg *m,
 	const struct kvec *iov = msg_iov(m, multi, &nvec);
 
 	return smbsign_verify(c->key, iov, nvec);
+}
+
+static int m_smbsign_api_sign(struct bench_ctx *c, struct bench_msg *m,
+			      bool multi)
+{
+	unsigned int nvec;
+	const struct kvec *iov = msg_iov(m, multi, &nvec);
+
+	return smbsign_sign(c->key_api, iov, nvec);
 }
 
 static int shash_kvecs(struct shash_desc *desc, const struct kvec *iov,
@@ -529,6 +545,8 @@ static void bench_run(const char *alg, struct bench_ctx *c,
 					     bm->fn == m_smbsign_sign ||
 					     bm->fn == m_smbsign_verify ?
 					     smbsign_key_driver(c->key) :
+					     bm->fn == m_smbsign_api_sign ?
+					     smbsign_key_driver(c->key_api) :
 					     raw_driver, bm->op, layout, &m,
 					     ret, insns);
 			}
@@ -555,6 +573,7 @@ static void bench_ctx_free(struct bench_ctx *c)
 	if (!IS_ERR_OR_NULL(c->shash))
 		crypto_free_shash(c->shash);
 	smbsign_key_put(c->key);
+	smbsign_key_put(c->key_api);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -602,6 +621,18 @@ static int bench_ctx_init(struct bench_ctx *c, u16 dialect, u16 alg,
 		c->key = NULL;
 		return ret;
 	}
+	if (alg != SMBSIGN_ALG_HMAC_SHA256) {
+		bool simd = smbsign_simd_set(false);
+
+		c->key_api = smbsign_key_alloc(dialect, alg, bench_key,
+					       sizeof(bench_key));
+		smbsign_simd_set(simd);
+		if (IS_ERR(c->key_api)) {
+			ret = PTR_ERR(c->key_api);
+			c->key_api = NULL;
+			return ret;
+		}
+	}
 	if (shash) {
 		c->shash = crypto_alloc_shash(shash, 0, 0);
 		if (IS_ERR(c->shash))
@@ -626,6 +657,7 @@ static int bench_cmac(void)
 	static const struct bench_method methods[] = {
 		{ "smbsign", "sign", m_smbsign_sign },
 		{ "smbsign", "verify", m_smbsign_verify },
+		{ "smbsign simd=0", "sign", m_smbsign_api_sign },
 		{ "raw cmac(aes), key set once", "sign", m_raw_shash },
 		{ "cbc-floor: bulk cbc(aes)", "sign", m_cbc_floor },
 #ifdef SMBSIGN_HAVE_LIB_AES_CMAC
@@ -681,6 +713,7 @@ static int bench_gmac(void)
 	static const struct bench_method methods[] = {
 		{ "smbsign", "sign", m_smbsign_sign },
 		{ "smbsign", "verify", m_smbsign_verify },
+		{ "smbsign simd=0", "sign", m_smbsign_api_sign },
 		/* 6.1 AES-NI GCM kmallocs the AAD; past 4 MiB that fails. */
 		{ "raw gcm(aes), key set once", "sign", m_raw_gcm,
 		  BENCH_MAX_PHYS },
