@@ -122,13 +122,15 @@ MODULE_IMPORT_NS(SMBSIGN_CRYPTO_INTERNAL_NS);
  */
 static DEFINE_PER_CPU(struct page *, smbsign_sink);
 
-static int smbsign_copy_feed(void *ctx, const void *p, size_t n)
+/* Requests live on the stack: refuse a driver that needs more room. */
+static int smbsign_check_reqsize(const char *driver, unsigned int size,
+				 unsigned int max)
 {
-	u8 **dst = ctx;
-
-	memcpy(*dst, p, n);
-	*dst += n;
-	return 0;
+	if (size <= max)
+		return 0;
+	pr_warn("%s needs a %u-byte request, more than %u\n", driver, size,
+		max);
+	return -EOPNOTSUPP;
 }
 
 /*
@@ -312,15 +314,10 @@ static int smbsign_cmac_init(struct smbsign_key *key, const u8 *k,
 	key->cbc = crypto_alloc_skcipher("cbc(aes)", 0, 0);
 	if (IS_ERR(key->cbc))
 		return PTR_ERR(key->cbc);
-	if (crypto_skcipher_reqsize(key->cbc) > SMBSIGN_SKCIPHER_REQ_MAX) {
-		pr_warn("%s needs a %u-byte request, more than %u\n",
-			crypto_skcipher_driver_name(key->cbc),
-			crypto_skcipher_reqsize(key->cbc),
-			SMBSIGN_SKCIPHER_REQ_MAX);
-		ret = -EOPNOTSUPP;
-		goto err;
-	}
-	ret = crypto_skcipher_setkey(key->cbc, k, klen);
+	ret = smbsign_check_reqsize(crypto_skcipher_driver_name(key->cbc),
+				    crypto_skcipher_reqsize(key->cbc),
+				    SMBSIGN_SKCIPHER_REQ_MAX) ?:
+	      crypto_skcipher_setkey(key->cbc, k, klen);
 	if (ret)
 		goto err;
 
@@ -555,13 +552,13 @@ static int smbsign_cmac_mac_small(struct smbsign_key *key,
 	size_t nblocks = max_t(size_t, DIV_ROUND_UP(m->len, AES_BLOCK_SIZE), 1);
 	size_t nlast = m->len - (nblocks - 1) * AES_BLOCK_SIZE;
 	u8 iv[AES_BLOCK_SIZE] = {};
-	u8 *b = buf, *last = buf + (nblocks - 1) * AES_BLOCK_SIZE;
+	u8 *last = buf + (nblocks - 1) * AES_BLOCK_SIZE;
 	DECLARE_CRYPTO_WAIT(wait);
 	struct scatterlist sg;
 	struct smbsign_sgt t;
 	int ret;
 
-	ret = smbsign_msg_walk(m, smbsign_copy_feed, &b);
+	ret = smbsign_msg_copy(m, buf);
 	if (ret)
 		return ret;
 	if (nlast == AES_BLOCK_SIZE) {
@@ -665,15 +662,14 @@ static __always_inline int smbsign_shash_msg(struct shash_desc *desc,
 					     const u8 *extra,
 					     size_t extra_len, u8 *out)
 {
-	u8 *b = buf;
 	int ret;
 
 	if (m->len <= copy_max) {
-		ret = smbsign_msg_walk(m, smbsign_copy_feed, &b);
+		ret = smbsign_msg_copy(m, buf);
 		if (ret)
 			return ret;
 		if (extra_len)
-			memcpy(b, extra, extra_len);
+			memcpy(buf + m->len, extra, extra_len);
 		return crypto_shash_finup(desc, buf, m->len + extra_len, out);
 	}
 	ret = smbsign_msg_walk(m, smbsign_shash_feed, desc);
@@ -774,15 +770,10 @@ static int smbsign_ghash_init(struct smbsign_key *key, const u8 *h)
 	key->ghash = crypto_alloc_ahash("ghash", 0, 0);
 	if (IS_ERR(key->ghash))
 		return PTR_ERR(key->ghash);
-	if (crypto_ahash_reqsize(key->ghash) > SMBSIGN_AHASH_REQ_MAX) {
-		pr_warn("%s needs a %u-byte request, more than %u\n",
-			crypto_ahash_driver_name(key->ghash),
-			crypto_ahash_reqsize(key->ghash),
-			SMBSIGN_AHASH_REQ_MAX);
-		ret = -EOPNOTSUPP;
-	} else {
-		ret = crypto_ahash_setkey(key->ghash, h, GHASH_BLOCK_SIZE);
-	}
+	ret = smbsign_check_reqsize(crypto_ahash_driver_name(key->ghash),
+				    crypto_ahash_reqsize(key->ghash),
+				    SMBSIGN_AHASH_REQ_MAX) ?:
+	      crypto_ahash_setkey(key->ghash, h, GHASH_BLOCK_SIZE);
 	if (ret) {
 		crypto_free_ahash(key->ghash);
 		key->ghash = NULL;
@@ -838,15 +829,11 @@ static int smbsign_gcm_init(struct smbsign_key *key, const u8 *k, size_t klen)
 	key->gcm = crypto_alloc_aead("gcm(aes)", 0, 0);
 	if (IS_ERR(key->gcm))
 		return PTR_ERR(key->gcm);
-	if (crypto_aead_reqsize(key->gcm) > SMBSIGN_AEAD_REQ_MAX) {
-		pr_warn("%s needs a %u-byte request, more than %u\n",
-			crypto_aead_driver_name(key->gcm),
-			crypto_aead_reqsize(key->gcm), SMBSIGN_AEAD_REQ_MAX);
-		ret = -EOPNOTSUPP;
-	} else {
-		ret = crypto_aead_setkey(key->gcm, k, klen) ?:
-		      crypto_aead_setauthsize(key->gcm, SMBSIGN_SIG_SIZE);
-	}
+	ret = smbsign_check_reqsize(crypto_aead_driver_name(key->gcm),
+				    crypto_aead_reqsize(key->gcm),
+				    SMBSIGN_AEAD_REQ_MAX) ?:
+	      crypto_aead_setkey(key->gcm, k, klen) ?:
+	      crypto_aead_setauthsize(key->gcm, SMBSIGN_SIG_SIZE);
 	if (ret)
 		crypto_free_aead(key->gcm);
 	return ret;

@@ -145,6 +145,29 @@ static int smbsign_copy_in(void *ctx, const void *p, size_t n)
 }
 
 /**
+ * smbsign_msg_copy() - copy a message, signature field zeroed, to a buffer
+ * @m: the message
+ * @dst: @m->len bytes
+ *
+ * Return: 0, or -EINVAL if the stream is shorter than the message.
+ */
+int smbsign_msg_copy(const struct smbsign_msg *m, u8 *dst)
+{
+	struct smbsign_copy c = { .dst = dst };
+	int ret = 0;
+
+	/* the usual case: the message is in the first kvec */
+	if (m->off + m->len <= m->iov[0].iov_len)
+		memcpy(dst, (const u8 *)m->iov[0].iov_base + m->off, m->len);
+	else
+		ret = smbsign_iov_range(m->iov, m->nvec, m->off, m->len,
+					smbsign_copy_out, &c);
+	if (!ret && m->zero_sig)
+		memset(dst + SMBSIGN_SIG_OFFSET, 0, SMBSIGN_SIG_SIZE);
+	return ret;
+}
+
+/**
  * smbsign_msg_read() - copy bytes of a message out of the stream
  * @m: the message
  * @pos: offset inside the message
@@ -156,6 +179,11 @@ void smbsign_msg_read(const struct smbsign_msg *m, size_t pos, void *dst,
 {
 	struct smbsign_copy c = { .dst = dst };
 
+	/* the usual case: the header is in the first kvec */
+	if (m->off + pos + n <= m->iov[0].iov_len) {
+		memcpy(dst, (const u8 *)m->iov[0].iov_base + m->off + pos, n);
+		return;
+	}
 	smbsign_iov_range(m->iov, m->nvec, m->off + pos, n, smbsign_copy_out,
 			  &c);
 }
@@ -172,6 +200,10 @@ void smbsign_msg_write(const struct smbsign_msg *m, size_t pos,
 {
 	struct smbsign_copy c = { .src = src };
 
+	if (m->off + pos + n <= m->iov[0].iov_len) {
+		memcpy((u8 *)m->iov[0].iov_base + m->off + pos, src, n);
+		return;
+	}
 	smbsign_iov_range(m->iov, m->nvec, m->off + pos, n, smbsign_copy_in,
 			  &c);
 }

@@ -41,6 +41,12 @@
 
 /* Bytes hashed per FPU section (as the kernel's x86 crypto library). */
 #define SMBSIGN_SIMD_CHUNK	4096
+/*
+ * Messages up to this size (all but READ/WRITE data, mostly) are copied to
+ * the stack, padded there, and MACed in one call of the assembly: cheaper
+ * than stitching the pieces around the signature field.
+ */
+#define SMBSIGN_SIMD_COPY_MAX	256
 
 asmlinkage void smbsign_aes128_expand_avx(u8 *rk, const u8 *key);
 asmlinkage void smbsign_aes128_enc_avx(const u8 *rk, u8 *out, const u8 *in);
@@ -236,14 +242,17 @@ static int smbsign_simd_feed(void *ctx, const void *data, size_t n)
 	return 0;
 }
 
-static int smbsign_simd_begin(struct smbsign_simd_walk *w,
-			      const struct smbsign_key *key, size_t len,
-			      bool cmac)
+static int smbsign_simd_unusable(void)
 {
-	if (!crypto_simd_usable()) {
-		pr_warn_once("signing needs process context\n");
-		return -EOPNOTSUPP;
-	}
+	pr_warn_once("signing needs process context\n");
+	return -EOPNOTSUPP;
+}
+
+/* Start a walk and its FPU section. */
+static void smbsign_simd_begin(struct smbsign_simd_walk *w,
+			       const struct smbsign_key *key, size_t len,
+			       bool cmac)
+{
 	w->key = key;
 	w->left = len;
 	w->budget = SMBSIGN_SIMD_CHUNK / AES_BLOCK_SIZE;
@@ -251,6 +260,34 @@ static int smbsign_simd_begin(struct smbsign_simd_walk *w,
 	w->fill = 0;
 	memset(w->state, 0, sizeof(w->state));
 	kernel_fpu_begin();
+}
+
+static int smbsign_simd_cmac_small(const struct smbsign_key *key,
+				   const struct smbsign_msg *m, u8 *out)
+{
+	u8 buf[SMBSIGN_SIMD_COPY_MAX] __uninitialized;
+	size_t nblocks = max_t(size_t, DIV_ROUND_UP(m->len, AES_BLOCK_SIZE), 1);
+	size_t nlast = m->len - (nblocks - 1) * AES_BLOCK_SIZE;
+	u8 *last = buf + (nblocks - 1) * AES_BLOCK_SIZE;
+	u8 state[AES_BLOCK_SIZE] = {};
+	int ret;
+
+	ret = smbsign_msg_copy(m, buf);
+	if (ret)
+		return ret;
+	if (nlast == AES_BLOCK_SIZE) {
+		crypto_xor(last, key->k1, AES_BLOCK_SIZE);
+	} else {
+		last[nlast] = 0x80;
+		memset(last + nlast + 1, 0, AES_BLOCK_SIZE - nlast - 1);
+		crypto_xor(last, key->k2, AES_BLOCK_SIZE);
+	}
+	kernel_fpu_begin();
+	smbsign_cbcmac_avx(key->simd.rk, state, buf, nblocks);
+	kernel_fpu_end();
+	memcpy(out, state, AES_BLOCK_SIZE);
+	/* the tweaked block reveals a subkey */
+	memzero_explicit(last, AES_BLOCK_SIZE);
 	return 0;
 }
 
@@ -260,9 +297,11 @@ int smbsign_simd_cmac_mac(const struct smbsign_key *key,
 	struct smbsign_simd_walk w __uninitialized;
 	int ret;
 
-	ret = smbsign_simd_begin(&w, key, m->len, true);
-	if (ret)
-		return ret;
+	if (!crypto_simd_usable())
+		return smbsign_simd_unusable();
+	if (m->len <= SMBSIGN_SIMD_COPY_MAX)
+		return smbsign_simd_cmac_small(key, m, out);
+	smbsign_simd_begin(&w, key, m->len, true);
 	ret = smbsign_msg_walk(m, smbsign_simd_feed, &w);
 	if (!ret) {
 		if (w.fill == AES_BLOCK_SIZE) {
@@ -283,6 +322,54 @@ int smbsign_simd_cmac_mac(const struct smbsign_key *key,
 	return ret;
 }
 
+/* E_K(nonce || 1), in an FPU section */
+static void smbsign_simd_ekj0(const struct smbsign_key *key, const u8 *nonce,
+			      u8 *j0)
+{
+	memcpy(j0, nonce, SMBSIGN_GMAC_NONCE_SIZE);
+	put_unaligned_be32(1, &j0[SMBSIGN_GMAC_NONCE_SIZE]);
+	smbsign_aes128_enc_avx(key->simd.rk, j0, j0);
+}
+
+/*
+ * GHASH of a message in one buffer, hashed in place: the blocks before the
+ * signature field, a zero block for it, the whole blocks after it, then
+ * the partial last block, zero-padded, and the lengths from the stack.
+ * Called in an FPU section; @len is at most SMBSIGN_SIMD_CHUNK.
+ */
+static void smbsign_simd_ghash_linear(const struct smbsign_key *key,
+				      const u8 *p, size_t len, bool zero_sig,
+				      u8 *s)
+{
+	const u8 *htab = &key->simd.htab[0][0];
+	u8 tail[3 * GHASH_BLOCK_SIZE] = {};
+	size_t done = 0, whole, part;
+	u8 *t = tail;
+
+	if (zero_sig) {
+		smbsign_ghash_avx(s, p, SMBSIGN_SIG_OFFSET / GHASH_BLOCK_SIZE,
+				  htab);
+		done = SMBSIGN_SIG_OFFSET + SMBSIGN_SIG_SIZE;
+		if (len > done)
+			smbsign_ghash_avx(s, tail, 1, htab);
+		else
+			t += GHASH_BLOCK_SIZE;	/* then the lengths */
+	}
+	whole = round_down(len - done, GHASH_BLOCK_SIZE);
+	if (whole)
+		smbsign_ghash_avx(s, p + done, whole / GHASH_BLOCK_SIZE, htab);
+	done += whole;
+	part = len - done;
+	if (part) {
+		memcpy(t, p + done, part);
+		t += GHASH_BLOCK_SIZE;
+	}
+	put_unaligned_be64((u64)len * 8, t);
+	t += GHASH_BLOCK_SIZE;
+	smbsign_ghash_avx(s, tail, (t - tail) / GHASH_BLOCK_SIZE, htab);
+	memzero_explicit(tail, sizeof(tail));
+}
+
 int smbsign_simd_gmac_mac(const struct smbsign_key *key,
 			  const struct smbsign_msg *m, const u8 *nonce,
 			  u8 *out)
@@ -292,9 +379,23 @@ int smbsign_simd_gmac_mac(const struct smbsign_key *key,
 	u8 j0[AES_BLOCK_SIZE];
 	int ret;
 
-	ret = smbsign_simd_begin(&w, key, m->len, false);
-	if (ret)
-		return ret;
+	if (!crypto_simd_usable())
+		return smbsign_simd_unusable();
+	if (m->off + m->len <= m->iov[0].iov_len &&
+	    m->len <= SMBSIGN_SIMD_CHUNK) {
+		u8 s[GHASH_BLOCK_SIZE] = {};
+
+		kernel_fpu_begin();
+		smbsign_simd_ghash_linear(key, (const u8 *)m->iov[0].iov_base +
+					  m->off, m->len, m->zero_sig, s);
+		smbsign_simd_ekj0(key, nonce, j0);
+		kernel_fpu_end();
+		crypto_xor_cpy(out, j0, s, SMBSIGN_SIG_SIZE);
+		memzero_explicit(j0, sizeof(j0));
+		memzero_explicit(s, sizeof(s));
+		return 0;
+	}
+	smbsign_simd_begin(&w, key, m->len, false);
 	ret = smbsign_msg_walk(m, smbsign_simd_feed, &w);
 	if (!ret) {
 		/* zero pad, [8 * len(M)]_64 || [0]_64, E_K(nonce || 1) */
@@ -304,9 +405,7 @@ int smbsign_simd_gmac_mac(const struct smbsign_key *key,
 		}
 		put_unaligned_be64((u64)m->len * 8, len);
 		smbsign_simd_blocks(&w, len, 1);
-		memcpy(j0, nonce, SMBSIGN_GMAC_NONCE_SIZE);
-		put_unaligned_be32(1, &j0[SMBSIGN_GMAC_NONCE_SIZE]);
-		smbsign_aes128_enc_avx(key->simd.rk, j0, j0);
+		smbsign_simd_ekj0(key, nonce, j0);
 	}
 	kernel_fpu_end();
 	if (!ret)

@@ -48,6 +48,7 @@ int smbsign_iov_total(const struct kvec *iov, unsigned int nvec,
 		      size_t *total);
 int smbsign_msg_walk(const struct smbsign_msg *m, smbsign_walk_fn fn,
 		     void *ctx);
+int smbsign_msg_copy(const struct smbsign_msg *m, u8 *dst);
 void smbsign_msg_read(const struct smbsign_msg *m, size_t pos, void *dst,
 		      size_t n);
 void smbsign_msg_write(const struct smbsign_msg *m, size_t pos,
