@@ -26,7 +26,11 @@
 #include <linux/smbsign.h>
 #include <linux/vmalloc.h>
 
+#include "../smbsign/smbsign.h"
+
 MODULE_IMPORT_NS(SMBSIGN_NS);
+/* smbsign_simd_set(): MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING) */
+MODULE_INFO(import_ns, "EXPORTED_FOR_KUNIT_TESTING");
 
 #define NOMEM_SIZE	(8 << 20)
 #define NOMEM_HDR	112
@@ -261,7 +265,33 @@ static struct kunit_suite nomem_suite = {
 	.test_cases = nomem_cases,
 };
 
-kunit_test_suite(nomem_suite);
+/* Again with the simd parameter off: smbsign's crypto API paths. */
+static bool nomem_simd_saved;
+
+static int nomem_cryptoapi_init(struct kunit_suite *suite)
+{
+	nomem_simd_saved = smbsign_simd_set(false);
+	return 0;
+}
+
+static void nomem_cryptoapi_exit(struct kunit_suite *suite)
+{
+	smbsign_simd_set(nomem_simd_saved);
+}
+
+static struct kunit_case nomem_api_cases[] = {
+	KUNIT_CASE_PARAM(nomem_test, nomem_gen_params),
+	{}
+};
+
+static struct kunit_suite nomem_api_suite = {
+	.name = "smbsign_nomem_cryptoapi",
+	.suite_init = nomem_cryptoapi_init,
+	.suite_exit = nomem_cryptoapi_exit,
+	.test_cases = nomem_api_cases,
+};
+
+kunit_test_suites(&nomem_suite, &nomem_api_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("smbsign: 8 MiB messages with every allocation failing");
