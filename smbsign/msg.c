@@ -153,57 +153,46 @@ static int smbsign_copy_in(void *ctx, const void *p, size_t n)
  */
 int smbsign_msg_copy(const struct smbsign_msg *m, u8 *dst)
 {
+	const u8 *p = (const u8 *)m->iov[0].iov_base + m->off;
+	const size_t sig_end = SMBSIGN_SIG_OFFSET + SMBSIGN_SIG_SIZE;
 	struct smbsign_copy c = { .dst = dst };
-	int ret = 0;
+	int ret;
 
-	/* the usual case: the message is in the first kvec */
-	if (m->off + m->len <= m->iov[0].iov_len)
-		memcpy(dst, (const u8 *)m->iov[0].iov_base + m->off, m->len);
-	else
-		ret = smbsign_iov_range(m->iov, m->nvec, m->off, m->len,
-					smbsign_copy_out, &c);
+	/*
+	 * The usual case: the message is in the first kvec. The header part
+	 * is copied with constant sizes, which the compiler inlines.
+	 */
+	if (m->zero_sig && m->off + m->len <= m->iov[0].iov_len) {
+		memcpy(dst, p, SMBSIGN_SIG_OFFSET);
+		memset(dst + SMBSIGN_SIG_OFFSET, 0, SMBSIGN_SIG_SIZE);
+		memcpy(dst + sig_end, p + sig_end, m->len - sig_end);
+		return 0;
+	}
+	ret = smbsign_iov_range(m->iov, m->nvec, m->off, m->len,
+				smbsign_copy_out, &c);
 	if (!ret && m->zero_sig)
 		memset(dst + SMBSIGN_SIG_OFFSET, 0, SMBSIGN_SIG_SIZE);
 	return ret;
 }
 
-/**
- * smbsign_msg_read() - copy bytes of a message out of the stream
- * @m: the message
- * @pos: offset inside the message
- * @dst: destination
- * @n: number of bytes; [@pos, @pos + @n) must lie inside the message
+/*
+ * smbsign_msg_read()/smbsign_msg_write() (smbsign.h) for fields that are
+ * not in the first kvec.
  */
-void smbsign_msg_read(const struct smbsign_msg *m, size_t pos, void *dst,
-		      size_t n)
+void smbsign_msg_read_slow(const struct smbsign_msg *m, size_t pos, void *dst,
+			   size_t n)
 {
 	struct smbsign_copy c = { .dst = dst };
 
-	/* the usual case: the header is in the first kvec */
-	if (m->off + pos + n <= m->iov[0].iov_len) {
-		memcpy(dst, (const u8 *)m->iov[0].iov_base + m->off + pos, n);
-		return;
-	}
 	smbsign_iov_range(m->iov, m->nvec, m->off + pos, n, smbsign_copy_out,
 			  &c);
 }
 
-/**
- * smbsign_msg_write() - copy bytes into a message in the stream
- * @m: the message
- * @pos: offset inside the message
- * @src: source
- * @n: number of bytes; [@pos, @pos + @n) must lie inside the message
- */
-void smbsign_msg_write(const struct smbsign_msg *m, size_t pos,
-		       const void *src, size_t n)
+void smbsign_msg_write_slow(const struct smbsign_msg *m, size_t pos,
+			    const void *src, size_t n)
 {
 	struct smbsign_copy c = { .src = src };
 
-	if (m->off + pos + n <= m->iov[0].iov_len) {
-		memcpy((u8 *)m->iov[0].iov_base + m->off + pos, src, n);
-		return;
-	}
 	smbsign_iov_range(m->iov, m->nvec, m->off + pos, n, smbsign_copy_in,
 			  &c);
 }

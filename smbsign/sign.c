@@ -278,13 +278,22 @@ EXPORT_SYMBOL_NS_GPL(smbsign_sig_equal, SMBSIGN_NS);
  */
 void smbsign_gmac_nonce(const struct smbsign_msg *m, u8 *nonce)
 {
+	const u8 *h = (const u8 *)m->iov[0].iov_base + m->off;
 	__le32 flags;
 	__le16 cmd;
 	u32 role = 0;
 
-	smbsign_msg_read(m, SMBSIGN_MSGID_OFFSET, nonce, 8);
-	smbsign_msg_read(m, SMBSIGN_FLAGS_OFFSET, &flags, sizeof(flags));
-	smbsign_msg_read(m, 12, &cmd, sizeof(cmd));
+	if (m->off + SMBSIGN_HDR_SIZE <= m->iov[0].iov_len) {
+		/* the usual case: the header is in the first kvec */
+		memcpy(nonce, h + SMBSIGN_MSGID_OFFSET, 8);
+		memcpy(&flags, h + SMBSIGN_FLAGS_OFFSET, sizeof(flags));
+		memcpy(&cmd, h + 12, sizeof(cmd));
+	} else {
+		smbsign_msg_read(m, SMBSIGN_MSGID_OFFSET, nonce, 8);
+		smbsign_msg_read(m, SMBSIGN_FLAGS_OFFSET, &flags,
+				 sizeof(flags));
+		smbsign_msg_read(m, 12, &cmd, sizeof(cmd));
+	}
 	if (le32_to_cpu(flags) & SMBSIGN_FLAG_SERVER_TO_REDIR)
 		role |= 1;
 	if (le16_to_cpu(cmd) == SMBSIGN_CMD_CANCEL)
@@ -310,10 +319,10 @@ static int smbsign_msg_sign(struct smbsign_key *key,
 	u8 mac[SMBSIGN_SIG_SIZE];
 	int ret;
 
+	/* the MAC becomes public in the message: nothing to wipe */
 	ret = smbsign_msg_mac(key, m, mac);
 	if (!ret)
 		smbsign_msg_write(m, SMBSIGN_SIG_OFFSET, mac, sizeof(mac));
-	memzero_explicit(mac, sizeof(mac));
 	return ret;
 }
 

@@ -11,9 +11,15 @@
  * from the caller's kvecs to the loops of simd-x86_64.S:
  *
  *   CMAC: CBC-MAC with the round keys in registers, one block in flight
- *	   (CBC-MAC is serial), subkeys K1/K2 derived once per key;
+ *	   (CBC-MAC is serial), subkeys K1/K2 derived once per key; messages
+ *	   up to 256 bytes are copied, tweaked and MACed in one call;
  *   GMAC: GHASH folding eight blocks per reduction with key powers H^1..H^8
- *	   prepared once per key, then one AES block for E_K(J0).
+ *	   prepared once per key; the last call adds E_K(J0). The header goes
+ *	   as one copied block run (signature field zeroed), the rest is
+ *	   hashed in place, only blocks split between kvecs being copied.
+ *
+ * For short messages the cost is per call, not per byte: the paths above
+ * keep a 64-byte GMAC to three calls and one FPU section (make bench).
  *
  * A key holds the 176-byte AES-128 key schedule and, for GMAC, the powers of
  * H: no crypto transform, nothing allocated after the key itself. Used when
@@ -53,7 +59,16 @@ asmlinkage void smbsign_aes128_enc_avx(const u8 *rk, u8 *out, const u8 *in);
 asmlinkage void smbsign_cbcmac_avx(const u8 *rk, u8 *state, const u8 *src,
 				   size_t nblocks);
 asmlinkage void smbsign_ghash_avx(u8 *acc, const u8 *src, size_t nblocks,
-				  const u8 *keys);
+				  const u8 *keys, const u8 *rk, const u8 *j0);
+
+/*
+ * Integer vector instructions only (AES, carry-less multiply, logic): the
+ * MXCSR does not need resetting, as kernel_fpu_begin() would.
+ */
+static inline void smbsign_fpu_begin(void)
+{
+	kernel_fpu_begin_mask(0);
+}
 
 static bool smbsign_simd_cpu __ro_after_init;
 static bool smbsign_simd_param = true;
@@ -98,7 +113,7 @@ EXPORT_SYMBOL_IF_KUNIT(smbsign_simd_set);
 static void smbsign_simd_expand(struct smbsign_key *key, const u8 *k,
 				u8 *out, const u8 *in)
 {
-	kernel_fpu_begin();
+	smbsign_fpu_begin();
 	smbsign_aes128_expand_avx(key->simd.rk, k);
 	smbsign_aes128_enc_avx(key->simd.rk, out, in);
 	kernel_fpu_end();
@@ -152,9 +167,10 @@ int smbsign_simd_gmac_init(struct smbsign_key *key, const u8 *k)
 	/* H = E_K(0^128); H^(i+1) = GHASH_H(H^i; 0^128) from the powers so far */
 	smbsign_simd_expand(key, k, h, h);
 	smbsign_simd_ghash_key(key->simd.htab[0], h);
-	kernel_fpu_begin();
+	smbsign_fpu_begin();
 	for (i = 1; i < SMBSIGN_SIMD_HPOWERS; i++) {
-		smbsign_ghash_avx(h, zero, 1, &key->simd.htab[0][0]);
+		smbsign_ghash_avx(h, zero, 1, &key->simd.htab[0][0], NULL,
+				  NULL);
 		smbsign_simd_ghash_key(key->simd.htab[i], h);
 	}
 	kernel_fpu_end();
@@ -164,51 +180,51 @@ int smbsign_simd_gmac_init(struct smbsign_key *key, const u8 *k)
 }
 
 /**
- * struct smbsign_simd_walk - CBC-MAC or GHASH state while a message is fed
+ * struct smbsign_cmac_simd_walk - CBC-MAC state while a message is fed
  * @key: the key
  * @left: message bytes not yet fed
  * @budget: blocks left in this FPU section
- * @cmac: CBC-MAC (hold back the last block) rather than GHASH
  * @fill: bytes in @part
  * @part: a block split between pieces, or the last block
- * @state: CBC-MAC state or GHASH accumulator
+ * @state: CBC-MAC state
  */
-struct smbsign_simd_walk {
+struct smbsign_cmac_simd_walk {
 	const struct smbsign_key *key;
 	size_t left;
 	size_t budget;
-	bool cmac;
 	unsigned int fill;
 	u8 part[AES_BLOCK_SIZE];
 	u8 state[AES_BLOCK_SIZE];
 };
 
-static void smbsign_simd_blocks(struct smbsign_simd_walk *w, const u8 *p,
-				size_t nblocks)
+/* Re-enter the FPU section every SMBSIGN_SIMD_CHUNK bytes. */
+static size_t smbsign_simd_budget(size_t *budget, size_t nblocks)
+{
+	if (!*budget) {
+		kernel_fpu_end();
+		smbsign_fpu_begin();
+		*budget = SMBSIGN_SIMD_CHUNK / AES_BLOCK_SIZE;
+	}
+	nblocks = min(nblocks, *budget);
+	*budget -= nblocks;
+	return nblocks;
+}
+
+static void smbsign_cmac_simd_blocks(struct smbsign_cmac_simd_walk *w,
+				     const u8 *p, size_t nblocks)
 {
 	while (nblocks) {
-		size_t n;
+		size_t n = smbsign_simd_budget(&w->budget, nblocks);
 
-		if (!w->budget) {
-			kernel_fpu_end();
-			kernel_fpu_begin();
-			w->budget = SMBSIGN_SIMD_CHUNK / AES_BLOCK_SIZE;
-		}
-		n = min(nblocks, w->budget);
-		if (w->cmac)
-			smbsign_cbcmac_avx(w->key->simd.rk, w->state, p, n);
-		else
-			smbsign_ghash_avx(w->state, p, n,
-					  &w->key->simd.htab[0][0]);
-		w->budget -= n;
+		smbsign_cbcmac_avx(w->key->simd.rk, w->state, p, n);
 		p += n * AES_BLOCK_SIZE;
 		nblocks -= n;
 	}
 }
 
-static int smbsign_simd_feed(void *ctx, const void *data, size_t n)
+static int smbsign_cmac_simd_feed(void *ctx, const void *data, size_t n)
 {
-	struct smbsign_simd_walk *w = ctx;
+	struct smbsign_cmac_simd_walk *w = ctx;
 	const u8 *p = data;
 	size_t nblocks;
 
@@ -220,22 +236,21 @@ static int smbsign_simd_feed(void *ctx, const void *data, size_t n)
 		w->left -= take;
 		p += take;
 		n -= take;
-		/* CMAC's last block waits for its subkey */
-		if (w->fill < AES_BLOCK_SIZE || (w->cmac && !w->left))
+		/* the last block waits for its subkey */
+		if (w->fill < AES_BLOCK_SIZE || !w->left)
 			return 0;
-		smbsign_simd_blocks(w, w->part, 1);
+		smbsign_cmac_simd_blocks(w, w->part, 1);
 		w->fill = 0;
 	}
 	if (!n)
 		return 0;
-	nblocks = n / AES_BLOCK_SIZE;
-	if (w->cmac)
-		nblocks = min(nblocks, (w->left - 1) / AES_BLOCK_SIZE);
-	smbsign_simd_blocks(w, p, nblocks);
+	/* whole blocks, but never the message's last block */
+	nblocks = min(n / AES_BLOCK_SIZE, (w->left - 1) / AES_BLOCK_SIZE);
+	smbsign_cmac_simd_blocks(w, p, nblocks);
 	p += nblocks * AES_BLOCK_SIZE;
 	n -= nblocks * AES_BLOCK_SIZE;
 	w->left -= nblocks * AES_BLOCK_SIZE;
-	/* what is left is shorter than a block, or CMAC's last block */
+	/* what is left is shorter than a block, or the last block */
 	memcpy(w->part, p, n);
 	w->fill = n;
 	w->left -= n;
@@ -246,20 +261,6 @@ static int smbsign_simd_unusable(void)
 {
 	pr_warn_once("signing needs process context\n");
 	return -EOPNOTSUPP;
-}
-
-/* Start a walk and its FPU section. */
-static void smbsign_simd_begin(struct smbsign_simd_walk *w,
-			       const struct smbsign_key *key, size_t len,
-			       bool cmac)
-{
-	w->key = key;
-	w->left = len;
-	w->budget = SMBSIGN_SIMD_CHUNK / AES_BLOCK_SIZE;
-	w->cmac = cmac;
-	w->fill = 0;
-	memset(w->state, 0, sizeof(w->state));
-	kernel_fpu_begin();
 }
 
 static int smbsign_simd_cmac_small(const struct smbsign_key *key,
@@ -282,7 +283,7 @@ static int smbsign_simd_cmac_small(const struct smbsign_key *key,
 		memset(last + nlast + 1, 0, AES_BLOCK_SIZE - nlast - 1);
 		crypto_xor(last, key->k2, AES_BLOCK_SIZE);
 	}
-	kernel_fpu_begin();
+	smbsign_fpu_begin();
 	smbsign_cbcmac_avx(key->simd.rk, state, buf, nblocks);
 	kernel_fpu_end();
 	memcpy(out, state, AES_BLOCK_SIZE);
@@ -294,15 +295,20 @@ static int smbsign_simd_cmac_small(const struct smbsign_key *key,
 int smbsign_simd_cmac_mac(const struct smbsign_key *key,
 			  const struct smbsign_msg *m, u8 *out)
 {
-	struct smbsign_simd_walk w __uninitialized;
+	struct smbsign_cmac_simd_walk w __uninitialized;
 	int ret;
 
 	if (!crypto_simd_usable())
 		return smbsign_simd_unusable();
 	if (m->len <= SMBSIGN_SIMD_COPY_MAX)
 		return smbsign_simd_cmac_small(key, m, out);
-	smbsign_simd_begin(&w, key, m->len, true);
-	ret = smbsign_msg_walk(m, smbsign_simd_feed, &w);
+	w.key = key;
+	w.left = m->len;
+	w.budget = SMBSIGN_SIMD_CHUNK / AES_BLOCK_SIZE;
+	w.fill = 0;
+	memset(w.state, 0, sizeof(w.state));
+	smbsign_fpu_begin();
+	ret = smbsign_msg_walk(m, smbsign_cmac_simd_feed, &w);
 	if (!ret) {
 		if (w.fill == AES_BLOCK_SIZE) {
 			crypto_xor(w.part, key->k1, AES_BLOCK_SIZE);
@@ -312,7 +318,7 @@ int smbsign_simd_cmac_mac(const struct smbsign_key *key,
 			       AES_BLOCK_SIZE - w.fill - 1);
 			crypto_xor(w.part, key->k2, AES_BLOCK_SIZE);
 		}
-		smbsign_simd_blocks(&w, w.part, 1);
+		smbsign_cmac_simd_blocks(&w, w.part, 1);
 	}
 	kernel_fpu_end();
 	if (!ret)
@@ -322,42 +328,45 @@ int smbsign_simd_cmac_mac(const struct smbsign_key *key,
 	return ret;
 }
 
-/* E_K(nonce || 1), in an FPU section */
-static void smbsign_simd_ekj0(const struct smbsign_key *key, const u8 *nonce,
-			      u8 *j0)
+/*
+ * GMAC of a message in one buffer: the header (signature field zeroed),
+ * the whole blocks after it in place, then the partial last block, zero-
+ * padded, and the lengths from the stack, whose call also adds E_K(J0).
+ * Called in an FPU section; @len is at most SMBSIGN_SIMD_CHUNK. Short
+ * messages are mostly per-call cost: this makes two or three calls.
+ */
+/*
+ * The 64-byte header, signature field zeroed, in one call: the copy of 48
+ * bytes (constant size, inlined) costs less than a second call for the
+ * zero block.
+ */
+static void smbsign_ghash_simd_hdr(u8 *s, const u8 *p, const u8 *htab)
 {
-	memcpy(j0, nonce, SMBSIGN_GMAC_NONCE_SIZE);
-	put_unaligned_be32(1, &j0[SMBSIGN_GMAC_NONCE_SIZE]);
-	smbsign_aes128_enc_avx(key->simd.rk, j0, j0);
+	u8 hdr[SMBSIGN_HDR_SIZE] __aligned(16) __uninitialized;
+
+	memcpy(hdr, p, SMBSIGN_SIG_OFFSET);
+	memset(hdr + SMBSIGN_SIG_OFFSET, 0, SMBSIGN_SIG_SIZE);
+	smbsign_ghash_avx(s, hdr, SMBSIGN_HDR_SIZE / GHASH_BLOCK_SIZE, htab,
+			  NULL, NULL);
 }
 
-/*
- * GHASH of a message in one buffer, hashed in place: the blocks before the
- * signature field, a zero block for it, the whole blocks after it, then
- * the partial last block, zero-padded, and the lengths from the stack.
- * Called in an FPU section; @len is at most SMBSIGN_SIMD_CHUNK.
- */
-static void smbsign_simd_ghash_linear(const struct smbsign_key *key,
-				      const u8 *p, size_t len, bool zero_sig,
-				      u8 *s)
+static void smbsign_gmac_simd_linear(const struct smbsign_key *key,
+				     const u8 *p, size_t len, bool zero_sig,
+				     const u8 *j0, u8 *s)
 {
 	const u8 *htab = &key->simd.htab[0][0];
-	u8 tail[3 * GHASH_BLOCK_SIZE] = {};
+	u8 tail[2 * GHASH_BLOCK_SIZE] = {};
 	size_t done = 0, whole, part;
 	u8 *t = tail;
 
 	if (zero_sig) {
-		smbsign_ghash_avx(s, p, SMBSIGN_SIG_OFFSET / GHASH_BLOCK_SIZE,
-				  htab);
-		done = SMBSIGN_SIG_OFFSET + SMBSIGN_SIG_SIZE;
-		if (len > done)
-			smbsign_ghash_avx(s, tail, 1, htab);
-		else
-			t += GHASH_BLOCK_SIZE;	/* then the lengths */
+		smbsign_ghash_simd_hdr(s, p, htab);
+		done = SMBSIGN_HDR_SIZE;
 	}
 	whole = round_down(len - done, GHASH_BLOCK_SIZE);
 	if (whole)
-		smbsign_ghash_avx(s, p + done, whole / GHASH_BLOCK_SIZE, htab);
+		smbsign_ghash_avx(s, p + done, whole / GHASH_BLOCK_SIZE, htab,
+				  NULL, NULL);
 	done += whole;
 	part = len - done;
 	if (part) {
@@ -366,51 +375,176 @@ static void smbsign_simd_ghash_linear(const struct smbsign_key *key,
 	}
 	put_unaligned_be64((u64)len * 8, t);
 	t += GHASH_BLOCK_SIZE;
-	smbsign_ghash_avx(s, tail, (t - tail) / GHASH_BLOCK_SIZE, htab);
-	memzero_explicit(tail, sizeof(tail));
+	smbsign_ghash_avx(s, tail, (t - tail) / GHASH_BLOCK_SIZE, htab,
+			  key->simd.rk, j0);
+}
+
+/**
+ * struct smbsign_ghash_simd_walk - GHASH state while a message is fed
+ * @htab: the key's powers of H
+ * @budget: blocks left in this FPU section
+ * @fill: bytes in @part
+ * @s: the GHASH accumulator
+ * @part: a block split between pieces
+ */
+struct smbsign_ghash_simd_walk {
+	const u8 *htab;
+	size_t budget;
+	unsigned int fill;
+	u8 s[GHASH_BLOCK_SIZE];
+	u8 part[GHASH_BLOCK_SIZE];
+};
+
+static void smbsign_ghash_simd_piece(struct smbsign_ghash_simd_walk *g,
+				     const u8 *p, size_t n)
+{
+	size_t nblocks;
+
+	if (g->fill) {
+		size_t take = min_t(size_t, n, GHASH_BLOCK_SIZE - g->fill);
+
+		memcpy(g->part + g->fill, p, take);
+		g->fill += take;
+		if (g->fill < GHASH_BLOCK_SIZE)
+			return;
+		p += take;
+		n -= take;
+		smbsign_simd_budget(&g->budget, 1);
+		smbsign_ghash_avx(g->s, g->part, 1, g->htab, NULL, NULL);
+		g->fill = 0;
+	}
+	nblocks = n / GHASH_BLOCK_SIZE;
+	if (likely(nblocks <= g->budget)) {
+		/* within this FPU section */
+		g->budget -= nblocks;
+		if (nblocks)
+			smbsign_ghash_avx(g->s, p, nblocks, g->htab, NULL,
+					  NULL);
+		p += nblocks * GHASH_BLOCK_SIZE;
+		n -= nblocks * GHASH_BLOCK_SIZE;
+		nblocks = 0;
+	}
+	while (nblocks) {
+		size_t k = smbsign_simd_budget(&g->budget, nblocks);
+
+		smbsign_ghash_avx(g->s, p, k, g->htab, NULL, NULL);
+		p += k * GHASH_BLOCK_SIZE;
+		n -= k * GHASH_BLOCK_SIZE;
+		nblocks -= k;
+	}
+	if (n) {
+		memcpy(g->part, p, n);
+		g->fill = n;
+	}
+}
+
+/*
+ * GHASH the message straight from its kvecs, a zero block in place of the
+ * signature field; only a block split between kvecs is copied. (No
+ * callbacks: the generic walker's per-piece cost was most of a short
+ * message's.)
+ */
+static int smbsign_ghash_simd_kvecs(struct smbsign_ghash_simd_walk *g,
+				    const struct smbsign_msg *m)
+{
+	static const u8 zero[SMBSIGN_SIG_SIZE];
+	const size_t sig_end = SMBSIGN_SIG_OFFSET + SMBSIGN_SIG_SIZE;
+	size_t skip = m->off, left = m->len, pos = 0;
+	unsigned int i;
+
+	for (i = 0; i < m->nvec && left; i++) {
+		const u8 *p = m->iov[i].iov_base;
+		size_t n = m->iov[i].iov_len;
+
+		if (skip >= n) {
+			skip -= n;
+			continue;
+		}
+		p += skip;
+		n = min(n - skip, left);
+		skip = 0;
+		left -= n;
+		if (m->zero_sig && !pos && n >= SMBSIGN_HDR_SIZE) {
+			/* the usual case: the whole header in one kvec */
+			smbsign_ghash_simd_hdr(g->s, p, g->htab);
+			p += SMBSIGN_HDR_SIZE;
+			n -= SMBSIGN_HDR_SIZE;
+			pos = SMBSIGN_HDR_SIZE;
+		} else if (m->zero_sig && pos < sig_end) {
+			size_t a = min(n, SMBSIGN_SIG_OFFSET - min_t(size_t, pos,
+						SMBSIGN_SIG_OFFSET));
+
+			/* before the field, then zeroes for its part here */
+			smbsign_ghash_simd_piece(g, p, a);
+			p += a;
+			n -= a;
+			pos += a;
+			a = min(n, sig_end - max_t(size_t, pos,
+						   SMBSIGN_SIG_OFFSET));
+			smbsign_ghash_simd_piece(g, zero, a);
+			p += a;
+			n -= a;
+			pos += a;
+		}
+		smbsign_ghash_simd_piece(g, p, n);
+		pos += n;
+	}
+	return left ? -EINVAL : 0;
+}
+
+/* The zero-padded last block and the lengths, plus E_K(J0), in one call. */
+static void smbsign_gmac_simd_final(const struct smbsign_key *key,
+				    struct smbsign_ghash_simd_walk *g,
+				    size_t len, const u8 *j0)
+{
+	u8 tail[2 * GHASH_BLOCK_SIZE] = {};
+	u8 *t = tail;
+
+	if (g->fill) {
+		memcpy(tail, g->part, g->fill);
+		t += GHASH_BLOCK_SIZE;
+	}
+	put_unaligned_be64((u64)len * 8, t);
+	t += GHASH_BLOCK_SIZE;
+	smbsign_ghash_avx(g->s, tail, (t - tail) / GHASH_BLOCK_SIZE, g->htab,
+			  key->simd.rk, j0);
 }
 
 int smbsign_simd_gmac_mac(const struct smbsign_key *key,
 			  const struct smbsign_msg *m, const u8 *nonce,
 			  u8 *out)
 {
-	struct smbsign_simd_walk w __uninitialized;
-	u8 len[GHASH_BLOCK_SIZE] = {};
-	u8 j0[AES_BLOCK_SIZE];
-	int ret;
+	struct smbsign_ghash_simd_walk g __uninitialized;
+	u8 j0[AES_BLOCK_SIZE] __uninitialized;
+	int ret = 0;
 
 	if (!crypto_simd_usable())
 		return smbsign_simd_unusable();
+	/* J0 = nonce || 1; the tag is E_K(J0) xor GHASH */
+	memcpy(j0, nonce, SMBSIGN_GMAC_NONCE_SIZE);
+	put_unaligned_be32(1, &j0[SMBSIGN_GMAC_NONCE_SIZE]);
+	memset(g.s, 0, sizeof(g.s));
+	smbsign_fpu_begin();
 	if (m->off + m->len <= m->iov[0].iov_len &&
 	    m->len <= SMBSIGN_SIMD_CHUNK) {
-		u8 s[GHASH_BLOCK_SIZE] = {};
-
-		kernel_fpu_begin();
-		smbsign_simd_ghash_linear(key, (const u8 *)m->iov[0].iov_base +
-					  m->off, m->len, m->zero_sig, s);
-		smbsign_simd_ekj0(key, nonce, j0);
-		kernel_fpu_end();
-		crypto_xor_cpy(out, j0, s, SMBSIGN_SIG_SIZE);
-		memzero_explicit(j0, sizeof(j0));
-		memzero_explicit(s, sizeof(s));
-		return 0;
-	}
-	smbsign_simd_begin(&w, key, m->len, false);
-	ret = smbsign_msg_walk(m, smbsign_simd_feed, &w);
-	if (!ret) {
-		/* zero pad, [8 * len(M)]_64 || [0]_64, E_K(nonce || 1) */
-		if (w.fill) {
-			memset(w.part + w.fill, 0, AES_BLOCK_SIZE - w.fill);
-			smbsign_simd_blocks(&w, w.part, 1);
-		}
-		put_unaligned_be64((u64)m->len * 8, len);
-		smbsign_simd_blocks(&w, len, 1);
-		smbsign_simd_ekj0(key, nonce, j0);
+		smbsign_gmac_simd_linear(key, (const u8 *)m->iov[0].iov_base +
+					 m->off, m->len, m->zero_sig, j0, g.s);
+	} else {
+		g.htab = &key->simd.htab[0][0];
+		g.budget = SMBSIGN_SIMD_CHUNK / GHASH_BLOCK_SIZE;
+		g.fill = 0;
+		ret = smbsign_ghash_simd_kvecs(&g, m);
+		if (!ret)
+			smbsign_gmac_simd_final(key, &g, m->len, j0);
 	}
 	kernel_fpu_end();
-	if (!ret)
-		crypto_xor_cpy(out, j0, w.state, SMBSIGN_SIG_SIZE);
-	memzero_explicit(&w, sizeof(w));
-	memzero_explicit(j0, sizeof(j0));
+	/*
+	 * Only message bytes and the tag are left, except after an error: a
+	 * GHASH state of known data would tell about H.
+	 */
+	if (ret)
+		memzero_explicit(g.s, sizeof(g.s));
+	else
+		memcpy(out, g.s, SMBSIGN_SIG_SIZE);
 	return ret;
 }

@@ -5,7 +5,7 @@
  * Called from smbsign/simd-x86.c between kernel_fpu_begin() and
  * kernel_fpu_end(). All instructions are VEX-encoded (AVX), whose memory
  * operands need no alignment. No function uses the stack or any register
- * beyond its arguments and %rax, %r8 and %xmm0-%xmm15. As in the kernel's
+ * beyond its arguments and %rax, %r10 and %xmm0-%xmm15. As in the kernel's
  * own AES-NI code, vector registers are not scrubbed on return: nothing
  * else reads them before the next FPU user or the task's own state
  * overwrites them.
@@ -194,10 +194,12 @@ SYM_FUNC_END(smbsign_cbcmac_avx)
 
 /*
  * void smbsign_ghash_avx(u8 acc[16], const u8 *src, size_t nblocks,
- *			  const u8 keys[8][16])
+ *			  const u8 keys[8][16], const u8 *rk, const u8 *j0)
  *
  * acc = GHASH_H(acc; src_1 .. src_n), acc in GHASH byte order, keys[i] =
  * H^(i+1) * x^-1 in the reversed domain, as 128-bit little-endian integers.
+ * With round keys @rk (else NULL), the last call of a GMAC: acc is then
+ * XORed with E_K(j0), making it the tag.
  */
 SYM_FUNC_START(smbsign_ghash_avx)
 	vmovdqa		.Lbswap_mask(%rip), BSWAP
@@ -235,23 +237,39 @@ SYM_FUNC_START(smbsign_ghash_avx)
 	jz		.Lghash_done
 	mov		%rdx, %rax
 	shl		$4, %rax
-	lea		-16(%rcx, %rax), %r8
+	lea		-16(%rcx, %rax), %r10
 	ghash_load	0
 	vpxor		ACC, X, X
-	ghash_mul_first	(%r8)
+	ghash_mul_first	(%r10)
 	dec		%rdx
 	jz		.Lghash_tail_reduce
 .Lghash_tail_loop:
 	add		$16, %rsi
-	sub		$16, %r8
+	sub		$16, %r10
 	ghash_load	0
-	ghash_mul_add	(%r8)
+	ghash_mul_add	(%r10)
 	dec		%rdx
 	jnz		.Lghash_tail_loop
 .Lghash_tail_reduce:
 	ghash_reduce
 .Lghash_done:
 	vpshufb		BSWAP, ACC, ACC
+	test		%r8, %r8
+	jz		.Lghash_store
+	vmovdqu		(%r9), T
+	vpxor		(%r8), T, T
+	vaesenc		16(%r8), T, T
+	vaesenc		32(%r8), T, T
+	vaesenc		48(%r8), T, T
+	vaesenc		64(%r8), T, T
+	vaesenc		80(%r8), T, T
+	vaesenc		96(%r8), T, T
+	vaesenc		112(%r8), T, T
+	vaesenc		128(%r8), T, T
+	vaesenc		144(%r8), T, T
+	vaesenclast	160(%r8), T, T
+	vpxor		T, ACC, ACC
+.Lghash_store:
 	vmovdqu		ACC, (%rdi)
 	RET
 SYM_FUNC_END(smbsign_ghash_avx)

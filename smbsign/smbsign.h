@@ -7,6 +7,7 @@
 #define _SMBSIGN_INTERNAL_H
 
 #include <linux/refcount.h>
+#include <linux/string.h>
 #include <linux/scatterlist.h>
 #include <linux/smbsign.h>
 #ifdef SMBSIGN_HAVE_LIB_AES
@@ -49,10 +50,46 @@ int smbsign_iov_total(const struct kvec *iov, unsigned int nvec,
 int smbsign_msg_walk(const struct smbsign_msg *m, smbsign_walk_fn fn,
 		     void *ctx);
 int smbsign_msg_copy(const struct smbsign_msg *m, u8 *dst);
-void smbsign_msg_read(const struct smbsign_msg *m, size_t pos, void *dst,
-		      size_t n);
-void smbsign_msg_write(const struct smbsign_msg *m, size_t pos,
-		       const void *src, size_t n);
+void smbsign_msg_read_slow(const struct smbsign_msg *m, size_t pos, void *dst,
+			   size_t n);
+void smbsign_msg_write_slow(const struct smbsign_msg *m, size_t pos,
+			    const void *src, size_t n);
+
+/**
+ * smbsign_msg_read() - copy bytes of a message out of the stream
+ * @m: the message
+ * @pos: offset inside the message
+ * @dst: destination
+ * @n: number of bytes; [@pos, @pos + @n) must lie inside the message
+ *
+ * Inline, so that header fields (constant @n) in the first kvec, the usual
+ * case, are plain loads.
+ */
+static __always_inline void smbsign_msg_read(const struct smbsign_msg *m,
+					     size_t pos, void *dst, size_t n)
+{
+	if (m->off + pos + n <= m->iov[0].iov_len)
+		memcpy(dst, (const u8 *)m->iov[0].iov_base + m->off + pos, n);
+	else
+		smbsign_msg_read_slow(m, pos, dst, n);
+}
+
+/**
+ * smbsign_msg_write() - copy bytes into a message in the stream
+ * @m: the message
+ * @pos: offset inside the message
+ * @src: source
+ * @n: number of bytes; [@pos, @pos + @n) must lie inside the message
+ */
+static __always_inline void smbsign_msg_write(const struct smbsign_msg *m,
+					      size_t pos, const void *src,
+					      size_t n)
+{
+	if (m->off + pos + n <= m->iov[0].iov_len)
+		memcpy((u8 *)m->iov[0].iov_base + m->off + pos, src, n);
+	else
+		smbsign_msg_write_slow(m, pos, src, n);
+}
 
 /**
  * struct smbsign_sgt - a bounded scatterlist being filled
