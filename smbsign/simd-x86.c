@@ -138,7 +138,7 @@ int smbsign_simd_cmac_init(struct smbsign_key *key, const u8 *k)
 	smbsign_simd_dbl(key->k1, l);
 	smbsign_simd_dbl(key->k2, key->k1);
 	memzero_explicit(l, sizeof(l));
-	key->simd.on = true;
+	key->simd_on = true;
 	return 0;
 }
 
@@ -175,7 +175,7 @@ int smbsign_simd_gmac_init(struct smbsign_key *key, const u8 *k)
 	}
 	kernel_fpu_end();
 	memzero_explicit(h, sizeof(h));
-	key->simd.on = true;
+	key->simd_on = true;
 	return 0;
 }
 

@@ -137,12 +137,10 @@ extern const struct smbsign_alg_desc smbsign_algs[SMBSIGN_ALG_COUNT];
 
 /**
  * struct smbsign_simd_key - key state of the x86 SIMD code (simd-x86.c)
- * @on: the key signs with it (else with the crypto API transforms)
  * @rk: AES-128 round keys
  * @htab: GMAC: GHASH key powers, prepared for simd-x86_64.S
  */
 struct smbsign_simd_key {
-	bool on;
 	u8 rk[11 * 16];
 	u8 htab[SMBSIGN_SIMD_HPOWERS][16];
 };
@@ -158,13 +156,15 @@ struct smbsign_simd_key {
  * @aes: CMAC and GMAC: the AES block cipher, for single blocks
  * @aes_lib: the same, where the AES library is accelerated (7.x)
  * @polyval: GMAC: POLYVAL library key, for GHASH where the kernel has it (7.x)
+ * @simd: CMAC and GMAC with smbsign's own x86 SIMD code (x86_64); shares
+ *	its space with @aes_lib and @polyval, which such a key does not use
  * @cbc: CMAC: cbc(aes), for the bulk of a message
  * @gcm: GMAC: gcm(aes), where it hashes scattered associated data without
  *	allocating (7.x)
  * @k1: CMAC subkey K1
  * @k2: CMAC subkey K2
  * @driver: crypto drivers picked, for tests and diagnostics
- * @simd: CMAC and GMAC with smbsign's own x86 SIMD code (x86_64)
+ * @simd_on: the key signs with @simd (else with the crypto API)
  */
 struct smbsign_key {
 	refcount_t refs;
@@ -174,20 +174,25 @@ struct smbsign_key {
 	struct crypto_shash *shash;
 	struct crypto_ahash *ghash;
 	struct crypto_cipher *aes;
+	union {
+		struct {
 #ifdef SMBSIGN_HAVE_LIB_AES
-	struct aes_enckey aes_lib;
+			struct aes_enckey aes_lib;
 #endif
 #ifdef SMBSIGN_HAVE_LIB_GHASH
-	struct polyval_key polyval;
+			struct polyval_key polyval;
 #endif
+		};
+#ifdef CONFIG_X86_64
+		struct smbsign_simd_key simd;
+#endif
+	};
 	struct crypto_skcipher *cbc;
 	struct crypto_aead *gcm;
 	u8 k1[SMBSIGN_KEY_SIZE];
 	u8 k2[SMBSIGN_KEY_SIZE];
 	const char *driver;
-#ifdef CONFIG_X86_64
-	struct smbsign_simd_key simd;
-#endif
+	bool simd_on;
 };
 
 #ifdef CONFIG_X86_64
@@ -204,7 +209,7 @@ int smbsign_simd_gmac_mac(const struct smbsign_key *key,
 
 static inline bool smbsign_key_simd(const struct smbsign_key *key)
 {
-	return key->simd.on;
+	return key->simd_on;
 }
 #else
 static inline void smbsign_simd_init(void)
