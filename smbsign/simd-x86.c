@@ -48,9 +48,9 @@
 /* Bytes hashed per FPU section (as the kernel's x86 crypto library). */
 #define SMBSIGN_SIMD_CHUNK	4096
 /*
- * Messages up to this size (all but READ/WRITE data, mostly) are copied to
- * the stack, padded there, and MACed in one call of the assembly: cheaper
- * than stitching the pieces around the signature field.
+ * CMAC messages up to this size (all but READ/WRITE data, mostly) are
+ * copied to the stack, tweaked there, and MACed in one call of the
+ * assembly: cheaper than stitching the pieces around the signature field.
  */
 #define SMBSIGN_SIMD_COPY_MAX	256
 
