@@ -280,6 +280,38 @@ static void smbsign_cmac_dbl(u8 *out, const u8 *in)
 	out[AES_BLOCK_SIZE - 1] = (in[AES_BLOCK_SIZE - 1] << 1) ^ carry;
 }
 
+/**
+ * smbsign_cmac_subkeys() - derive the CMAC subkeys of a key
+ * @key: the key; sets @key->k1 = L * x and @key->k2 = L * x^2
+ * @l: L = E_K(0^128)
+ */
+void smbsign_cmac_subkeys(struct smbsign_key *key, const u8 *l)
+{
+	smbsign_cmac_dbl(key->k1, l);
+	smbsign_cmac_dbl(key->k2, key->k1);
+}
+
+/**
+ * smbsign_cmac_tweak() - turn a message's last block into CMAC's M_n
+ * @key: the key (subkeys)
+ * @last: the last block, in place: its @n message bytes, room for 16
+ * @n: message bytes in it, 0 to 16
+ *
+ * A whole block is XORed with K1; a partial one is padded with 10* and
+ * XORed with K2 (RFC 4493). The result reveals a subkey: wipe it after use.
+ */
+void smbsign_cmac_tweak(const struct smbsign_key *key, u8 *last,
+			unsigned int n)
+{
+	if (n == AES_BLOCK_SIZE) {
+		crypto_xor(last, key->k1, AES_BLOCK_SIZE);
+	} else {
+		last[n] = 0x80;
+		memset(last + n + 1, 0, AES_BLOCK_SIZE - n - 1);
+		crypto_xor(last, key->k2, AES_BLOCK_SIZE);
+	}
+}
+
 /* One CBC pass over @sg with IV @iv (updated to the last ciphertext block). */
 static int smbsign_cbc_run(struct skcipher_request *req, struct crypto_wait *wait,
 			   struct scatterlist *src, struct scatterlist *dst,
@@ -328,8 +360,7 @@ static int smbsign_cmac_init(struct smbsign_key *key, const u8 *k,
 	/* L = E_K(0^128); K1 = L * x, K2 = L * x^2 */
 	memset(l, 0, sizeof(l));
 	smbsign_aes_block(key, l, l);
-	smbsign_cmac_dbl(key->k1, l);
-	smbsign_cmac_dbl(key->k2, key->k1);
+	smbsign_cmac_subkeys(key, l);
 	memzero_explicit(l, sizeof(l));
 
 	ret = smbsign_set_driver(key, crypto_skcipher_driver_name(key->cbc),
@@ -561,13 +592,7 @@ static int smbsign_cmac_mac_small(struct smbsign_key *key,
 	ret = smbsign_msg_copy(m, buf);
 	if (ret)
 		return ret;
-	if (nlast == AES_BLOCK_SIZE) {
-		crypto_xor(last, key->k1, AES_BLOCK_SIZE);
-	} else {
-		last[nlast] = 0x80;
-		memset(last + nlast + 1, 0, AES_BLOCK_SIZE - nlast - 1);
-		crypto_xor(last, key->k2, AES_BLOCK_SIZE);
-	}
+	smbsign_cmac_tweak(key, last, nlast);
 	smbsign_sgt_init(&t, &sg, 1);
 	smbsign_sgt_add(&t, buf, nblocks * AES_BLOCK_SIZE);
 	smbsign_cbc_req_init(req, key->cbc, &wait);
@@ -616,14 +641,8 @@ static int smbsign_cmac_mac(struct smbsign_key *key,
 
 	/* The last block, tweaked, is the last block of the last request. */
 	b = w.bounce[w.nbounce];
-	if (w.nlast == AES_BLOCK_SIZE) {
-		crypto_xor_cpy(b, w.last, key->k1, AES_BLOCK_SIZE);
-	} else {
-		memcpy(b, w.last, w.nlast);
-		b[w.nlast] = 0x80;
-		memset(b + w.nlast + 1, 0, AES_BLOCK_SIZE - w.nlast - 1);
-		crypto_xor(b, key->k2, AES_BLOCK_SIZE);
-	}
+	memcpy(b, w.last, w.nlast);
+	smbsign_cmac_tweak(key, b, w.nlast);
 	ret = smbsign_cmac_queue_bounce(&w);
 	if (!ret)
 		ret = smbsign_cmac_flush(&w);

@@ -119,24 +119,13 @@ static void smbsign_simd_expand(struct smbsign_key *key, const u8 *k,
 	kernel_fpu_end();
 }
 
-/* Multiply by x in GF(2^128), the CMAC subkey step, in constant time. */
-static void smbsign_simd_dbl(u8 *out, const u8 *in)
-{
-	u64 hi = get_unaligned_be64(in), lo = get_unaligned_be64(in + 8);
-	u64 carry = -(hi >> 63) & 0x87;
-
-	put_unaligned_be64((hi << 1) | (lo >> 63), out);
-	put_unaligned_be64((lo << 1) ^ carry, out + 8);
-}
-
 int smbsign_simd_cmac_init(struct smbsign_key *key, const u8 *k)
 {
 	u8 l[AES_BLOCK_SIZE] = {};
 
 	/* L = E_K(0^128); K1 = L * x, K2 = L * x^2 */
 	smbsign_simd_expand(key, k, l, l);
-	smbsign_simd_dbl(key->k1, l);
-	smbsign_simd_dbl(key->k2, key->k1);
+	smbsign_cmac_subkeys(key, l);
 	memzero_explicit(l, sizeof(l));
 	key->simd_on = true;
 	return 0;
@@ -276,13 +265,7 @@ static int smbsign_simd_cmac_small(const struct smbsign_key *key,
 	ret = smbsign_msg_copy(m, buf);
 	if (ret)
 		return ret;
-	if (nlast == AES_BLOCK_SIZE) {
-		crypto_xor(last, key->k1, AES_BLOCK_SIZE);
-	} else {
-		last[nlast] = 0x80;
-		memset(last + nlast + 1, 0, AES_BLOCK_SIZE - nlast - 1);
-		crypto_xor(last, key->k2, AES_BLOCK_SIZE);
-	}
+	smbsign_cmac_tweak(key, last, nlast);
 	smbsign_fpu_begin();
 	smbsign_cbcmac_avx(key->simd.rk, state, buf, nblocks);
 	kernel_fpu_end();
@@ -310,14 +293,7 @@ int smbsign_simd_cmac_mac(const struct smbsign_key *key,
 	smbsign_fpu_begin();
 	ret = smbsign_msg_walk(m, smbsign_cmac_simd_feed, &w);
 	if (!ret) {
-		if (w.fill == AES_BLOCK_SIZE) {
-			crypto_xor(w.part, key->k1, AES_BLOCK_SIZE);
-		} else {
-			w.part[w.fill] = 0x80;
-			memset(w.part + w.fill + 1, 0,
-			       AES_BLOCK_SIZE - w.fill - 1);
-			crypto_xor(w.part, key->k2, AES_BLOCK_SIZE);
-		}
+		smbsign_cmac_tweak(key, w.part, w.fill);
 		smbsign_cmac_simd_blocks(&w, w.part, 1);
 	}
 	kernel_fpu_end();
