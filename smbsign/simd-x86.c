@@ -305,13 +305,6 @@ int smbsign_simd_cmac_mac(const struct smbsign_key *key,
 }
 
 /*
- * GMAC of a message in one buffer: the header (signature field zeroed),
- * the whole blocks after it in place, then the partial last block, zero-
- * padded, and the lengths from the stack, whose call also adds E_K(J0).
- * Called in an FPU section; @len is at most SMBSIGN_SIMD_CHUNK. Short
- * messages are mostly per-call cost: this makes two or three calls.
- */
-/*
  * The 64-byte header, signature field zeroed, in one call: the copy of 48
  * bytes (constant size, inlined) costs less than a second call for the
  * zero block.
@@ -326,6 +319,13 @@ static void smbsign_ghash_simd_hdr(u8 *s, const u8 *p, const u8 *htab)
 			  NULL, NULL);
 }
 
+/*
+ * GMAC of a message in one buffer: the header (signature field zeroed),
+ * the whole blocks after it in place, then the partial last block, zero-
+ * padded, and the lengths from the stack, whose call also adds E_K(J0).
+ * Called in an FPU section; @len is at most SMBSIGN_SIMD_CHUNK. Short
+ * messages are mostly per-call cost: this makes two or three calls.
+ */
 static void smbsign_gmac_simd_linear(const struct smbsign_key *key,
 				     const u8 *p, size_t len, bool zero_sig,
 				     const u8 *j0, u8 *s)

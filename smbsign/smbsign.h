@@ -207,10 +207,6 @@ int smbsign_simd_gmac_mac(const struct smbsign_key *key,
 			  const struct smbsign_msg *m, const u8 *nonce,
 			  u8 *out);
 
-static inline bool smbsign_key_simd(const struct smbsign_key *key)
-{
-	return key->simd_on;
-}
 #else
 static inline void smbsign_simd_init(void)
 {
@@ -250,12 +246,13 @@ static inline int smbsign_simd_gmac_mac(const struct smbsign_key *key,
 {
 	return -EOPNOTSUPP;
 }
+#endif
 
+/* Whether @key signs with the SIMD code (never, where there is none). */
 static inline bool smbsign_key_simd(const struct smbsign_key *key)
 {
-	return false;
+	return key->simd_on;
 }
-#endif
 
 void smbsign_cmac_subkeys(struct smbsign_key *key, const u8 *l);
 void smbsign_cmac_tweak(const struct smbsign_key *key, u8 *last,
