@@ -10,6 +10,7 @@
  */
 #include <kunit/test.h>
 #include <crypto/hash.h>
+#include <crypto/sha2.h>
 #include <linux/err.h>
 #include <linux/module.h>
 #include <linux/mm.h>
@@ -198,6 +199,62 @@ static void smbsign_kat_aes_key_len(struct kunit *test)
 static void smbsign_kat_hmac_key_len(struct kunit *test)
 {
 	kat_expect_raw_einval(test, SMBSIGN_ALG_HMAC_SHA256, 0);
+}
+
+/*
+ * Every padding case of SHA-256 (message lengths 0..300 cover each
+ * remainder mod 64 several times, one or two padding blocks, the copied
+ * and the streamed paths) and key lengths around the block size (shorter,
+ * equal, hashed first), against the kernel's hmac(sha256): smbsign may
+ * use its own SHA-256 (simd-x86.c), the crypto API is the reference.
+ */
+static void smbsign_kat_hmac_vs_shash(struct kunit *test)
+{
+	static const size_t klens[] = { 1, 16, 63, 64, 65, 131, 300 };
+	const size_t max = 300;
+	struct crypto_shash *tfm;
+	u8 digest[SHA256_DIGEST_SIZE], out[16];
+	size_t i, len, n = 0;
+	u8 *k, *msg;
+
+	tfm = crypto_alloc_shash("hmac(sha256)", 0, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tfm));
+	k = kunit_kmalloc(test, klens[ARRAY_SIZE(klens) - 1], GFP_KERNEL);
+	msg = kunit_kmalloc(test, max, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, k);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, msg);
+	for (i = 0; i < klens[ARRAY_SIZE(klens) - 1]; i++)
+		k[i] = i * 7 + 1;
+	for (i = 0; i < max; i++)
+		msg[i] = i * 13 + 5;
+
+	for (i = 0; i < ARRAY_SIZE(klens); i++) {
+		struct smbsign_key *key;
+
+		key = smbsign_key_alloc_raw(SMBSIGN_ALG_HMAC_SHA256, k,
+					    klens[i]);
+		KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(key));
+		KUNIT_ASSERT_EQ(test, crypto_shash_setkey(tfm, k, klens[i]), 0);
+		for (len = 0; len <= max; len++, n++) {
+			KUNIT_ASSERT_EQ(test, crypto_shash_tfm_digest(tfm, msg,
+								      len,
+								      digest),
+					0);
+			KUNIT_ASSERT_EQ(test, smbsign_key_mac_raw(key, msg, len,
+								  NULL, out),
+					0);
+			if (memcmp(out, digest, sizeof(out))) {
+				KUNIT_FAIL(test, "%zu-byte key, %zu bytes (%s): not as %s",
+					   klens[i], len, smbsign_key_driver(key),
+					   crypto_shash_driver_name(tfm));
+				break;
+			}
+		}
+		smbsign_key_put(key);
+	}
+	kunit_info(test, "%zu key and message lengths match %s\n", n,
+		   crypto_shash_driver_name(tfm));
+	crypto_free_shash(tfm);
 }
 
 /* ---------------------------------------------------------------- KDF */
@@ -710,6 +767,7 @@ static struct kunit_suite smbsign_kat_cmac_suite = {
 static struct kunit_case smbsign_kat_hmac_cases[] = {
 	KUNIT_CASE_PARAM(smbsign_kat_hmac_test, kat_hmac_gen_params),
 	KUNIT_CASE(smbsign_kat_hmac_key_len),
+	KUNIT_CASE(smbsign_kat_hmac_vs_shash),
 	{}
 };
 
@@ -765,9 +823,9 @@ static struct kunit_suite smbsign_kat_smb_suite = {
 };
 
 /*
- * The AES suites again with the simd module parameter off: keys then use
- * the crypto API paths (as in FIPS mode or without AES-NI/PCLMULQDQ/AVX)
- * rather than smbsign's own x86 code. Suites of a module run one after
+ * The MAC suites again with the simd module parameter off: keys then use
+ * the crypto API paths (as in FIPS mode or without AES-NI/PCLMULQDQ/AVX,
+ * or AVX2/BMI2 for HMAC) rather than smbsign's own x86 code. Suites of a module run one after
  * the other, so the parameter is off for exactly these.
  */
 static bool kat_simd_saved;
@@ -793,6 +851,18 @@ static struct kunit_suite smbsign_kat_cmac_api_suite = {
 	.suite_init = kat_cryptoapi_init,
 	.suite_exit = kat_cryptoapi_exit,
 	.test_cases = smbsign_kat_cmac_api_cases,
+};
+
+static struct kunit_case smbsign_kat_hmac_api_cases[] = {
+	KUNIT_CASE_PARAM(smbsign_kat_hmac_test, kat_hmac_gen_params),
+	{}
+};
+
+static struct kunit_suite smbsign_kat_hmac_api_suite = {
+	.name = "smbsign_kat_hmac_cryptoapi",
+	.suite_init = kat_cryptoapi_init,
+	.suite_exit = kat_cryptoapi_exit,
+	.test_cases = smbsign_kat_hmac_api_cases,
 };
 
 static struct kunit_case smbsign_kat_gmac_api_cases[] = {
@@ -822,8 +892,8 @@ static struct kunit_suite smbsign_kat_smb_api_suite = {
 kunit_test_suites(&smbsign_kat_cmac_suite, &smbsign_kat_hmac_suite,
 		  &smbsign_kat_gmac_suite, &smbsign_kat_kdf_suite,
 		  &smbsign_kat_preauth_suite, &smbsign_kat_smb_suite,
-		  &smbsign_kat_cmac_api_suite, &smbsign_kat_gmac_api_suite,
-		  &smbsign_kat_smb_api_suite);
+		  &smbsign_kat_cmac_api_suite, &smbsign_kat_hmac_api_suite,
+		  &smbsign_kat_gmac_api_suite, &smbsign_kat_smb_api_suite);
 
 MODULE_DESCRIPTION("smbsign known-answer KUnit tests");
 MODULE_LICENSE("GPL");

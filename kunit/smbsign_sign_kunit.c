@@ -1747,8 +1747,8 @@ static void smbsign_sign_driver(struct kunit *test)
 		break;
 	}
 #endif
-	if (c->alg != SMBSIGN_ALG_HMAC_SHA256 && smbsign_simd_usable()) {
-		/* smbsign's own AES-NI/PCLMULQDQ/AVX code (simd-x86.c) */
+	if (smbsign_simd_usable(c->alg)) {
+		/* smbsign's own x86 SIMD code (simd-x86.c) */
 		KUNIT_EXPECT_TRUE_MSG(test, smbsign_key_simd(key),
 				      "%s: driver %s although simd is usable",
 				      c->name, drv);
@@ -1843,10 +1843,10 @@ static struct kunit_suite smbsign_sign_suite = {
 };
 
 /*
- * Every case again with the simd module parameter off: AES keys then use
- * the crypto API paths (FIPS mode, CPUs without AES-NI/PCLMULQDQ/AVX)
- * rather than smbsign's own x86 code. A module's suites run one after the
- * other, so the parameter is off for exactly this suite.
+ * Every case again with the simd module parameter off: keys then use the
+ * crypto API paths (FIPS mode, CPUs without AES-NI/PCLMULQDQ/AVX or
+ * AVX2/BMI2) rather than smbsign's own x86 code. A module's suites run one
+ * after the other, so the parameter is off for exactly this suite.
  */
 static bool sign_simd_saved;
 

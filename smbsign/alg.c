@@ -266,7 +266,18 @@ static int smbsign_shash_init(struct smbsign_key *key, const char *name,
 static int smbsign_hmac_init(struct smbsign_key *key, const u8 *k,
 			     size_t klen)
 {
+	if (smbsign_simd_usable(SMBSIGN_ALG_HMAC_SHA256))
+		return smbsign_simd_hmac_init(key, k, klen) ?:
+		       smbsign_set_driver(key, "smbsign-hmac-sha256-avx2",
+					  NULL);
 	return smbsign_shash_init(key, "hmac(sha256)", k, klen);
+}
+
+static void smbsign_hmac_exit(struct smbsign_key *key)
+{
+	/* a SIMD key's states go with the key (kfree_sensitive()) */
+	if (!smbsign_key_simd(key))
+		crypto_free_shash(key->shash);
 }
 
 /* Multiply by x in GF(2^128), the CMAC subkey step, in constant time. */
@@ -339,7 +350,7 @@ static int smbsign_cmac_init(struct smbsign_key *key, const u8 *k,
 
 	if (klen != SMBSIGN_KEY_SIZE)
 		return -EINVAL;
-	if (smbsign_simd_usable())
+	if (smbsign_simd_usable(SMBSIGN_ALG_AES_CMAC))
 		return smbsign_simd_cmac_init(key, k) ?:
 		       smbsign_set_driver(key, "smbsign-cmac-aesni-avx", NULL);
 
@@ -656,11 +667,6 @@ out:
 	return ret;
 }
 
-static void smbsign_shash_exit(struct smbsign_key *key)
-{
-	crypto_free_shash(key->shash);
-}
-
 static int smbsign_shash_feed(void *ctx, const void *p, size_t n)
 {
 	return crypto_shash_update(ctx, p, n);
@@ -708,6 +714,8 @@ static int smbsign_shash_mac(struct smbsign_key *key,
 	u8 digest[SHA256_DIGEST_SIZE];
 	int ret;
 
+	if (smbsign_key_simd(key))
+		return smbsign_simd_hmac_mac(key, m, out);
 	desc->tfm = key->shash;
 	ret = crypto_shash_init(desc) ?:
 	      smbsign_shash_msg(desc, m, buf, sizeof(buf), NULL, 0, digest);
@@ -999,7 +1007,7 @@ static int smbsign_gmac_init(struct smbsign_key *key, const u8 *k,
 
 	if (klen != SMBSIGN_KEY_SIZE)
 		return -EINVAL;
-	if (smbsign_simd_usable())
+	if (smbsign_simd_usable(SMBSIGN_ALG_AES_GMAC))
 		return smbsign_simd_gmac_init(key, k) ?:
 		       smbsign_set_driver(key, "smbsign-gmac-aesni-pclmul-avx",
 					  NULL);
@@ -1289,7 +1297,7 @@ const struct smbsign_alg_desc smbsign_algs[SMBSIGN_ALG_COUNT] = {
 	[SMBSIGN_ALG_HMAC_SHA256] = {
 		.name	= "HMAC-SHA256",
 		.init	= smbsign_hmac_init,
-		.exit	= smbsign_shash_exit,
+		.exit	= smbsign_hmac_exit,
 		.mac	= smbsign_shash_mac,
 	},
 	[SMBSIGN_ALG_AES_CMAC] = {

@@ -137,12 +137,22 @@ extern const struct smbsign_alg_desc smbsign_algs[SMBSIGN_ALG_COUNT];
 
 /**
  * struct smbsign_simd_key - key state of the x86 SIMD code (simd-x86.c)
- * @rk: AES-128 round keys
+ * @rk: CMAC and GMAC: AES-128 round keys
  * @htab: GMAC: GHASH key powers, prepared for simd-x86_64.S
+ * @istate: HMAC: SHA-256 state after the inner block (key xor ipad)
+ * @ostate: HMAC: SHA-256 state after the outer block (key xor opad)
  */
 struct smbsign_simd_key {
-	u8 rk[11 * 16];
-	u8 htab[SMBSIGN_SIMD_HPOWERS][16];
+	union {
+		struct {
+			u8 rk[11 * 16];
+			u8 htab[SMBSIGN_SIMD_HPOWERS][16];
+		};
+		struct {
+			u32 istate[8];
+			u32 ostate[8];
+		};
+	};
 };
 
 /**
@@ -156,7 +166,7 @@ struct smbsign_simd_key {
  * @aes: CMAC and GMAC: the AES block cipher, for single blocks
  * @aes_lib: the same, where the AES library is accelerated (7.x)
  * @polyval: GMAC: POLYVAL library key, for GHASH where the kernel has it (7.x)
- * @simd: CMAC and GMAC with smbsign's own x86 SIMD code (x86_64); shares
+ * @simd: smbsign's own x86 SIMD code's key state (x86_64); shares
  *	its space with @aes_lib and @polyval, which such a key does not use
  * @cbc: CMAC: cbc(aes), for the bulk of a message
  * @gcm: GMAC: gcm(aes), where it hashes scattered associated data without
@@ -197,8 +207,12 @@ struct smbsign_key {
 
 #ifdef CONFIG_X86_64
 void smbsign_simd_init(void);
-bool smbsign_simd_usable(void);
+bool smbsign_simd_usable(u16 alg);
 bool smbsign_simd_set(bool on);
+int smbsign_simd_hmac_init(struct smbsign_key *key, const u8 *k,
+			   size_t klen);
+int smbsign_simd_hmac_mac(const struct smbsign_key *key,
+			  const struct smbsign_msg *m, u8 *out);
 int smbsign_simd_cmac_init(struct smbsign_key *key, const u8 *k);
 int smbsign_simd_gmac_init(struct smbsign_key *key, const u8 *k);
 int smbsign_simd_cmac_mac(const struct smbsign_key *key,
@@ -212,7 +226,7 @@ static inline void smbsign_simd_init(void)
 {
 }
 
-static inline bool smbsign_simd_usable(void)
+static inline bool smbsign_simd_usable(u16 alg)
 {
 	return false;
 }
@@ -220,6 +234,18 @@ static inline bool smbsign_simd_usable(void)
 static inline bool smbsign_simd_set(bool on)
 {
 	return false;
+}
+
+static inline int smbsign_simd_hmac_init(struct smbsign_key *key,
+					 const u8 *k, size_t klen)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int smbsign_simd_hmac_mac(const struct smbsign_key *key,
+					const struct smbsign_msg *m, u8 *out)
+{
+	return -EOPNOTSUPP;
 }
 
 static inline int smbsign_simd_cmac_init(struct smbsign_key *key,

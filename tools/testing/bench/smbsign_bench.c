@@ -611,6 +611,7 @@ static int bench_pool_init(struct bench_ctx *c, const char *name)
 static int bench_ctx_init(struct bench_ctx *c, u16 dialect, u16 alg,
 			  const char *shash)
 {
+	bool simd;
 	int ret;
 
 	memset(c, 0, sizeof(*c));
@@ -621,17 +622,14 @@ static int bench_ctx_init(struct bench_ctx *c, u16 dialect, u16 alg,
 		c->key = NULL;
 		return ret;
 	}
-	if (alg != SMBSIGN_ALG_HMAC_SHA256) {
-		bool simd = smbsign_simd_set(false);
-
-		c->key_api = smbsign_key_alloc(dialect, alg, bench_key,
-					       sizeof(bench_key));
-		smbsign_simd_set(simd);
-		if (IS_ERR(c->key_api)) {
-			ret = PTR_ERR(c->key_api);
-			c->key_api = NULL;
-			return ret;
-		}
+	simd = smbsign_simd_set(false);
+	c->key_api = smbsign_key_alloc(dialect, alg, bench_key,
+				       sizeof(bench_key));
+	smbsign_simd_set(simd);
+	if (IS_ERR(c->key_api)) {
+		ret = PTR_ERR(c->key_api);
+		c->key_api = NULL;
+		return ret;
 	}
 	if (shash) {
 		c->shash = crypto_alloc_shash(shash, 0, 0);
@@ -748,6 +746,7 @@ static int bench_hmac(void)
 	static const struct bench_method methods[] = {
 		{ "smbsign", "sign", m_smbsign_sign },
 		{ "smbsign", "verify", m_smbsign_verify },
+		{ "smbsign simd=0", "sign", m_smbsign_api_sign },
 		{ "raw hmac(sha256), key set once", "sign", m_raw_shash },
 #ifdef SMBSIGN_HAVE_LIB_HMAC_SHA256
 		{ "cifs 7.x sequence", "sign", m_lib_hmac },
