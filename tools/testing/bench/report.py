@@ -164,8 +164,13 @@ def targets(res):
             f"(target <= 2048)")
     for m in res.smp:
         r = m['centi_ratio'] / 100
+        ref = m.get('centi_ratio_2_keys', 0) / 100
+        why = ''
+        if r < 1.8 and ref and r >= 0.95 * ref:
+            why = (f'; two threads with keys of their own: {ref:.2f}x, '
+                   'the host\'s limit in this boot, not the shared key')
         add(r >= 1.8, f"{m['smp']} 2 threads / 1 thread on one key: "
-            f"{r:.2f}x (target >= 1.8x)")
+            f"{r:.2f}x (target >= 1.8x{why})")
     return out
 
 
@@ -223,12 +228,23 @@ def markdown(res, kernel):
         lines.append('### Two vCPUs signing with one key (64 KiB, '
                      'wall clock, no icount)')
         lines.append('')
-        lines.append("| algorithm | 1 thread (last round) | 2 threads (last round) | median ratio of rounds |")
-        lines.append('|---|---:|---:|---:|')
+        lines.append('Messages signed per round (last round); ratios: '
+                     'medians over the rounds. "2 keys": each thread '
+                     'with a key of its own, nothing shared but the code: '
+                     'what the host allows.')
+        lines.append('')
+        lines.append("| algorithm | rounds | 1 thread | 2 threads, 1 key | "
+                     "2 threads, 2 keys | ratio, 1 key | "
+                     "ratio, 2 keys (reference) |")
+        lines.append('|---|---:|---:|---:|---:|---:|---:|')
         for m in res.smp:
-            lines.append(f"| {m['smp']} | {m['msgs_1_thread']} | "
+            ref = m.get('centi_ratio_2_keys')
+            ref = f'{ref / 100:.2f}' if ref else '-'
+            lines.append(f"| {m['smp']} | {m['rounds']} | "
+                         f"{m['msgs_1_thread']} | "
                          f"{m['msgs_2_threads']} | "
-                         f"{m['centi_ratio'] / 100:.2f} |")
+                         f"{m.get('msgs_2_keys', '-')} | "
+                         f"{m['centi_ratio'] / 100:.2f} | {ref} |")
         lines.append('')
     lines.append('### Targets')
     lines.append('')
@@ -327,7 +343,7 @@ def main():
     a = ap.parse_args()
 
     res = Results(load(a.logs))
-    if not res.meas:
+    if not res.meas and not res.smp:
         print('report.py: no SMBSIGN-BENCH measurements found',
               file=sys.stderr)
         return 1
@@ -338,8 +354,9 @@ def main():
     md = markdown(res, a.kernel)
     with open(os.path.join(a.out, 'bench.md'), 'w') as f:
         f.write(md)
-    with open(os.path.join(a.out, 'bench.svg'), 'w') as f:
-        f.write(svg(res, a.kernel))
+    if res.meas:    # not for BENCH_MODES=smp alone
+        with open(os.path.join(a.out, 'bench.svg'), 'w') as f:
+            f.write(svg(res, a.kernel))
     print(md)
     for r in errors:
         print(f"error: {r['alg']} {r['method']} {r['layout']} "
