@@ -1845,7 +1845,7 @@ static struct kunit_suite smbsign_sign_suite = {
 /*
  * Every case again with the simd module parameter off: keys then use the
  * crypto API paths (FIPS mode, CPUs without AES-NI/PCLMULQDQ/AVX or
- * AVX2/BMI2) rather than smbsign's own x86 code. A module's suites run one
+ * AVX2/BMI1/BMI2) rather than smbsign's own x86 code. A module's suites run one
  * after the other, so the parameter is off for exactly this suite.
  */
 static bool sign_simd_saved;

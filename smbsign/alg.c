@@ -9,7 +9,8 @@
  *
  * On x86_64 with AES-NI, PCLMULQDQ and AVX, AES-CMAC and AES-GMAC keys use
  * smbsign's own SIMD code instead (simd-x86.c; off in FIPS mode or with
- * the simd module parameter off). What follows is the crypto API path,
+ * the simd module parameter off), and with AVX2, BMI1 and BMI2 so do
+ * HMAC-SHA256 keys. What follows is the crypto API path,
  * used everywhere else.
  *
  * AES-GMAC is computed as GHASH plus one AES block rather than through
@@ -703,9 +704,10 @@ static __always_inline int smbsign_shash_msg(struct shash_desc *desc,
 	return ret ?: crypto_shash_final(desc, out);
 }
 
-static int smbsign_shash_mac(struct smbsign_key *key,
-			     const struct smbsign_msg *m, const u8 *nonce,
-			     u8 *out)
+/* noinline: its stack frame is not the SIMD path's (smbsign_hmac_mac()) */
+static noinline int smbsign_shash_mac(struct smbsign_key *key,
+				      const struct smbsign_msg *m,
+				      const u8 *nonce, u8 *out)
 {
 	u8 descbuf[sizeof(struct shash_desc) + HASH_MAX_DESCSIZE]
 		__aligned(__alignof__(struct shash_desc)) __uninitialized;
@@ -714,8 +716,6 @@ static int smbsign_shash_mac(struct smbsign_key *key,
 	u8 digest[SHA256_DIGEST_SIZE];
 	int ret;
 
-	if (smbsign_key_simd(key))
-		return smbsign_simd_hmac_mac(key, m, out);
 	desc->tfm = key->shash;
 	ret = crypto_shash_init(desc) ?:
 	      smbsign_shash_msg(desc, m, buf, sizeof(buf), NULL, 0, digest);
@@ -724,6 +724,16 @@ static int smbsign_shash_mac(struct smbsign_key *key,
 	shash_desc_zero(desc);
 	memzero_explicit(digest, sizeof(digest));
 	return ret;
+}
+
+/* The SIMD path first, so that it does not pay for the shash's frame. */
+static int smbsign_hmac_mac(struct smbsign_key *key,
+			    const struct smbsign_msg *m, const u8 *nonce,
+			    u8 *out)
+{
+	if (smbsign_key_simd(key))
+		return smbsign_simd_hmac_mac(key, m, out);
+	return smbsign_shash_mac(key, m, nonce, out);
 }
 
 /* AES-GMAC: GHASH (ahash, fed piecewise) and one AES block. */
@@ -1298,7 +1308,7 @@ const struct smbsign_alg_desc smbsign_algs[SMBSIGN_ALG_COUNT] = {
 		.name	= "HMAC-SHA256",
 		.init	= smbsign_hmac_init,
 		.exit	= smbsign_hmac_exit,
-		.mac	= smbsign_shash_mac,
+		.mac	= smbsign_hmac_mac,
 	},
 	[SMBSIGN_ALG_AES_CMAC] = {
 		.name	= "AES-128-CMAC",

@@ -34,10 +34,9 @@
  *   holding it. The eight working variables are renamed, not moved: a
  *   round's h becomes the next round's a, its d the next round's e.
  *
- * Uses %rbx and %r12-%r15 (saved) and 544 bytes of stack; nothing of the
- * message or the state is left on the stack (the W + K words are message-
- * derived, and the caller's FPU section is not the place to wipe them, so
- * they are overwritten with zeroes before returning).
+ * Uses %rbx and %r12-%r15 (saved) and 544 bytes of stack. Nothing derived
+ * from the data or the state is left on the stack or in registers: see
+ * .Ldone.
  */
 
 #include <linux/linkage.h>
@@ -240,6 +239,8 @@
 
 .text
 SYM_FUNC_START(smbsign_sha256_avx2)
+	test	%rdx, %rdx
+	jz	.Lnone
 	push	%rbx
 	push	%r12
 	push	%r13
@@ -319,18 +320,37 @@ SYM_FUNC_START(smbsign_sha256_avx2)
 	jmp	.Lblock
 
 .Ldone:
-	/* the W + K words are message- or key-derived */
+	/*
+	 * The W + K words (WK_SIZE bytes), the schedule registers and the
+	 * working variables are message- or key-derived (for the K0 xor pad
+	 * blocks of smbsign_simd_hmac_init(), the key): cleared, for 30
+	 * instructions a call.
+	 */
 	vpxor	%xmm0, %xmm0, %xmm0
-	.set	off, 0
-	.rept	WK_SIZE / 32
-	vmovdqu	%ymm0, off(%rsp)
-	.set	off, off + 32
+	.irp	off, 0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, \
+		384, 416, 448, 480
+	vmovdqu	%ymm0, \off(%rsp)
 	.endr
+	vzeroall
+	xor	A, A
+	xor	B, B
+	xor	C, C
+	xor	D, D
+	xor	E, E
+	xor	F, F
+	xor	G, G
+	xor	H, H
+	xor	Y0, Y0
+	xor	Y1, Y1
+	xor	Y2, Y2
+	xor	M0, M0
+	xor	M1, M1
 	add	$FRAME_SIZE, %rsp
 	pop	%r15
 	pop	%r14
 	pop	%r13
 	pop	%r12
 	pop	%rbx
+.Lnone:
 	RET
 SYM_FUNC_END(smbsign_sha256_avx2)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * smbsign: AES-128-CMAC and AES-128-GMAC with AES-NI, PCLMULQDQ and AVX.
+ * smbsign: AES-128-CMAC and AES-128-GMAC with AES-NI, PCLMULQDQ and AVX;
+ * HMAC-SHA256 with AVX2, BMI1 and BMI2.
  *
  * The crypto API's cmac(aes) runs one AES block per call, each in its own
  * FPU section; its cbc(aes) and gcm(aes) are fast in bulk but cost several
@@ -16,17 +17,20 @@
  *   GMAC: GHASH folding eight blocks per reduction with key powers H^1..H^8
  *	   prepared once per key; the last call adds E_K(J0). The header goes
  *	   as one copied block run (signature field zeroed), the rest is
- *	   hashed in place, only blocks split between kvecs being copied.
+ *	   hashed in place, only blocks split between kvecs being copied;
+ *   HMAC: SHA-256 (sha256-avx2-x86_64.S) from the inner and outer states
+ *	   computed once per key; messages up to 256 bytes are copied, padded
+ *	   and hashed in one call.
  *
  * For short messages the cost is per call, not per byte: the paths above
  * keep a 64-byte GMAC to three calls and one FPU section (make bench).
  *
  * A key holds the 176-byte AES-128 key schedule and, for GMAC, the powers of
- * H: no crypto transform, nothing allocated after the key itself. Used when
- * the CPU has AES-NI, PCLMULQDQ and AVX, the OS saves AVX state, the
- * kernel is not in FIPS mode (where only the validated crypto API may
- * compute MACs) and the "simd" module parameter is on; else the crypto API
- * paths of alg.c are used.
+ * H, or for HMAC two SHA-256 states: no crypto transform, nothing allocated
+ * after the key itself. Used when the CPU has the instructions above, the
+ * OS saves AVX state, the kernel is not in FIPS mode (where only the
+ * validated crypto API may compute MACs) and the "simd" module parameter
+ * is on; else the crypto API paths of alg.c are used.
  *
  * Copyright (C) 2026 The smbsign authors.
  */
@@ -78,7 +82,7 @@ static bool smbsign_simd_sha_cpu __ro_after_init;
 static bool smbsign_simd_param = true;
 module_param_named(simd, smbsign_simd_param, bool, 0644);
 MODULE_PARM_DESC(simd,
-		 "Sign with smbsign's own x86 SIMD code where the CPU has it: AES-CMAC/GMAC with AES-NI+PCLMULQDQ+AVX, HMAC-SHA256 with AVX2+BMI2 (default: on; off: the kernel crypto API; applies to keys created afterwards; always off in FIPS mode)");
+		 "Sign with smbsign's own x86 SIMD code where the CPU has it: AES-CMAC/GMAC with AES-NI+PCLMULQDQ+AVX, HMAC-SHA256 with AVX2+BMI1+BMI2 (default: on; off: the kernel crypto API; applies to keys created afterwards; always off in FIPS mode)");
 
 void smbsign_simd_init(void)
 {
@@ -670,7 +674,7 @@ smbsign_hmac_simd_small(const struct smbsign_key *key,
 			const struct smbsign_msg *m, u8 *out)
 {
 	u8 buf[SMBSIGN_SIMD_HMAC_COPY_MAX + SHA256_BLOCK_SIZE] __uninitialized;
-	u32 st[SHA256_DIGEST_SIZE / 4];
+	u32 st[SHA256_DIGEST_SIZE / 4] __uninitialized;
 	size_t nblocks;
 	int ret;
 
