@@ -466,6 +466,12 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static u64 bench_median(u64 *v, unsigned int n)
+{
+	sort(v, n, sizeof(u64), cmp_u64, NULL);
+	return v[n / 2];
+}
+
 /*
  * Median instructions of one call, over BENCH_SAMPLES samples after one
  * warm-up call; small messages are timed in batches so the counter read
@@ -490,8 +496,7 @@ static int bench_measure(struct bench_ctx *c, bench_fn fn,
 		samples[s] = (get_cycles() - t0) / batch;
 		cond_resched();
 	}
-	sort(samples, BENCH_SAMPLES, sizeof(u64), cmp_u64, NULL);
-	*insns = samples[BENCH_SAMPLES / 2];
+	*insns = bench_median(samples, BENCH_SAMPLES);
 	return ret;
 }
 
@@ -923,12 +928,6 @@ static unsigned long bench_smp_run(struct smbsign_key **keys,
 			total += t[i].count;
 	}
 	return total;
-}
-
-static u64 bench_median(u64 *v, unsigned int n)
-{
-	sort(v, n, sizeof(u64), cmp_u64, NULL);
-	return v[n / 2];
 }
 
 /*
