@@ -291,8 +291,9 @@ sync_copy() {
 	else
 		MCOPY=$CACHE/mod/$(basename "$KBUILD")-$name
 	fi
-	# a different tree (SMBSIGN_SRC) gets its own copy
-	[ "$SRC" = "$REPO" ] || MCOPY=$MCOPY-$(echo "$SRC" | sha256sum | cut -c1-8)
+	# every tree (clone, worktree, SMBSIGN_SRC) gets its own copy: two
+	# trees synced into one copy would mix their build products
+	MCOPY=$MCOPY-$(echo "$SRC" | sha256sum | cut -c1-8)
 	mkdir -p "$MCOPY"
 	exec 7>"$MCOPY.lock"
 	if ! flock -n 7; then
