@@ -8,6 +8,9 @@
 #                          build a cached test kernel, boot it in QEMU, load
 #                          the modules, run KUnit, summarize ("N passed,
 #                          M failed")
+#   make check-debug       the same suites on the debug variant (KASAN,
+#                          lockdep, PREEMPT, kmemleak, UBSAN...) of one
+#                          kernel (DEBUG_KVER, default 6.1); any report fails
 #   make demo              boot the guest in demo mode (self-test + demo module)
 #   make bench             tools/testing/bench: instruction counts (-icount) and
 #                          2-CPU scaling, on the bench kernel variant; results
@@ -39,7 +42,7 @@ BENCH_VARIANT ?= bench
 HARNESS := tools/testing/qemu/harness.sh
 export KVER VARIANT SMBSIGN_CACHE
 
-.PHONY: all module modules check demo bench kernel deps style sparse clean clean-cache
+.PHONY: all module modules check check-debug demo bench kernel deps style sparse clean clean-cache
 
 all: module
 
@@ -48,6 +51,11 @@ module modules:
 
 check:
 	@KVER=$(CHECK_KVER) bash $(HARNESS) check
+
+DEBUG_KVER ?= 6.1
+check-debug:
+	@KVER=$(DEBUG_KVER) VARIANT=debug GATES= HOST_TESTS= FIPS_BOOT=0 \
+		QEMU_TIMEOUT=$${QEMU_TIMEOUT:-2400} bash $(HARNESS) check
 
 demo:
 	@bash $(HARNESS) demo
