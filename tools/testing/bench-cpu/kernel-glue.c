@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench-cpu: the kernel's arch/x86/crypto assembly called as its 6.12 glue
+ * calls it (aesni-intel_glue.c, ghash-clmulni-intel_glue.c), for CMAC,
+ * GMAC and the encryption floors. Compiled like kernel C (no vector
+ * registers, see Makefile), as smbsign's glue is: the two sides then feed
+ * their assembly the same way (e.g. 16-byte blocks written as two 8-byte
+ * stores).
+ *
+ * Copyright (C) 2026 The smbsign authors.
+ */
+#include <crypto/aes.h>
+#include <crypto/algapi.h>
+
+#include "kernel-glue.h"
+
+#define PAGE		4096
+#define NONCE		12
+
+/* ----------------------------------------------------- kernel: AES, CMAC */
+
+static struct crypto_aes_ctx g_aes __aligned(16);
+static u8 g_cmac_k1[16], g_cmac_k2[16];
+
+static void dbl(u8 *out, const u8 *in)
+{
+	u8 carry = -(in[0] >> 7) & 0x87;
+	int i;
+
+	for (i = 0; i < 15; i++)
+		out[i] = (in[i] << 1) | (in[i + 1] >> 7);
+	out[15] = (in[15] << 1) ^ carry;
+}
+
+void k_aes_setkey(const u8 *key, size_t klen)
+{
+	u8 l[16] = {};
+
+	(void)klen;
+	aesni_set_key(&g_aes, key, 16);
+	aesni_enc(&g_aes, l, l);
+	dbl(g_cmac_k1, l);
+	dbl(g_cmac_k2, g_cmac_k1);
+}
+
+/*
+ * CMAC (RFC 4493) with cbc-aes-aesni's aesni_cbc_enc: the blocks before the
+ * last one CBC-encrypted (into g_dst), then the tweaked last block.
+ */
+void k_cmac_run(const u8 *msg, size_t len, const u8 *nonce, u8 *out)
+{
+	size_t n = len ? (len + 15) / 16 : 1, last = len - (n - 1) * 16;
+	u8 iv[16] = {}, blk[16];
+
+	(void)nonce;
+	if (n > 1)
+		aesni_cbc_enc(&g_aes, g_dst, msg, (n - 1) * 16, iv);
+	memcpy(blk, msg + (n - 1) * 16, last);
+	if (last == 16) {
+		crypto_xor(blk, g_cmac_k1, 16);
+	} else {
+		blk[last] = 0x80;
+		memset(blk + last + 1, 0, 15 - last);
+		crypto_xor(blk, g_cmac_k2, 16);
+	}
+	aesni_cbc_enc(&g_aes, blk, blk, 16, iv);
+	memcpy(out, blk, 16);
+}
+
+/* cbc-aes-aesni encryption, IV 0, whole blocks: the serial AES floor */
+void k_cbc_run(const u8 *msg, size_t len, const u8 *nonce, u8 *out)
+{
+	u8 iv[16] = {};
+
+	(void)nonce;
+	aesni_cbc_enc(&g_aes, g_dst, msg, len, iv);
+	memcpy(out, iv, 16);
+}
+
+/* ------------------------------------------------------ kernel: GHASH/GCM */
+
+static struct bench_le128 g_ghkey;
+
+/* ghash-clmulni-intel_glue.c ghash_setkey() */
+void k_ghash_setkey(const u8 *key, size_t klen)
+{
+	u8 h[16] = {};
+	u64 a, b;
+
+	k_aes_setkey(key, klen);
+	aesni_enc(&g_aes, h, h);
+	a = get_unaligned_be64(h);
+	b = get_unaligned_be64(h + 8);
+	g_ghkey.a = (a << 1) | (b >> 63);
+	g_ghkey.b = (b << 1) | (a >> 63);
+	if (a >> 63)
+		g_ghkey.a ^= (u64)0xc2 << 56;
+}
+
+/*
+ * GMAC with the "ghash" shash (ghash-clmulni-intel) and one AES block for
+ * E_K(J0): how a GMAC on the crypto API's ghash + aes is computed (smbsign
+ * with simd=0), without the API's own per-call costs.
+ */
+void k_ghash_run(const u8 *msg, size_t len, const u8 *nonce, u8 *out)
+{
+	size_t whole = len & ~(size_t)15;
+	u8 acc[16] = {}, blk[16] = {}, j0[16];
+
+	if (whole)
+		clmul_ghash_update(acc, msg, whole, &g_ghkey);
+	if (len > whole) {
+		memcpy(blk, msg + whole, len - whole);
+		clmul_ghash_update(acc, blk, 16, &g_ghkey);
+	}
+	memset(blk, 0, 16);
+	put_unaligned_be64((u64)len * 8, blk);
+	clmul_ghash_update(acc, blk, 16, &g_ghkey);
+	memcpy(j0, nonce, NONCE);
+	put_unaligned_be32(1, j0 + NONCE);
+	aesni_enc(&g_aes, j0, j0);
+	crypto_xor(acc, j0, 16);
+	memcpy(out, acc, 16);
+}
+
+static struct bench_gcm_key_aesni g_gk_aesni;
+static struct bench_gcm_key_avx10 g_gk_avx10;
+
+_Static_assert(offsetof(struct bench_gcm_key_aesni, aes_key.key_length) == 480, "");
+_Static_assert(offsetof(struct bench_gcm_key_aesni, h_powers) == 496, "");
+_Static_assert(offsetof(struct bench_gcm_key_aesni, h_powers_xored) == 624, "");
+_Static_assert(offsetof(struct bench_gcm_key_aesni, h_times_x64) == 688, "");
+_Static_assert(offsetof(struct bench_gcm_key_avx10, aes_key.key_length) == 480, "");
+_Static_assert(offsetof(struct bench_gcm_key_avx10, h_powers) == 512, "");
+_Static_assert(offsetof(struct bench_gcm_key_avx10, padding) == 768, "");
+
+static void le_ctr_of(u32 *le_ctr, const u8 *nonce)
+{
+	/* aesni-intel_glue.c gcm_crypt() */
+	le_ctr[0] = 2;
+	le_ctr[1] = get_unaligned_be32(nonce + 8);
+	le_ctr[2] = get_unaligned_be32(nonce + 4);
+	le_ctr[3] = get_unaligned_be32(nonce + 0);
+}
+
+/*
+ * gcm(aes) used as GMAC, as aesni-intel_glue.c gcm_crypt() runs it for an
+ * encryption with the message as associated data and no plaintext: the
+ * associated data page by page (gcm_process_assoc() maps one page at a time;
+ * the buffer is page-aligned, so 4 KiB pieces), an empty update, the final.
+ * Without the AEAD request, scatterlist and FPU-section costs.
+ */
+#define KERNEL_GCM(sfx, aadsfx, finsfx, key)				\
+void k_gcm_##sfx##_setkey(const u8 *k, size_t klen)		\
+{									\
+	(void)klen;							\
+	memset(&key, 0, sizeof(key));					\
+	aesni_set_key(&key.aes_key, k, 16);				\
+	aes_gcm_precompute_##sfx(&key);					\
+}									\
+void k_gmac_##sfx##_run(const u8 *msg, size_t len,		\
+			       const u8 *nonce, u8 *out)		\
+{									\
+	u32 le_ctr[4];							\
+	u8 acc[16] = {};						\
+	size_t off;							\
+									\
+	le_ctr_of(le_ctr, nonce);					\
+	for (off = 0; off < len; off += PAGE)				\
+		aes_gcm_aad_update_##aadsfx(&key, acc, msg + off,	\
+					    min(len - off, (size_t)PAGE)); \
+	aes_gcm_enc_update_##sfx(&key, le_ctr, acc, NULL, NULL, 0);	\
+	aes_gcm_enc_final_##finsfx(&key, le_ctr, acc, len, 0);		\
+	memcpy(out, acc, 16);						\
+}									\
+void k_gcmenc_##sfx##_run(const u8 *msg, size_t len,			\
+				 const u8 *nonce, u8 *out)		\
+{									\
+	u32 le_ctr[4];							\
+	u8 acc[16] = {};						\
+									\
+	le_ctr_of(le_ctr, nonce);					\
+	aes_gcm_enc_update_##sfx(&key, le_ctr, acc, msg, g_dst, len);	\
+	aes_gcm_enc_final_##finsfx(&key, le_ctr, acc, 0, len);		\
+	memcpy(out, acc, 16);						\
+}
+KERNEL_GCM(aesni, aesni, aesni, g_gk_aesni)
+KERNEL_GCM(aesni_avx, aesni_avx, aesni_avx, g_gk_aesni)
+KERNEL_GCM(vaes_avx10_256, vaes_avx10, vaes_avx10, g_gk_avx10)
+KERNEL_GCM(vaes_avx10_512, vaes_avx10, vaes_avx10, g_gk_avx10)
+
