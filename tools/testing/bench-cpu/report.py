@@ -3,7 +3,7 @@
 """Turn bench-cpu output (one JSON object per line) into results:
 bench-cpu.json, bench-cpu.md, bench-cpu.svg, and the main tables on stdout.
 
-    report.py --out DIR [--command CMD] [--strict] bench-cpu.jsonl
+    report.py --out DIR [--command CMD] [--note TEXT] [--strict] bench-cpu.jsonl
 
 Figures are core cycles per byte on the CPU bench-cpu ran on: TSC ticks
 divided by the TSC/core-cycle ratio of a dependent-add chain, min (and
@@ -285,9 +285,12 @@ def header(run, command, git):
     return '\n'.join(out)
 
 
-def markdown(run, command, git):
+def markdown(run, command, git, note=None):
     out = ['# bench-cpu: core cycles per byte on a real CPU', '',
-           header(run, command, git), '',
+           header(run, command, git), '']
+    if note:
+        out += [note, '']
+    out += [
            'Every implementation was first checked against OpenSSL for every '
            'length 0–1100 and large sizes up to 8 MiB '
            f'({sum(v.get("messages", 0) for v in run.verify):,} messages, '
@@ -413,6 +416,8 @@ def main():
     ap.add_argument('--command', default='make bench-cpu')
     ap.add_argument('--git', default=None)
     ap.add_argument('--strict', action='store_true')
+    ap.add_argument('--note', default=None,
+                    help='a paragraph for bench-cpu.md, after the header')
     ap.add_argument('log')
     a = ap.parse_args()
 
@@ -428,7 +433,7 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     t = targets(run)
     doc = {
-        'meta': run.meta, 'command': a.command, 'git': git,
+        'meta': run.meta, 'command': a.command, 'git': git, 'note': a.note,
         'calibration': calib_summary(run), 'noise': noise(run),
         'implementations': run.impls, 'verify': run.verify,
         'results': run.res,
@@ -436,7 +441,7 @@ def main():
     }
     with open(os.path.join(a.out, 'bench-cpu.json'), 'w') as f:
         json.dump(doc, f, indent=1)
-    md = markdown(run, a.command, git)
+    md = markdown(run, a.command, git, a.note)
     with open(os.path.join(a.out, 'bench-cpu.md'), 'w') as f:
         f.write(md)
     with open(os.path.join(a.out, 'bench-cpu.svg'), 'w') as f:
