@@ -196,6 +196,35 @@ static bool k_gcm_avx10(void)
 	       aes_gcm_precompute_vaes_avx10_256;
 }
 
+static bool k_gcm_vaes_avx2(void)
+{
+	/* aesni-intel_glue.c register_avx_algs() (7.x) */
+	return k_aesni() && cpu_avx2_bmi() && boot_cpu_has(X86_FEATURE_VAES) &&
+	       boot_cpu_has(X86_FEATURE_VPCLMULQDQ) &&
+	       aes_gcm_precompute_vaes_avx2;
+}
+
+static bool k_gcm_vaes_avx512(void)
+{
+	return k_aesni() && cpu_avx10() && aes_gcm_precompute_vaes_avx512;
+}
+
+static bool k_libcmac(void)
+{
+	return cpu_aesni() && aes128_expandkey_aesni && aes_encrypt_aesni;
+}
+
+static bool k_gcm61(void)
+{
+	return k_aesni() && aesni_gcm_init && aesni_gcm_finalize;
+}
+
+static bool k_gcm61_gen4(void)
+{
+	return k_aesni() && cpu_avx2_bmi() && aesni_gcm_init_avx_gen4 &&
+	       aesni_gcm_enc_update_avx_gen4 && aesni_gcm_finalize_avx_gen4;
+}
+
 static bool always(void)
 {
 	return true;
@@ -473,6 +502,9 @@ static struct impl impls[] = {
 	{ CMAC_ALG, "glue+cbc-aes-aesni",
 	  "CMAC with the kernel's aesni_cbc_enc (cbc-aes-aesni) and the tweaked last block",
 	  "kernel", MAC, false, k_aesni, k_aes_setkey, k_cmac_run },
+	{ CMAC_ALG, "lib-aes-cmac",
+	  "kernel 7.x AES-CMAC library: one aes_encrypt_aesni() per block",
+	  "kernel", MAC, false, k_libcmac, k_libcmac_setkey, k_libcmac_run },
 	{ CMAC_ALG, "openssl", "OpenSSL AES-128-CMAC (EVP_MAC, keyed once)",
 	  "openssl", MAC, false, always, o_cmac_setkey, o_mac_run },
 	{ CMAC_ALG, "floor:cbc-aes-aesni",
@@ -503,16 +535,35 @@ static struct impl impls[] = {
 	  "kernel generic-gcm-vaes-avx10_512 used as GMAC (AAD in 4 KiB pieces)",
 	  "kernel", MAC, false, k_gcm_avx10, k_gcm_vaes_avx10_512_setkey,
 	  k_gmac_vaes_avx10_512_run },
+	{ GMAC_ALG, "gcm-vaes-avx2",
+	  "kernel 7.x generic-gcm-vaes-avx2 used as GMAC (AAD in 4 KiB pieces)",
+	  "kernel", MAC, false, k_gcm_vaes_avx2, k_gcm_vaes_avx2_setkey,
+	  k_gmac_vaes_avx2_run },
+	{ GMAC_ALG, "gcm-vaes-avx512",
+	  "kernel 7.x generic-gcm-vaes-avx512 used as GMAC (AAD in 4 KiB pieces)",
+	  "kernel", MAC, false, k_gcm_vaes_avx512, k_gcm_vaes_avx512_setkey,
+	  k_gmac_vaes_avx512_run },
+	{ GMAC_ALG, "gcm-aesni-6.1",
+	  "kernel 6.1 generic-gcm-aesni used as GMAC (SSE: no plaintext; AAD linear, key powers derived per request)",
+	  "kernel", MAC, false, k_gcm61, k_gcm61_setkey, k_gmac61_run },
 	{ GMAC_ALG, "openssl", "OpenSSL AES-128-GCM with the message as AAD only",
 	  "openssl", MAC, false, always, o_gcm_setkey, o_gmac_run },
 	{ GMAC_ALG, "limit:gcm-vaes-avx10_512-enc",
 	  "kernel VAES GCM encryption of the message (no AAD): what the CPU's GHASH+AES can do",
 	  "kernel", ENC, false, k_gcm_avx10, k_gcm_vaes_avx10_512_setkey,
 	  k_gcmenc_vaes_avx10_512_run },
+	{ GMAC_ALG, "limit:gcm-vaes-avx512-enc",
+	  "kernel 7.x VAES GCM encryption of the message (no AAD): what the CPU's GHASH+AES can do",
+	  "kernel", ENC, false, k_gcm_vaes_avx512, k_gcm_vaes_avx512_setkey,
+	  k_gcmenc_vaes_avx512_run },
 	{ GMAC_ALG, "limit:gcm-aesni-avx-enc",
 	  "kernel AES-NI/AVX GCM encryption of the message (no AAD)",
 	  "kernel", ENC, false, k_gcm_aesni_avx, k_gcm_aesni_avx_setkey,
 	  k_gcmenc_aesni_avx_run },
+	{ GMAC_ALG, "limit:gcm-avx-gen4-6.1-enc",
+	  "kernel 6.1 AVX2 (gen4) GCM encryption of the message (no AAD)",
+	  "kernel", ENC, false, k_gcm61_gen4, k_gcm61_setkey,
+	  k_gcmenc61_gen4_run },
 	{ GMAC_ALG, "limit:openssl-gcm-enc",
 	  "OpenSSL AES-128-GCM encryption of the message (no AAD)",
 	  "openssl", ENC, false, always, o_gcm_setkey, o_gcmenc_run },

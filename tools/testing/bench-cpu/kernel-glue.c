@@ -125,7 +125,31 @@ void k_ghash_run(const u8 *msg, size_t len, const u8 *nonce, u8 *out)
 
 static struct bench_gcm_key_aesni g_gk_aesni;
 static struct bench_gcm_key_avx10 g_gk_avx10;
+static struct bench_gcm_key_vaes_avx2 g_gk_vaes_avx2;
 
+#ifdef BENCH_GCM_ENCKEY
+_Static_assert(offsetof(struct bench_gcm_key_aesni, aes_key.rndkeys) == 16, "");
+_Static_assert(offsetof(struct bench_gcm_key_aesni, h_powers) == 272, "");
+_Static_assert(offsetof(struct bench_gcm_key_aesni, h_powers_xored) == 400, "");
+_Static_assert(offsetof(struct bench_gcm_key_aesni, h_times_x64) == 464, "");
+_Static_assert(offsetof(struct bench_gcm_key_vaes_avx2, h_powers) == 288, "");
+_Static_assert(offsetof(struct bench_gcm_key_vaes_avx2, h_powers_xored) == 416, "");
+_Static_assert(offsetof(struct bench_gcm_key_avx10, h_powers) == 320, "");
+_Static_assert(offsetof(struct bench_gcm_key_avx10, padding) == 576, "");
+
+/* aes_prepareenckey() for AES-128: the AES-NI key schedule */
+static void gcm_aes_setkey(struct bench_aes_enckey *k, const u8 *raw)
+{
+	struct crypto_aes_ctx ctx __aligned(16);	/* movaps */
+
+	aesni_set_key(&ctx, raw, 16);
+	memset(k, 0, sizeof(*k));
+	k->len = 16;
+	k->nrounds = 10;
+	memcpy(k->rndkeys, ctx.key_enc, 11 * 16);
+	memzero_explicit(&ctx, sizeof(ctx));
+}
+#else
 _Static_assert(offsetof(struct bench_gcm_key_aesni, aes_key.key_length) == 480, "");
 _Static_assert(offsetof(struct bench_gcm_key_aesni, h_powers) == 496, "");
 _Static_assert(offsetof(struct bench_gcm_key_aesni, h_powers_xored) == 624, "");
@@ -133,6 +157,12 @@ _Static_assert(offsetof(struct bench_gcm_key_aesni, h_times_x64) == 688, "");
 _Static_assert(offsetof(struct bench_gcm_key_avx10, aes_key.key_length) == 480, "");
 _Static_assert(offsetof(struct bench_gcm_key_avx10, h_powers) == 512, "");
 _Static_assert(offsetof(struct bench_gcm_key_avx10, padding) == 768, "");
+
+static void gcm_aes_setkey(struct crypto_aes_ctx *k, const u8 *raw)
+{
+	aesni_set_key(k, raw, 16);
+}
+#endif
 
 static void le_ctr_of(u32 *le_ctr, const u8 *nonce)
 {
@@ -155,7 +185,7 @@ void k_gcm_##sfx##_setkey(const u8 *k, size_t klen)		\
 {									\
 	(void)klen;							\
 	memset(&key, 0, sizeof(key));					\
-	aesni_set_key(&key.aes_key, k, 16);				\
+	gcm_aes_setkey(&key.aes_key, k);				\
 	aes_gcm_precompute_##sfx(&key);					\
 }									\
 void k_gmac_##sfx##_run(const u8 *msg, size_t len,		\
@@ -188,4 +218,106 @@ KERNEL_GCM(aesni, aesni, aesni, g_gk_aesni)
 KERNEL_GCM(aesni_avx, aesni_avx, aesni_avx, g_gk_aesni)
 KERNEL_GCM(vaes_avx10_256, vaes_avx10, vaes_avx10, g_gk_avx10)
 KERNEL_GCM(vaes_avx10_512, vaes_avx10, vaes_avx10, g_gk_avx10)
+KERNEL_GCM(vaes_avx2, vaes_avx2, vaes_avx2, g_gk_vaes_avx2)
+KERNEL_GCM(vaes_avx512, vaes_avx512, vaes_avx512, g_gk_avx10)
 
+
+/*
+ * 6.1's gcm(aes) (aesni-intel_glue.c gcmaes_crypt_by_sg()): the associated
+ * data linear (the message is in one buffer), hashed by the init call,
+ * which also derives the key powers from H every time. With nothing to
+ * encrypt, 6.1 takes the SSE code (AVX only from 256 bytes of plaintext,
+ * AVX2 from 4 KiB): that is GMAC on 6.1.
+ */
+static u8 g_h61[16] __aligned(16);
+
+void k_gcm61_setkey(const u8 *key, size_t klen)
+{
+	k_aes_setkey(key, klen);
+	memset(g_h61, 0, sizeof(g_h61));
+	aesni_enc(&g_aes, g_h61, g_h61);
+}
+
+static void iv61_of(u8 *iv, const u8 *nonce)
+{
+	memcpy(iv, nonce, NONCE);
+	put_unaligned_be32(1, iv + NONCE);
+}
+
+void k_gmac61_run(const u8 *msg, size_t len, const u8 *nonce, u8 *out)
+{
+	struct bench_gcm_ctx61 data;
+	u8 iv[16] __aligned(16);
+
+	iv61_of(iv, nonce);
+	aesni_gcm_init(&g_aes, &data, iv, g_h61, msg, len);
+	aesni_gcm_finalize(&g_aes, &data, out, 16);
+}
+
+/* 6.1's GCM encryption with AVX2 (gen4): the message, no associated data */
+void k_gcmenc61_gen4_run(const u8 *msg, size_t len, const u8 *nonce,
+			 u8 *out)
+{
+	struct bench_gcm_ctx61 data;
+	u8 iv[16] __aligned(16);
+
+	iv61_of(iv, nonce);
+	aesni_gcm_init_avx_gen4(&g_aes, &data, iv, g_h61, NULL, 0);
+	if (len)
+		aesni_gcm_enc_update_avx_gen4(&g_aes, &data, g_dst, msg, len);
+	aesni_gcm_finalize_avx_gen4(&g_aes, &data, out, 16);
+}
+
+/*
+ * 7.x's AES-CMAC library (lib/crypto/aes.c aes_cmac_update() and
+ * aes_cmac_final() for one update), on x86 one aes_encrypt_aesni() per
+ * block: in the kernel each also in its own FPU section (not here).
+ */
+static u32 g_lib_rk[60];
+static u8 g_lib_k1[16], g_lib_k2[16];
+
+void k_libcmac_setkey(const u8 *key, size_t klen)
+{
+	u8 l[16] = {};
+
+	(void)klen;
+	aes128_expandkey_aesni(g_lib_rk, NULL, key);
+	aes_encrypt_aesni(g_lib_rk, 10, l, l);
+	dbl(g_lib_k1, l);
+	dbl(g_lib_k2, g_lib_k1);
+}
+
+void k_libcmac_run(const u8 *msg, size_t len, const u8 *nonce, u8 *out)
+{
+	size_t nblocks = len / 16, rem = len % 16, partial;
+	u8 h[16] = {};
+
+	(void)nonce;
+	if (!nblocks) {
+		crypto_xor(h, msg, rem);
+		partial = rem;
+	} else {
+		/* aes_cbcmac_blocks(), enc_before false */
+		for (; nblocks > 1; nblocks--) {
+			crypto_xor(h, msg, 16);
+			msg += 16;
+			aes_encrypt_aesni(g_lib_rk, 10, h, h);
+		}
+		crypto_xor(h, msg, 16);
+		msg += 16;
+		if (rem) {
+			aes_encrypt_aesni(g_lib_rk, 10, h, h);
+			crypto_xor(h, msg, rem);
+			partial = rem;
+		} else {
+			partial = 16;
+		}
+	}
+	if (partial == 16) {
+		crypto_xor(h, g_lib_k1, 16);
+	} else {
+		h[partial] ^= 0x80;
+		crypto_xor(h, g_lib_k2, 16);
+	}
+	aes_encrypt_aesni(g_lib_rk, 10, out, h);
+}

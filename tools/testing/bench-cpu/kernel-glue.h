@@ -38,52 +38,98 @@ struct bench_le128 {
 KASM void clmul_ghash_update(u8 *dst, const u8 *src, unsigned int len,
 				   const struct bench_le128 *shash);
 
-/* aesni-intel_glue.c (6.12): struct aes_gcm_key_aesni, _avx10 */
+/*
+ * aesni-intel_glue.c: struct aes_gcm_key_aesni, _avx10 (6.12), _vaes_avx2
+ * and _vaes_avx512 (7.x). The 7.x keys start with the AES library's
+ * struct aes_enckey (BENCH_GCM_ENCKEY, set by the Makefile from the glue's
+ * own offset checks), the 6.x ones with struct crypto_aes_ctx.
+ */
+#ifdef BENCH_GCM_ENCKEY
+struct bench_aes_enckey {
+	u32 len;
+	u32 nrounds;
+	u32 padding[2];
+	u32 rndkeys[60];
+};
+#define BENCH_GCM_AES_KEY	struct bench_aes_enckey aes_key
+#else
+#define BENCH_GCM_AES_KEY	struct crypto_aes_ctx aes_key
+#endif
+
 struct bench_gcm_key_aesni {
-	struct crypto_aes_ctx aes_key;
+	BENCH_GCM_AES_KEY;
 	u32 rfc4106_nonce;
 	u64 h_powers[8][2] __aligned(16);
 	u64 h_powers_xored[8] __aligned(16);
 	u64 h_times_x64[2] __aligned(16);
 } __aligned(16);
 
+struct bench_gcm_key_vaes_avx2 {
+	BENCH_GCM_AES_KEY;
+	u32 rfc4106_nonce;
+	u64 h_powers[8][2] __aligned(32);
+	u64 h_powers_xored[8];
+} __aligned(32);
+
+/* 6.12's _avx10 and 7.x's _vaes_avx512 */
 struct bench_gcm_key_avx10 {
-	struct crypto_aes_ctx aes_key;
+	BENCH_GCM_AES_KEY;
 	u32 rfc4106_nonce;
 	u64 h_powers[16][2] __aligned(64);
 	u64 padding[3][2];
 } __aligned(64);
 
 #define BENCH_GCM_DECL(sfx, keyt)					\
-KASM void aes_gcm_precompute_##sfx(keyt *key);			\
-KASM void aes_gcm_enc_update_##sfx(const keyt *key,		\
-					 const u32 le_ctr[4], u8 acc[16], \
-					 const u8 *src, u8 *dst, int len); \
+KASM void aes_gcm_precompute_##sfx(keyt *key);				\
+KASM void aes_gcm_enc_update_##sfx(const keyt *key,			\
+				   const u32 le_ctr[4], u8 acc[16],	\
+				   const u8 *src, u8 *dst, int len);	\
+KASM void aes_gcm_aad_update_##sfx(const keyt *key, u8 acc[16],	\
+				   const u8 *aad, int len);		\
+KASM void aes_gcm_enc_final_##sfx(const keyt *key,			\
+				  const u32 le_ctr[4], u8 acc[16],	\
+				  u64 aadlen, u64 datalen)
 
-BENCH_GCM_DECL(aesni, struct bench_gcm_key_aesni)
-BENCH_GCM_DECL(aesni_avx, struct bench_gcm_key_aesni)
-BENCH_GCM_DECL(vaes_avx10_256, struct bench_gcm_key_avx10)
-BENCH_GCM_DECL(vaes_avx10_512, struct bench_gcm_key_avx10)
+BENCH_GCM_DECL(aesni, struct bench_gcm_key_aesni);
+BENCH_GCM_DECL(aesni_avx, struct bench_gcm_key_aesni);
+BENCH_GCM_DECL(vaes_avx10_256, struct bench_gcm_key_avx10);
+BENCH_GCM_DECL(vaes_avx10_512, struct bench_gcm_key_avx10);
+BENCH_GCM_DECL(vaes_avx10, struct bench_gcm_key_avx10);
+BENCH_GCM_DECL(vaes_avx2, struct bench_gcm_key_vaes_avx2);
+BENCH_GCM_DECL(vaes_avx512, struct bench_gcm_key_avx10);
 
-KASM void aes_gcm_aad_update_aesni(const struct bench_gcm_key_aesni *k,
-					 u8 acc[16], const u8 *aad, int len);
-KASM void
-aes_gcm_aad_update_aesni_avx(const struct bench_gcm_key_aesni *k, u8 acc[16],
-			     const u8 *aad, int len);
-KASM void
-aes_gcm_aad_update_vaes_avx10(const struct bench_gcm_key_avx10 *k, u8 acc[16],
-			      const u8 *aad, int len);
-KASM void aes_gcm_enc_final_aesni(const struct bench_gcm_key_aesni *k,
-					const u32 le_ctr[4], u8 acc[16],
-					u64 aadlen, u64 datalen);
-KASM void
-aes_gcm_enc_final_aesni_avx(const struct bench_gcm_key_aesni *k,
-			    const u32 le_ctr[4], u8 acc[16], u64 aadlen,
-			    u64 datalen);
-KASM void
-aes_gcm_enc_final_vaes_avx10(const struct bench_gcm_key_avx10 *k,
-			     const u32 le_ctr[4], u8 acc[16], u64 aadlen,
-			     u64 datalen);
+/* lib/crypto/x86/aes-aesni.S (7.x): the AES library */
+KASM void aes128_expandkey_aesni(u32 rndkeys[], u32 *inv_rndkeys,
+				 const u8 in_key[16]);
+KASM void aes_encrypt_aesni(const u32 rndkeys[], int nrounds, u8 out[16],
+			    const u8 in[16]);
+
+/* aesni-intel_glue.c (6.1): the GCM code before 6.11 */
+struct bench_gcm_ctx61 {
+	u8 aad_hash[16];
+	u64 aad_length;
+	u64 in_length;
+	u8 partial_block_enc_key[16];
+	u8 orig_iv[16];
+	u8 current_counter[16];
+	u64 partial_block_len;
+	u64 unused;
+	u8 hash_keys[16 * 16];
+} __aligned(16);
+
+#define BENCH_GCM61_DECL(sfx)						\
+KASM void aesni_gcm_init##sfx(void *ctx, struct bench_gcm_ctx61 *gdata,	\
+			      u8 *iv, u8 *hash_subkey, const u8 *aad,	\
+			      unsigned long aad_len);			\
+KASM void aesni_gcm_enc_update##sfx(void *ctx,				\
+				    struct bench_gcm_ctx61 *gdata,	\
+				    u8 *out, const u8 *in,		\
+				    unsigned long len);			\
+KASM void aesni_gcm_finalize##sfx(void *ctx,				\
+				  struct bench_gcm_ctx61 *gdata,	\
+				  u8 *tag, unsigned long tag_len)
+BENCH_GCM61_DECL();
+BENCH_GCM61_DECL(_avx_gen4);
 
 /*
  * kernel-glue.c: key setup and one message for each kernel row. run()
@@ -109,5 +155,12 @@ BENCH_GCM_ROWS(aesni);
 BENCH_GCM_ROWS(aesni_avx);
 BENCH_GCM_ROWS(vaes_avx10_256);
 BENCH_GCM_ROWS(vaes_avx10_512);
+BENCH_GCM_ROWS(vaes_avx2);
+BENCH_GCM_ROWS(vaes_avx512);
+BENCH_ROW(k_libcmac);
+void k_gcm61_setkey(const u8 *key, size_t klen);
+void k_gmac61_run(const u8 *msg, size_t len, const u8 *nonce, u8 *out);
+void k_gcmenc61_gen4_run(const u8 *msg, size_t len, const u8 *nonce,
+			 u8 *out);
 
 #endif
