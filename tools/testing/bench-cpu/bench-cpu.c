@@ -209,6 +209,12 @@ static bool k_gcm_vaes_avx512(void)
 	return k_aesni() && cpu_avx10() && aes_gcm_precompute_vaes_avx512;
 }
 
+static bool k_polyval(void)
+{
+	return k_aesni() && cpu_avx() && polyval_mul_pclmul_avx &&
+	       polyval_blocks_pclmul_avx;
+}
+
 static bool k_libcmac(void)
 {
 	return cpu_aesni() && aes128_expandkey_aesni && aes_encrypt_aesni;
@@ -519,6 +525,9 @@ static struct impl impls[] = {
 	{ GMAC_ALG, "ghash-clmulni",
 	  "kernel ghash-clmulni-intel GHASH + aesni_enc E_K(J0) (crypto API ghash path)",
 	  "kernel", MAC, false, k_ghash, k_ghash_setkey, k_ghash_run },
+	{ GMAC_ALG, "polyval-lib",
+	  "kernel 7.x POLYVAL library (polyval-pclmul-avx) as GHASH, blocks reversed in 512-byte chunks (smbsign's crypto-API GMAC on 7.x)",
+	  "kernel", MAC, false, k_polyval, k_polyval_setkey, k_polyval_run },
 	{ GMAC_ALG, "gcm-aesni",
 	  "kernel generic-gcm-aesni used as GMAC (AAD in 4 KiB pieces)",
 	  "kernel", MAC, false, k_gcm_aesni, k_gcm_aesni_setkey,

@@ -321,3 +321,85 @@ void k_libcmac_run(const u8 *msg, size_t len, const u8 *nonce, u8 *out)
 	}
 	aes_encrypt_aesni(g_lib_rk, 10, out, h);
 }
+
+/*
+ * GHASH through 7.x's POLYVAL library, as smbsign's crypto-API GMAC does
+ * on 7.x (smbsign/alg.c smbsign_ghash_init(), smbsign_ghash()): the key
+ * mulX_POLYVAL(rev(H)), the blocks byte-reversed into a 512-byte stack
+ * buffer and hashed from there (polyval_update() -> 8 blocks a step with
+ * the key powers), the result reversed back; E_K(J0) with aesni_enc().
+ */
+static u8 g_pv_powers[8][16] __aligned(16);
+
+void k_polyval_setkey(const u8 *key, size_t klen)
+{
+	u8 h[16] = {};
+	u64 hi, lo, mask;
+	int i;
+
+	k_aes_setkey(key, klen);
+	aesni_enc(&g_aes, h, h);
+	hi = get_unaligned_be64(h);
+	lo = get_unaligned_be64(h + 8);
+	mask = (s64)hi >> 63;
+	hi = (hi << 1) ^ (lo >> 63) ^ (mask & ((u64)0xc2 << 56));
+	lo = (lo << 1) ^ (mask & 1);
+	/* polyval_preparekey_arch() */
+	put_unaligned_le64(lo, g_pv_powers[7]);
+	put_unaligned_le64(hi, g_pv_powers[7] + 8);
+	for (i = 6; i >= 0; i--) {
+		memcpy(g_pv_powers[i], g_pv_powers[i + 1], 16);
+		polyval_mul_pclmul_avx(g_pv_powers[i], g_pv_powers[7]);
+	}
+}
+
+static void rev_block(u8 *dst, const u8 *src)
+{
+	u64 hi = get_unaligned_be64(src), lo = get_unaligned_be64(src + 8);
+
+	put_unaligned_le64(lo, dst);
+	put_unaligned_le64(hi, dst + 8);
+}
+
+struct pv_walk {
+	u8 acc[16];
+	unsigned int n;
+	u8 buf[512] __aligned(16);
+};
+
+static void pv_push(struct pv_walk *w, const u8 *block)
+{
+	rev_block(w->buf + w->n, block);
+	w->n += 16;
+	if (w->n == sizeof(w->buf)) {
+		polyval_blocks_pclmul_avx(w->acc, g_pv_powers, w->buf,
+					  w->n / 16);
+		w->n = 0;
+	}
+}
+
+void k_polyval_run(const u8 *msg, size_t len, const u8 *nonce, u8 *out)
+{
+	struct pv_walk w;
+	size_t whole = len & ~(size_t)15, i;
+	u8 blk[16] = {}, j0[16];
+
+	memset(w.acc, 0, sizeof(w.acc));
+	w.n = 0;
+	for (i = 0; i < whole; i += 16)
+		pv_push(&w, msg + i);
+	if (len > whole) {
+		memcpy(blk, msg + whole, len - whole);
+		pv_push(&w, blk);
+	}
+	memset(blk, 0, 16);
+	put_unaligned_be64((u64)len * 8, blk);
+	pv_push(&w, blk);
+	if (w.n)
+		polyval_blocks_pclmul_avx(w.acc, g_pv_powers, w.buf, w.n / 16);
+	rev_block(out, w.acc);
+	memcpy(j0, nonce, NONCE);
+	put_unaligned_be32(1, j0 + NONCE);
+	aesni_enc(&g_aes, j0, j0);
+	crypto_xor(out, j0, 16);
+}

@@ -98,6 +98,11 @@ BENCH_GCM_DECL(vaes_avx10, struct bench_gcm_key_avx10);
 BENCH_GCM_DECL(vaes_avx2, struct bench_gcm_key_vaes_avx2);
 BENCH_GCM_DECL(vaes_avx512, struct bench_gcm_key_avx10);
 
+/* lib/crypto/x86/polyval-pclmul-avx.S (7.x): POLYVAL, powers H^8..H^1 */
+KASM void polyval_mul_pclmul_avx(u8 a[16], const u8 b[16]);
+KASM void polyval_blocks_pclmul_avx(u8 acc[16], const u8 h_powers[8][16],
+				    const u8 *data, size_t nblocks);
+
 /* lib/crypto/x86/aes-aesni.S (7.x): the AES library */
 KASM void aes128_expandkey_aesni(u32 rndkeys[], u32 *inv_rndkeys,
 				 const u8 in_key[16]);
@@ -158,6 +163,7 @@ BENCH_GCM_ROWS(vaes_avx10_512);
 BENCH_GCM_ROWS(vaes_avx2);
 BENCH_GCM_ROWS(vaes_avx512);
 BENCH_ROW(k_libcmac);
+BENCH_ROW(k_polyval);
 void k_gcm61_setkey(const u8 *key, size_t klen);
 void k_gmac61_run(const u8 *msg, size_t len, const u8 *nonce, u8 *out);
 void k_gcmenc61_gen4_run(const u8 *msg, size_t len, const u8 *nonce,
