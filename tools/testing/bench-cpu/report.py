@@ -252,7 +252,7 @@ def header(run, command, git):
         f'model {m.get("model")}, stepping {m.get("stepping")}; {flags}), '
         f'{m.get("online_cpus")} CPUs online, measured on CPU '
         f'{m.get("cpu")} (pinned).  ',
-        f'Kernel assembly: {m.get("kernel_src", "?")} arch/x86/crypto; '
+        f'Kernel assembly: {m.get("kernel_src", "?")} (arch/x86/crypto, and lib/crypto/x86 where the tree has it); '
         f'{m.get("openssl", "?")}; smbsign tree {git}.  ',
         f'Command: `{command}`, {when}.  ',
     ]
