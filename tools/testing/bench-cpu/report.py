@@ -331,8 +331,11 @@ COLORS = ('#d62728', '#1f77b4', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b',
 
 
 def svg(run):
-    W, H, PW, PH, L, T = 1260, 430, 380, 300, 55, 40
+    PW, PH, L, T = 380, 300, 55, 40
     sizes = run.sizes()
+    W = 10 + len(ALGS) * (PW + L + 10)
+    rows = max([(len(run.ids(a)) + 1) // 2 for a in ALGS] + [1])
+    H = T + PH + 36 + rows * 13
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" '
            f'height="{H}" font-family="sans-serif" font-size="11">',
            f'<rect width="{W}" height="{H}" fill="white"/>',
