@@ -118,6 +118,44 @@ bool smbsign_simd_set(bool on)
 }
 EXPORT_SYMBOL_IF_KUNIT(smbsign_simd_set);
 
+static bool smbsign_gmac_defer_forced;
+
+/**
+ * smbsign_simd_gmac_defers_long() - whether long GMAC messages go to gcm(aes)
+ *
+ * Kernels from 6.19 hash GCM associated data with VAES and VPCLMULQDQ, up
+ * to four times faster than the PCLMULQDQ GHASH here (AMD Zen 5: 0.14
+ * against 0.52 cycles per byte, make bench-cpu): on such a kernel and CPU
+ * a SIMD GMAC key hands messages longer than SMBSIGN_SIMD_GMAC_GCM_MIN to
+ * the kernel's gcm(aes), and keeps the short ones, where a crypto API
+ * request costs more than the hashing.
+ *
+ * Return: true on such a kernel and CPU, or when KUnit forces it.
+ */
+bool smbsign_simd_gmac_defers_long(void)
+{
+	if (READ_ONCE(smbsign_gmac_defer_forced))
+		return true;
+#ifdef SMBSIGN_HAVE_GCM_VPCLMUL_AAD
+	return boot_cpu_has(X86_FEATURE_VAES) &&
+	       boot_cpu_has(X86_FEATURE_VPCLMULQDQ);
+#else
+	return false;
+#endif
+}
+
+/**
+ * smbsign_simd_gmac_defer_set() - force smbsign_simd_gmac_defers_long() (KUnit)
+ * @on: true to force it, false for the CPU's and kernel's answer
+ *
+ * Return: the previous value.
+ */
+bool smbsign_simd_gmac_defer_set(bool on)
+{
+	return xchg(&smbsign_gmac_defer_forced, on);
+}
+EXPORT_SYMBOL_IF_KUNIT(smbsign_simd_gmac_defer_set);
+
 /* Expand @k and encrypt one block, in one FPU section. */
 static void smbsign_simd_expand(struct smbsign_key *key, const u8 *k,
 				u8 *out, const u8 *in)

@@ -199,6 +199,8 @@ struct smbsign_key {
 void smbsign_simd_init(void);
 bool smbsign_simd_usable(u16 alg);
 bool smbsign_simd_set(bool on);
+bool smbsign_simd_gmac_defers_long(void);
+bool smbsign_simd_gmac_defer_set(bool on);
 int smbsign_simd_cmac_init(struct smbsign_key *key, const u8 *k);
 int smbsign_simd_gmac_init(struct smbsign_key *key, const u8 *k);
 int smbsign_simd_cmac_mac(const struct smbsign_key *key,
@@ -218,6 +220,16 @@ static inline bool smbsign_simd_usable(u16 alg)
 }
 
 static inline bool smbsign_simd_set(bool on)
+{
+	return false;
+}
+
+static inline bool smbsign_simd_gmac_defers_long(void)
+{
+	return false;
+}
+
+static inline bool smbsign_simd_gmac_defer_set(bool on)
 {
 	return false;
 }
