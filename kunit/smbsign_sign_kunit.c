@@ -1809,31 +1809,53 @@ static void smbsign_sign_suite_exit(struct kunit_suite *suite)
 	sign_big_free();
 }
 
-static struct kunit_case smbsign_sign_cases[] = {
-	KUNIT_CASE_PARAM(smbsign_sign_roundtrip_buf, sign_combos_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_roundtrip_kvec, sign_combos_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_memory_kinds, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_matches_raw, sign_combos_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_vs_crypto_api, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_many_pieces, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_bitflip, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_wrong_key, sign_algs_gen_params),
-	KUNIT_CASE(smbsign_sign_gmac_nonce),
-	KUNIT_CASE_PARAM(smbsign_sign_compound_chain, sign_chains_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_compound_single, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_ignores_nextcommand,
-			 sign_algs_gen_params),
-	KUNIT_CASE(smbsign_sign_compound_rules),
-	KUNIT_CASE(smbsign_sign_compound_malformed),
-	KUNIT_CASE(smbsign_sign_bad_key),
-	KUNIT_CASE_PARAM(smbsign_sign_bad_msg, sign_combos_gen_params),
-	KUNIT_CASE(smbsign_sign_sig_equal),
-	KUNIT_CASE_PARAM(smbsign_sign_8mib, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_concurrent, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_driver, sign_algs_gen_params),
-	KUNIT_CASE(smbsign_sign_refcount),
-	{}
-};
+/*
+ * The cases of both suites: smbsign_sign (SIMD keys where the CPU has the
+ * instructions) and smbsign_sign_cryptoapi (the simd parameter off), from
+ * one list, so that a case added here runs on both paths.
+ */
+#define SIGN_DEFINE_CASES(name)						\
+	static struct kunit_case name[] = {				\
+		KUNIT_CASE_PARAM(smbsign_sign_roundtrip_buf,		\
+				 sign_combos_gen_params),		\
+		KUNIT_CASE_PARAM(smbsign_sign_roundtrip_kvec,		\
+				 sign_combos_gen_params),		\
+		KUNIT_CASE_PARAM(smbsign_sign_memory_kinds,		\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE_PARAM(smbsign_sign_matches_raw,		\
+				 sign_combos_gen_params),		\
+		KUNIT_CASE_PARAM(smbsign_sign_vs_crypto_api,		\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE_PARAM(smbsign_sign_many_pieces,		\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE_PARAM(smbsign_sign_bitflip,			\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE_PARAM(smbsign_sign_wrong_key,		\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE(smbsign_sign_gmac_nonce),			\
+		KUNIT_CASE_PARAM(smbsign_sign_compound_chain,		\
+				 sign_chains_gen_params),		\
+		KUNIT_CASE_PARAM(smbsign_sign_compound_single,		\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE_PARAM(smbsign_sign_ignores_nextcommand,	\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE(smbsign_sign_compound_rules),		\
+		KUNIT_CASE(smbsign_sign_compound_malformed),		\
+		KUNIT_CASE(smbsign_sign_bad_key),			\
+		KUNIT_CASE_PARAM(smbsign_sign_bad_msg,			\
+				 sign_combos_gen_params),		\
+		KUNIT_CASE(smbsign_sign_sig_equal),			\
+		KUNIT_CASE_PARAM(smbsign_sign_8mib,			\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE_PARAM(smbsign_sign_concurrent,		\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE_PARAM(smbsign_sign_driver,			\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE(smbsign_sign_refcount),			\
+		{}							\
+	}
+
+SIGN_DEFINE_CASES(smbsign_sign_cases);
 
 static struct kunit_suite smbsign_sign_suite = {
 	.name = "smbsign_sign",
@@ -1862,32 +1884,7 @@ static void smbsign_sign_api_suite_exit(struct kunit_suite *suite)
 	smbsign_simd_set(sign_simd_saved);
 }
 
-/* the same list as smbsign_sign_cases */
-static struct kunit_case smbsign_sign_api_cases[] = {
-	KUNIT_CASE_PARAM(smbsign_sign_roundtrip_buf, sign_combos_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_roundtrip_kvec, sign_combos_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_memory_kinds, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_matches_raw, sign_combos_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_vs_crypto_api, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_many_pieces, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_bitflip, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_wrong_key, sign_algs_gen_params),
-	KUNIT_CASE(smbsign_sign_gmac_nonce),
-	KUNIT_CASE_PARAM(smbsign_sign_compound_chain, sign_chains_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_compound_single, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_ignores_nextcommand,
-			 sign_algs_gen_params),
-	KUNIT_CASE(smbsign_sign_compound_rules),
-	KUNIT_CASE(smbsign_sign_compound_malformed),
-	KUNIT_CASE(smbsign_sign_bad_key),
-	KUNIT_CASE_PARAM(smbsign_sign_bad_msg, sign_combos_gen_params),
-	KUNIT_CASE(smbsign_sign_sig_equal),
-	KUNIT_CASE_PARAM(smbsign_sign_8mib, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_concurrent, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_driver, sign_algs_gen_params),
-	KUNIT_CASE(smbsign_sign_refcount),
-	{}
-};
+SIGN_DEFINE_CASES(smbsign_sign_api_cases);
 
 static struct kunit_suite smbsign_sign_api_suite = {
 	.name = "smbsign_sign_cryptoapi",
