@@ -20,6 +20,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 /* get/put_unaligned_*: <linux/unaligned.h> or <asm/unaligned.h> via compat.h */
@@ -1795,6 +1796,213 @@ static void smbsign_sign_refcount(struct kunit *test)
 	smbsign_key_put(key);
 }
 
+/* ------------------------------------------------ (k) issue 14 review */
+
+/*
+ * A key whose MAC is a recorder: it notes the extent of each message it is
+ * given (and touches none of its bytes), can change a NextCommand of the
+ * chain at its first call, and gives up after SIGN_FAKE_MAX calls, so that
+ * a walk that would not end fails the test instead of hanging it. The
+ * "MAC" is 16 zero bytes. Cases run one at a time, so one recorder serves.
+ */
+#define SIGN_FAKE_MAX	64
+
+static struct {
+	unsigned int calls;
+	size_t off[SIGN_FAKE_MAX];
+	size_t len[SIGN_FAKE_MAX];
+	u8 *poke;		/* at the first call, store poke_val here */
+	u32 poke_val;
+} sign_fake;
+
+static int sign_fake_mac(struct smbsign_key *key, const struct smbsign_msg *m,
+			 const u8 *nonce, u8 *out)
+{
+	if (sign_fake.calls >= SIGN_FAKE_MAX)
+		return -ELOOP;
+	sign_fake.off[sign_fake.calls] = m->off;
+	sign_fake.len[sign_fake.calls] = m->len;
+	if (!sign_fake.calls++ && sign_fake.poke)
+		put_unaligned_le32(sign_fake.poke_val, sign_fake.poke);
+	memset(out, 0, SIG_LEN);
+	return 0;
+}
+
+static const struct smbsign_alg_desc sign_fake_desc = {
+	.name = "recorder",
+	.mac = sign_fake_mac,
+};
+
+static struct smbsign_key *sign_fake_key(struct kunit *test)
+{
+	struct smbsign_key *key = kunit_kzalloc(test, sizeof(*key),
+						GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, key);
+	refcount_set(&key->refs, 1);
+	key->alg = SMBSIGN_ALG_AES_CMAC;
+	key->desc = &sign_fake_desc;
+	memset(&sign_fake, 0, sizeof(sign_fake));
+	return key;
+}
+
+/* A 64 KiB body that SIGN_ALIAS_VECS kvecs all point at, after a header. */
+#define SIGN_ALIAS_BODY		SZ_64K
+#define SIGN_ALIAS_VECS		(SMBSIGN_MAX_MSG / SIGN_ALIAS_BODY + 2)
+
+/*
+ * @len bytes (at least 64) as a header kvec and body kvecs that all point
+ * at one 64 KiB buffer: messages of up to SMBSIGN_MAX_MSG + 1 bytes and
+ * more without the memory. Returns the number of kvecs.
+ */
+static unsigned int sign_alias(struct kunit *test, struct kvec *iov,
+			       u8 *hdr, const u8 *body, size_t len)
+{
+	unsigned int n = 1;
+
+	iov[0].iov_base = hdr;
+	iov[0].iov_len = HDR_LEN;
+	for (len -= HDR_LEN; len; n++) {
+		KUNIT_ASSERT_LT(test, n, SIGN_ALIAS_VECS);
+		iov[n].iov_base = (void *)body;
+		iov[n].iov_len = min_t(size_t, len, SIGN_ALIAS_BODY);
+		len -= iov[n].iov_len;
+	}
+	return n;
+}
+
+/*
+ * M1: a message longer than SMBSIGN_MAX_MSG (16 MiB) is refused with
+ * -EINVAL before any byte of it is read or MACed, whatever its length:
+ * 16 MiB + 1, and a kvec of 4 GiB (the crypto API's unsigned int lengths
+ * would have truncated it to 0) pointing at a 64-byte buffer. Exactly
+ * 16 MiB signs and verifies. The recorder key shows that no MAC ran; the
+ * real keys then get the same calls.
+ */
+static void smbsign_sign_too_long(struct kunit *test)
+{
+	const struct sign_combo *c = test->param_value;
+	struct smbsign_key *fake = sign_fake_key(test);
+	struct smbsign_key *key = sign_key(test, c->dialect, c->alg, 16);
+	u8 *msg = sign_msg(test, HDR_LEN, 40, CMD_READ,
+			   SMBSIGN_FLAG_SIGNED | SMBSIGN_FLAG_SERVER_TO_REDIR,
+			   0x4000);
+	u8 *orig = sign_dup(test, msg, HDR_LEN, GFP_KERNEL);
+	u8 *body = kunit_kmalloc(test, SIGN_ALIAS_BODY, GFP_KERNEL);
+	struct kvec *iov = kunit_kcalloc(test, SIGN_ALIAS_VECS, sizeof(*iov),
+					 GFP_KERNEL);
+	struct kvec big[2];
+	unsigned int n;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, orig);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, body);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, iov);
+	sign_fill(body, SIGN_ALIAS_BODY, 41);
+
+	/* one byte over the cap, in memory that exists */
+	n = sign_alias(test, iov, msg, body, (size_t)SMBSIGN_MAX_MSG + 1);
+	sign_expect_einval_all(test, "16 MiB + 1 (recorder)", fake, iov, n);
+	KUNIT_ASSERT_EQ_MSG(test, sign_fake.calls, 0u,
+			    "a MAC ran over a message longer than 16 MiB");
+	sign_expect_einval_all(test, "16 MiB + 1", key, iov, n);
+
+	/* a 4 GiB kvec over a 64-byte buffer: never read */
+	if (sizeof(size_t) > 4) {
+		big[0].iov_base = msg;
+		big[0].iov_len = HDR_LEN;
+		big[1].iov_base = msg;
+		big[1].iov_len = (size_t)U32_MAX + 1;
+		sign_expect_einval_all(test, "4 GiB kvec (recorder)", fake,
+				       big, 2);
+		KUNIT_ASSERT_EQ(test, sign_fake.calls, 0u);
+		sign_expect_einval_all(test, "4 GiB kvec", key, big, 2);
+		big[0].iov_len = (size_t)U32_MAX + 1 + HDR_LEN;
+		sign_expect_einval_all(test, "4 GiB + 64 in one kvec", key,
+				       big, 1);
+	}
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(msg, orig, HDR_LEN),
+			      "%s: a refused call changed the header",
+			      c->name);
+
+	/* exactly the cap is a message */
+	n = sign_alias(test, iov, msg, body, SMBSIGN_MAX_MSG);
+	KUNIT_EXPECT_EQ(test, smbsign_sign(fake, iov, n), 0);
+	KUNIT_EXPECT_EQ(test, sign_fake.calls, 1u);
+	KUNIT_EXPECT_EQ(test, sign_fake.len[0], (size_t)SMBSIGN_MAX_MSG);
+	KUNIT_EXPECT_EQ_MSG(test, smbsign_sign(key, iov, n), 0, "%s: 16 MiB",
+			    c->name);
+	KUNIT_EXPECT_EQ(test, smbsign_verify(key, iov, n), 0);
+	body[SIGN_ALIAS_BODY - 1] ^= 1;
+	KUNIT_EXPECT_EQ(test, smbsign_verify(key, iov, n), -EBADMSG);
+}
+
+/*
+ * M1 for the pre-auth hash: 16 MiB is hashed (checked against the kernel's
+ * sha512 over the same kvecs), 16 MiB + 1 and a 4 GiB kvec are refused
+ * and leave the state as it was.
+ */
+static void smbsign_sign_preauth_too_long(struct kunit *test)
+{
+	struct smbsign_preauth *pa = kunit_kzalloc(test, sizeof(*pa),
+						   GFP_KERNEL);
+	struct smbsign_preauth *before = kunit_kzalloc(test, sizeof(*pa),
+						       GFP_KERNEL);
+	u8 *hdr = sign_msg(test, HDR_LEN, 42, SMBSIGN_CMD_SESSION_SETUP, 0, 2);
+	u8 *body = kunit_kmalloc(test, SIGN_ALIAS_BODY, GFP_KERNEL);
+	struct kvec *iov = kunit_kcalloc(test, SIGN_ALIAS_VECS, sizeof(*iov),
+					 GFP_KERNEL);
+	u8 want[SHA512_DIGEST_SIZE];
+	struct crypto_shash *tfm;
+	struct kvec big[2];
+	unsigned int i, n;
+	int ret;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pa);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, before);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, body);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, iov);
+	sign_fill(body, SIGN_ALIAS_BODY, 43);
+	sign_fill(pa->hash, sizeof(pa->hash), 44);
+	memcpy(before, pa, sizeof(*pa));
+
+	n = sign_alias(test, iov, hdr, body, (size_t)SMBSIGN_MAX_MSG + 1);
+	KUNIT_ASSERT_EQ_MSG(test, smbsign_preauth_update(pa, iov, n), -EINVAL,
+			    "16 MiB + 1 hashed");
+	if (sizeof(size_t) > 4) {
+		big[0].iov_base = hdr;
+		big[0].iov_len = HDR_LEN;
+		big[1].iov_base = hdr;
+		big[1].iov_len = (size_t)U32_MAX + 1;
+		KUNIT_EXPECT_EQ(test, smbsign_preauth_update(pa, big, 2),
+				-EINVAL);
+	}
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(pa, before, sizeof(*pa)),
+			      "a refused update changed the hash");
+
+	n = sign_alias(test, iov, hdr, body, SMBSIGN_MAX_MSG);
+	KUNIT_ASSERT_EQ(test, smbsign_preauth_update(pa, iov, n), 0);
+
+	tfm = crypto_alloc_shash("sha512", 0, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tfm));
+	{
+		SHASH_DESC_ON_STACK(desc, tfm);
+
+		desc->tfm = tfm;
+		ret = crypto_shash_init(desc) ?:
+		      crypto_shash_update(desc, before->hash,
+					  sizeof(before->hash));
+		for (i = 0; !ret && i < n; i++)
+			ret = crypto_shash_update(desc, iov[i].iov_base,
+						  iov[i].iov_len);
+		ret = ret ?: crypto_shash_final(desc, want);
+		shash_desc_zero(desc);
+	}
+	crypto_free_shash(tfm);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(pa->hash, want, sizeof(want)),
+			      "16 MiB pre-auth hash differs from sha512");
+}
+
 /* -------------------------------------------------------------- suite */
 
 static int smbsign_sign_suite_init(struct kunit_suite *suite)
@@ -1852,6 +2060,9 @@ static void smbsign_sign_suite_exit(struct kunit_suite *suite)
 		KUNIT_CASE_PARAM(smbsign_sign_driver,			\
 				 sign_algs_gen_params),			\
 		KUNIT_CASE(smbsign_sign_refcount),			\
+		KUNIT_CASE_PARAM(smbsign_sign_too_long,			\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE(smbsign_sign_preauth_too_long),		\
 		{}							\
 	}
 

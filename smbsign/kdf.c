@@ -184,8 +184,9 @@ static int smbsign_preauth_feed(void *ctx, const void *p, size_t n)
  * session's state ([MS-SMB2] 3.2.5.2, 3.3.5.5). On error @pa is unchanged.
  *
  * Context: Process context.
- * Return: 0, -EINVAL for NULL arguments or an empty message, or a crypto
- * API error.
+ * Return: 0, -EINVAL for NULL arguments, a NULL base with a length, an
+ * empty message or one of more than %SMBSIGN_MAX_MSG bytes (checked before
+ * any byte of it is read), or a crypto API error.
  */
 int smbsign_preauth_update(struct smbsign_preauth *pa,
 			   const struct kvec *iov, unsigned int nvec)
@@ -196,7 +197,7 @@ int smbsign_preauth_update(struct smbsign_preauth *pa,
 	int ret;
 
 	if (!pa || !iov || !nvec || smbsign_iov_total(iov, nvec, &m.len) ||
-	    !m.len)
+	    !m.len || m.len > SMBSIGN_MAX_MSG)
 		return -EINVAL;
 
 	desc->tfm = smbsign_sha512;

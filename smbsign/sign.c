@@ -9,12 +9,19 @@
 
 #include <crypto/algapi.h>
 #include <kunit/visibility.h>
+#include <linux/build_bug.h>
 #include <linux/err.h>
 #include <linux/export.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
 #include "smbsign.h"
+
+/*
+ * Every offset and length in a stream fits in a u32, and so in the crypto
+ * API's unsigned int lengths.
+ */
+static_assert((u64)SMBSIGN_MAX_MSG + SMBSIGN_HDR_SIZE <= U32_MAX);
 
 /**
  * smbsign_alg_name() - name of a signing algorithm
@@ -348,8 +355,9 @@ static int smbsign_msg_whole(struct smbsign_key *key, const struct kvec *iov,
 {
 	size_t total;
 
+	/* only the kvec array is read: no byte of the message */
 	if (!key || !iov || !nvec || smbsign_iov_total(iov, nvec, &total) ||
-	    total < SMBSIGN_HDR_SIZE)
+	    total < SMBSIGN_HDR_SIZE || total > SMBSIGN_MAX_MSG)
 		return -EINVAL;
 	*m = (struct smbsign_msg){
 		.iov = iov, .nvec = nvec, .off = 0, .len = total,
@@ -362,7 +370,7 @@ static int smbsign_msg_whole(struct smbsign_key *key, const struct kvec *iov,
  * smbsign_key_mac_raw() - the bare MAC of a buffer, for known-answer tests
  * @key: a key from smbsign_key_alloc_raw() or smbsign_key_alloc()
  * @data: the bytes to authenticate (nothing is zeroed)
- * @len: their length
+ * @len: their length, at most %SMBSIGN_MAX_MSG
  * @nonce: for AES-GMAC the 12-byte nonce, otherwise ignored
  * @out: out: 16 bytes (HMAC-SHA256 truncated to its first 16 bytes)
  *
@@ -375,7 +383,7 @@ int smbsign_key_mac_raw(struct smbsign_key *key, const void *data,
 	struct kvec iov = { .iov_base = (void *)data, .iov_len = len };
 	struct smbsign_msg m = { .iov = &iov, .nvec = 1, .len = len };
 
-	if (!key || !out || (!data && len) ||
+	if (!key || !out || (!data && len) || len > SMBSIGN_MAX_MSG ||
 	    (key->alg == SMBSIGN_ALG_AES_GMAC && !nonce))
 		return -EINVAL;
 	return key->desc->mac(key, &m, nonce, out);
@@ -397,7 +405,8 @@ EXPORT_SYMBOL_IF_KUNIT(smbsign_key_mac_raw);
  *
  * Context: Process context; may sleep.
  * Return: 0, or -EINVAL for a NULL key or iov, no entries, a NULL base with
- * a length, or fewer than 64 bytes; or a crypto API error.
+ * a length, or fewer than 64 or more than %SMBSIGN_MAX_MSG bytes (checked
+ * before any byte of the message is read); or a crypto API error.
  */
 int smbsign_sign(struct smbsign_key *key, const struct kvec *iov,
 		 unsigned int nvec)

@@ -40,6 +40,19 @@
 #define SMBSIGN_PREAUTH_HASH_SIZE	64
 
 /**
+ * DOC: SMBSIGN_MAX_MSG
+ *
+ * The longest message (or compound chain, or pre-auth hash input) smbsign
+ * takes: 16 MiB. The SMB2 Direct TCP and QUIC transports frame a message with a
+ * 24-bit length, so no SMB2 message is longer than 16 MiB - 1 bytes (SMB
+ * Direct moves bulk data outside the message, and READ and WRITE carry at
+ * most 8 MiB). Longer kvec arrays are refused with -EINVAL before any byte
+ * is read: the crypto API takes unsigned int lengths, and a message of
+ * 4 GiB or more would otherwise be MACed only in part.
+ */
+#define SMBSIGN_MAX_MSG			(16u << 20)
+
+/**
  * enum smbsign_dialect - SMB2/SMB3 dialect revisions smbsign signs for
  * @SMBSIGN_DIALECT_2_0_2: SMB 2.0.2, HMAC-SHA256 with the session key
  * @SMBSIGN_DIALECT_2_1: SMB 2.1, HMAC-SHA256 with the session key
