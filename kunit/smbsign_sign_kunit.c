@@ -2003,6 +2003,181 @@ static void smbsign_sign_preauth_too_long(struct kunit *test)
 			      "16 MiB pre-auth hash differs from sha512");
 }
 
+/*
+ * L1: the review's model. A 228-byte chain, element 0 [0, 128) and element
+ * 1 [128, 228), in three kvecs with element 1's header alone in the
+ * middle one. At the first MAC (element 0) element 1's NextCommand becomes
+ * 3. The walk must still end, MACing exactly the two extents it checked
+ * (before the fix it re-read NextCommand and MACed [128, 192) forever).
+ */
+static void smbsign_sign_compound_changed(struct kunit *test)
+{
+	struct smbsign_key *fake = sign_fake_key(test);
+	u8 *buf = kunit_kzalloc(test, 228, GFP_KERNEL);
+	unsigned int pass, bad;
+	struct kvec iov[3];
+	int ret;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	for (pass = 0; pass < 2; pass++) {
+		sign_fill(buf, 228, 45);
+		sign_hdr(buf, CMD_CREATE, SMBSIGN_FLAG_SIGNED, 1, 128);
+		sign_hdr(buf + 128, CMD_CREATE, SMBSIGN_FLAG_SIGNED | 0x4, 2,
+			 0);
+		iov[0] = (struct kvec){ .iov_base = buf, .iov_len = 128 };
+		iov[1] = (struct kvec){ .iov_base = buf + 128, .iov_len = 64 };
+		iov[2] = (struct kvec){ .iov_base = buf + 192, .iov_len = 36 };
+		memset(&sign_fake, 0, sizeof(sign_fake));
+		sign_fake.poke = buf + 128 + SMBSIGN_NEXTCMD_OFFSET;
+		sign_fake.poke_val = 3;
+
+		bad = 77;
+		ret = pass ? smbsign_verify_compound(fake, iov, 3, &bad) :
+			     smbsign_sign_compound(fake, iov, 3);
+		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s: NextCommand changed",
+				    pass ? "verify" : "sign");
+		KUNIT_ASSERT_EQ_MSG(test, sign_fake.calls, 2u,
+				    "%s: %u MACs for a 2-element chain",
+				    pass ? "verify" : "sign", sign_fake.calls);
+		KUNIT_EXPECT_EQ(test, sign_fake.off[0], 0);
+		KUNIT_EXPECT_EQ(test, sign_fake.len[0], 128);
+		KUNIT_EXPECT_EQ(test, sign_fake.off[1], 128);
+		KUNIT_EXPECT_EQ(test, sign_fake.len[1], 100);
+		/* the chain as it is now is refused */
+		KUNIT_EXPECT_EQ(test, smbsign_sign_compound(fake, iov, 3),
+				-EINVAL);
+	}
+}
+
+#define LONG_CHAIN	40
+
+/* A chain of @n elements of 64..216 bytes, the last one unpadded. */
+static size_t sign_long_chain(u8 *buf, unsigned int n, size_t *off,
+			      u32 seed)
+{
+	size_t pos = 0, ext;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		off[i] = pos;
+		pos += i == n - 1 ? 77 : 64 + 8 * ((i * 7) % 20);
+	}
+	off[n] = pos;
+	sign_fill(buf, pos, seed);
+	for (i = 0; i < n; i++) {
+		ext = off[i + 1] - off[i];
+		sign_hdr(buf + off[i], CMD_CREATE,
+			 SMBSIGN_FLAG_SIGNED | (i ? 0x4 : 0), 100 + i,
+			 i == n - 1 ? 0 : ext);
+	}
+	return pos;
+}
+
+/*
+ * L1 past the walk's table of 16 extents: a 40-element chain whose
+ * element 5 (in the table) or 20 (re-read) changes at the first MAC. In
+ * the table, the checked extent is used; past it, an invalid NextCommand
+ * or a different number of elements gives -EINVAL. Every MAC stays inside
+ * the stream and the walk never goes past the 40 elements counted.
+ */
+static void smbsign_sign_compound_changed_long(struct kunit *test)
+{
+	static const struct {
+		unsigned int el;
+		u32 val;	/* 0: skip one element (valid, one fewer) */
+		int want;
+	} pokes[] = {
+		{ 5, 3, 0 }, { 15, 0xfffffff8, 0 }, { 16, 3, -EINVAL },
+		{ 20, 3, -EINVAL }, { 20, 0, -EINVAL }, { 38, 0, -EINVAL },
+	};
+	struct smbsign_key *fake = sign_fake_key(test);
+	size_t *off = kunit_kcalloc(test, LONG_CHAIN + 1, sizeof(*off),
+				    GFP_KERNEL);
+	u8 *buf = kunit_kmalloc(test, LONG_CHAIN * 216, GFP_KERNEL);
+	unsigned int p, i;
+	size_t total;
+	u32 val;
+	int ret;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, off);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	for (p = 0; p < ARRAY_SIZE(pokes); p++) {
+		unsigned int el = pokes[p].el;
+
+		total = sign_long_chain(buf, LONG_CHAIN, off, 46);
+		val = pokes[p].val ?: off[el + 2] - off[el];
+		memset(&sign_fake, 0, sizeof(sign_fake));
+		sign_fake.poke = buf + off[el] + SMBSIGN_NEXTCMD_OFFSET;
+		sign_fake.poke_val = val;
+		ret = sign_scbuf(fake, buf, total);
+		KUNIT_EXPECT_EQ_MSG(test, ret, pokes[p].want,
+				    "element %u NextCommand -> %u", el, val);
+		KUNIT_EXPECT_LE(test, sign_fake.calls, LONG_CHAIN);
+		for (i = 0; i < sign_fake.calls; i++) {
+			KUNIT_EXPECT_LE_MSG(test,
+					    sign_fake.off[i] + sign_fake.len[i],
+					    total, "MAC %u past the end", i);
+			if (i < 16 || !pokes[p].want) {
+				KUNIT_EXPECT_EQ_MSG(test, sign_fake.off[i],
+						    off[i], "MAC %u", i);
+				KUNIT_EXPECT_EQ_MSG(test, sign_fake.len[i],
+						    off[i + 1] - off[i],
+						    "MAC %u", i);
+			}
+		}
+		if (!pokes[p].want)
+			KUNIT_EXPECT_EQ(test, sign_fake.calls, LONG_CHAIN);
+	}
+}
+
+/*
+ * A 40-element chain with real keys, in one buffer and in 97-byte kvecs:
+ * every element gets the signature it gets alone, the chain verifies, and
+ * a change in element 30 (past the table) is found there.
+ */
+static void smbsign_sign_compound_long(struct kunit *test)
+{
+	const struct sign_combo *c = test->param_value;
+	struct smbsign_key *key = sign_key(test, c->dialect, c->alg, 17);
+	size_t *off = kunit_kcalloc(test, LONG_CHAIN + 1, sizeof(*off),
+				    GFP_KERNEL);
+	u8 *buf = kunit_kmalloc(test, LONG_CHAIN * 216, GFP_KERNEL);
+	u8 *copy = kunit_kmalloc(test, LONG_CHAIN * 216, GFP_KERNEL);
+	struct sign_kvecs *kv = kunit_kzalloc(test, sizeof(*kv), GFP_KERNEL);
+	unsigned int i, bad;
+	size_t total;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, off);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, copy);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kv);
+	total = sign_long_chain(buf, LONG_CHAIN, off, 47);
+	KUNIT_ASSERT_LE(test, total, 97 * SIGN_LAYOUT_MAX);
+	sign_scatter_step(test, kv, buf, total, 97);
+
+	KUNIT_ASSERT_EQ(test, sign_scbuf(key, buf, total), 0);
+	for (i = 0; i < LONG_CHAIN; i++) {
+		size_t ext = off[i + 1] - off[i];
+
+		memcpy(copy, buf + off[i], ext);
+		KUNIT_ASSERT_EQ(test, smbsign_sign_buf(key, copy, ext), 0);
+		KUNIT_EXPECT_TRUE_MSG(test, !memcmp(copy + SIG_OFF,
+						    buf + off[i] + SIG_OFF,
+						    SIG_LEN),
+				      "%s: element %u signed differently alone",
+				      c->name, i);
+	}
+	KUNIT_EXPECT_EQ(test, sign_vcbuf(key, buf, total, &bad), 0);
+	KUNIT_EXPECT_EQ(test, smbsign_sign_compound(key, kv->iov, kv->n), 0);
+	sign_gather(kv, copy);
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(copy, buf, total),
+			      "%s: kvec chain signed differently", c->name);
+	buf[off[30] + HDR_LEN + 3] ^= 0x10;
+	bad = 77;
+	KUNIT_EXPECT_EQ(test, sign_vcbuf(key, buf, total, &bad), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, bad, 30u);
+}
+
 /* -------------------------------------------------------------- suite */
 
 static int smbsign_sign_suite_init(struct kunit_suite *suite)
@@ -2063,6 +2238,10 @@ static void smbsign_sign_suite_exit(struct kunit_suite *suite)
 		KUNIT_CASE_PARAM(smbsign_sign_too_long,			\
 				 sign_algs_gen_params),			\
 		KUNIT_CASE(smbsign_sign_preauth_too_long),		\
+		KUNIT_CASE(smbsign_sign_compound_changed),		\
+		KUNIT_CASE(smbsign_sign_compound_changed_long),		\
+		KUNIT_CASE_PARAM(smbsign_sign_compound_long,		\
+				 sign_algs_gen_params),			\
 		{}							\
 	}
 

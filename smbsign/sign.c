@@ -482,41 +482,62 @@ int smbsign_verify_buf(struct smbsign_key *key, const void *buf, size_t len)
 EXPORT_SYMBOL_NS_GPL(smbsign_verify_buf, SMBSIGN_NS);
 
 /*
- * Length of the compound element starting at @off of a @total-byte stream:
- * up to the next header as NextCommand gives it, or to the end for the last
- * element. NextCommand must be 8-aligned and leave a whole header after it.
+ * Length of the compound element starting at @off of the @total-byte
+ * stream @iov: up to the next header as NextCommand gives it, or to the end
+ * for the last element (NextCommand 0). NextCommand must be 8-aligned and
+ * leave a whole header after it. On success the element is at least 64
+ * bytes and ends at or before @total, so a walk always advances.
  */
-static int smbsign_compound_elem(struct smbsign_msg *m, size_t total,
-				 size_t off)
+static int smbsign_compound_elem(const struct kvec *iov, unsigned int nvec,
+				 size_t total, size_t off, size_t *len)
 {
+	struct smbsign_msg m = {
+		.iov = iov, .nvec = nvec, .off = off, .len = SMBSIGN_HDR_SIZE,
+	};
 	__le32 next_le;
 	u32 next;
 
-	if (total - off < SMBSIGN_HDR_SIZE)
+	if (off > total || total - off < SMBSIGN_HDR_SIZE)
 		return -EINVAL;
-	m->off = off;
-	m->len = SMBSIGN_HDR_SIZE;
-	smbsign_msg_read(m, SMBSIGN_NEXTCMD_OFFSET, &next_le, sizeof(next_le));
+	smbsign_msg_read(&m, SMBSIGN_NEXTCMD_OFFSET, &next_le, sizeof(next_le));
 	next = le32_to_cpu(next_le);
 	if (!next) {
-		m->len = total - off;
+		*len = total - off;
 		return 0;
 	}
 	if (next % 8 || next < SMBSIGN_HDR_SIZE ||
 	    next > total - off - SMBSIGN_HDR_SIZE)
 		return -EINVAL;
-	m->len = next;
+	*len = next;
 	return 0;
 }
 
-/* Validate the whole chain, then sign or verify each element in turn. */
+/*
+ * Elements whose extent the compound walk remembers from its checking pass,
+ * so that it reads their NextCommand once. cifs compounds at most a handful
+ * of requests; longer chains are legal, and their later elements' extents
+ * are read again and must not have changed.
+ */
+#define SMBSIGN_COMPOUND_KEEP	16
+
+/*
+ * Check the whole chain, then sign or verify each element in turn. The
+ * checking pass records where the first SMBSIGN_COMPOUND_KEEP elements end
+ * and the second pass uses those extents, so a NextCommand changed by
+ * someone else between the passes is not read again. Past the table, the
+ * second pass re-reads NextCommand: a chain that no longer has the shape
+ * checked (an invalid NextCommand, a different number of elements) gives
+ * -EINVAL. Either way every MAC covers bytes inside the stream, and the
+ * walk ends after the number of elements the first pass counted.
+ */
 static int smbsign_compound(struct smbsign_key *key, const struct kvec *iov,
 			    unsigned int nvec, bool sign,
 			    unsigned int *bad_index)
 {
+	u32 end[SMBSIGN_COMPOUND_KEEP];
 	struct smbsign_msg m;
-	unsigned int i;
-	size_t total;
+	unsigned int i, n;
+	size_t total, off, len;
 	int ret;
 
 	ret = smbsign_msg_whole(key, iov, nvec, &m);
@@ -524,14 +545,25 @@ static int smbsign_compound(struct smbsign_key *key, const struct kvec *iov,
 		return ret;
 	total = m.len;
 
-	for (m.off = 0, m.len = 0; m.off + m.len < total; ) {
-		ret = smbsign_compound_elem(&m, total, m.off + m.len);
+	for (n = 0, off = 0; off < total; n++, off += len) {
+		ret = smbsign_compound_elem(iov, nvec, total, off, &len);
 		if (ret)
 			return ret;
+		if (n < ARRAY_SIZE(end))
+			end[n] = off + len;
 	}
 
-	for (i = 0, m.off = 0, m.len = 0; m.off + m.len < total; i++) {
-		smbsign_compound_elem(&m, total, m.off + m.len);
+	for (i = 0, off = 0; i < n; i++, off += len) {
+		if (i < ARRAY_SIZE(end)) {
+			len = end[i] - off;
+		} else {
+			ret = smbsign_compound_elem(iov, nvec, total, off,
+						    &len);
+			if (ret || (off + len == total) != (i == n - 1))
+				return -EINVAL;
+		}
+		m.off = off;
+		m.len = len;
 		ret = sign ? smbsign_msg_sign(key, &m) :
 			     smbsign_msg_verify(key, &m);
 		if (ret) {
@@ -553,11 +585,15 @@ static int smbsign_compound(struct smbsign_key *key, const struct kvec *iov,
  * next header (NextCommand bytes, padding included), the last one up to the
  * end of the stream, padded or not. The whole chain is checked before
  * anything is signed, so a malformed chain leaves the buffer untouched.
+ * NextCommand is read once for the first 16 elements; the chain must not
+ * change during the call (if it does, the result is -EINVAL or signatures
+ * over the extents first read, never a write outside the stream).
  *
  * Context: Process context; may sleep.
- * Return: 0; -EINVAL for bad arguments as for smbsign_sign() or a
- * NextCommand that is not a multiple of 8, is less than 64 or does not
- * leave a whole header before the end; or a crypto API error.
+ * Return: 0; -EINVAL for bad arguments as for smbsign_sign(), a NextCommand
+ * that is not a multiple of 8, is less than 64 or does not leave a whole
+ * header before the end, or a chain that changed during the call; or a
+ * crypto API error.
  */
 int smbsign_sign_compound(struct smbsign_key *key, const struct kvec *iov,
 			  unsigned int nvec)
