@@ -1397,7 +1397,7 @@ static void smbsign_sign_bad_key(struct kunit *test)
 	smbsign_key_put(NULL);	/* NULL-safe */
 }
 
-/* Sign, verify and the compound calls reject bad input the same way. */
+/* Sign, verify, verify_dir and the compound calls reject bad input alike. */
 static void sign_expect_einval_all(struct kunit *test, const char *what,
 				   struct smbsign_key *key,
 				   const struct kvec *iov, unsigned int nvec)
@@ -1416,6 +1416,12 @@ static void sign_expect_einval_all(struct kunit *test, const char *what,
 	KUNIT_EXPECT_EQ_MSG(test, smbsign_verify_compound(key, iov, nvec,
 							  NULL),
 			    -EINVAL, "verify_compound (NULL index): %s", what);
+	KUNIT_EXPECT_EQ_MSG(test, smbsign_verify_dir(key, SMBSIGN_DIR_CLIENT,
+						     iov, nvec),
+			    -EINVAL, "verify_dir (client): %s", what);
+	KUNIT_EXPECT_EQ_MSG(test, smbsign_verify_dir(key, SMBSIGN_DIR_SERVER,
+						     iov, nvec),
+			    -EINVAL, "verify_dir (server): %s", what);
 }
 
 static void smbsign_sign_bad_msg(struct kunit *test)
@@ -2178,6 +2184,77 @@ static void smbsign_sign_compound_long(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, bad, 30u);
 }
 
+/*
+ * L7: smbsign_verify_dir() binds the direction. A request the client
+ * signed, reflected back to it, verifies with smbsign_verify() (one key
+ * for both directions) but not as a message the client receives; the same
+ * for a response reflected to the server. No MAC is computed for a
+ * message going the wrong way. Flags split across kvecs are read right.
+ */
+static void smbsign_sign_verify_dir(struct kunit *test)
+{
+	const struct sign_combo *c = test->param_value;
+	struct smbsign_key *key = sign_key(test, c->dialect, c->alg, 19);
+	struct smbsign_key *fake = sign_fake_key(test);
+	u8 *req = sign_msg(test, 180, 51, CMD_READ, SMBSIGN_FLAG_SIGNED, 9);
+	u8 *rsp = sign_msg(test, 180, 52, CMD_READ, SMBSIGN_FLAG_SIGNED |
+			   SMBSIGN_FLAG_SERVER_TO_REDIR, 9);
+	struct sign_kvecs *kv = kunit_kzalloc(test, sizeof(*kv), GFP_KERNEL);
+	struct kvec iq = { .iov_base = req, .iov_len = 180 };
+	struct kvec ir = { .iov_base = rsp, .iov_len = 180 };
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kv);
+	KUNIT_ASSERT_EQ(test, smbsign_sign_buf(key, req, 180), 0);
+	KUNIT_ASSERT_EQ(test, smbsign_sign_buf(key, rsp, 180), 0);
+
+	/* the server receives requests, the client responses */
+	KUNIT_EXPECT_EQ(test, smbsign_verify_dir(key, SMBSIGN_DIR_SERVER, &iq,
+						 1), 0);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_dir(key, SMBSIGN_DIR_CLIENT, &ir,
+						 1), 0);
+	/* reflected: the signature is right, the direction is not */
+	KUNIT_EXPECT_EQ(test, smbsign_verify(key, &iq, 1), 0);
+	KUNIT_EXPECT_EQ_MSG(test, smbsign_verify_dir(key, SMBSIGN_DIR_CLIENT,
+						     &iq, 1),
+			    -EBADMSG, "%s: reflected request accepted",
+			    c->name);
+	KUNIT_EXPECT_EQ_MSG(test, smbsign_verify_dir(key, SMBSIGN_DIR_SERVER,
+						     &ir, 1),
+			    -EBADMSG, "%s: reflected response accepted",
+			    c->name);
+	/* setting SERVER_TO_REDIR on the reflected request breaks its MAC */
+	put_unaligned_le32(SMBSIGN_FLAG_SIGNED | SMBSIGN_FLAG_SERVER_TO_REDIR,
+			   req + SMBSIGN_FLAGS_OFFSET);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_dir(key, SMBSIGN_DIR_CLIENT, &iq,
+						 1), -EBADMSG);
+	put_unaligned_le32(SMBSIGN_FLAG_SIGNED, req + SMBSIGN_FLAGS_OFFSET);
+
+	/* a tampered message going the right way */
+	rsp[150] ^= 4;
+	KUNIT_EXPECT_EQ(test, smbsign_verify_dir(key, SMBSIGN_DIR_CLIENT, &ir,
+						 1), -EBADMSG);
+	rsp[150] ^= 4;
+
+	/* the flags split 17/3 between two kvecs */
+	sign_scatter_step(test, kv, rsp, 180, 17);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_dir(key, SMBSIGN_DIR_CLIENT,
+						 kv->iov, kv->n), 0);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_dir(key, SMBSIGN_DIR_SERVER,
+						 kv->iov, kv->n), -EBADMSG);
+
+	KUNIT_EXPECT_EQ(test, smbsign_verify_dir(key, SMBSIGN_DIR_COUNT, &ir,
+						 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_dir(key, (enum smbsign_dir)-1,
+						 &ir, 1), -EINVAL);
+
+	/* the direction is checked before any MAC */
+	KUNIT_EXPECT_EQ(test, smbsign_verify_dir(fake, SMBSIGN_DIR_CLIENT, &iq,
+						 1), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_dir(fake, SMBSIGN_DIR_SERVER, &ir,
+						 1), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sign_fake.calls, 0u);
+}
+
 /* -------------------------------------------------------------- suite */
 
 static int smbsign_sign_suite_init(struct kunit_suite *suite)
@@ -2241,6 +2318,8 @@ static void smbsign_sign_suite_exit(struct kunit_suite *suite)
 		KUNIT_CASE(smbsign_sign_compound_changed),		\
 		KUNIT_CASE(smbsign_sign_compound_changed_long),		\
 		KUNIT_CASE_PARAM(smbsign_sign_compound_long,		\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE_PARAM(smbsign_sign_verify_dir,		\
 				 sign_algs_gen_params),			\
 		{}							\
 	}

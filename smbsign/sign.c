@@ -428,6 +428,10 @@ EXPORT_SYMBOL_NS_GPL(smbsign_sign, SMBSIGN_NS);
  * Recomputes the MAC as smbsign_sign() does and compares it with the
  * signature field in constant time. The message is not modified.
  *
+ * SMB 3.x signs both directions with one key, so a message the peer sent
+ * in the other direction (a request reflected back to the client that
+ * sent it) verifies here. smbsign_verify_dir() also checks the direction.
+ *
  * Context: Process context; may sleep.
  * Return: 0 if the signature is right, -EBADMSG if it is not, -EINVAL for
  * bad arguments as for smbsign_sign(), or a crypto API error.
@@ -442,6 +446,49 @@ int smbsign_verify(struct smbsign_key *key, const struct kvec *iov,
 	return ret ?: smbsign_msg_verify(key, &m);
 }
 EXPORT_SYMBOL_NS_GPL(smbsign_verify, SMBSIGN_NS);
+
+/**
+ * smbsign_verify_dir() - verify one SMB2 message sent in the right direction
+ * @key: the session's key
+ * @dir: this host's side of the session: %SMBSIGN_DIR_CLIENT accepts only
+ *	messages a server sent (SMB2_FLAGS_SERVER_TO_REDIR set),
+ *	%SMBSIGN_DIR_SERVER only messages a client sent (the flag clear)
+ * @iov: the message as a kvec array; the 64-byte header may span entries
+ * @nvec: number of entries
+ *
+ * As smbsign_verify(), after checking SMB2_FLAGS_SERVER_TO_REDIR before any
+ * MAC is computed: an attacker who reflects a client's signed request back
+ * to it (or a server's response back to the server) gets -EBADMSG although
+ * its signature is right, since SMB 3.x signs both directions with one key.
+ * A consumer that checks the flag itself may call smbsign_verify().
+ *
+ * Context: Process context; may sleep.
+ * Return: 0 if the signature is right and the message came from the other
+ * side, -EBADMSG if the signature is wrong or the message goes the wrong
+ * way, -EINVAL for an unknown @dir or bad arguments as for smbsign_sign(),
+ * or a crypto API error.
+ */
+int smbsign_verify_dir(struct smbsign_key *key, enum smbsign_dir dir,
+		       const struct kvec *iov, unsigned int nvec)
+{
+	struct smbsign_msg m;
+	bool from_server, want_server;
+	__le32 flags;
+	int ret;
+
+	ret = smbsign_msg_whole(key, iov, nvec, &m);
+	if (ret)
+		return ret;
+	if ((unsigned int)dir >= SMBSIGN_DIR_COUNT)
+		return -EINVAL;
+	smbsign_msg_read(&m, SMBSIGN_FLAGS_OFFSET, &flags, sizeof(flags));
+	from_server = le32_to_cpu(flags) & SMBSIGN_FLAG_SERVER_TO_REDIR;
+	want_server = dir == SMBSIGN_DIR_CLIENT;
+	if (from_server != want_server)
+		return -EBADMSG;
+	return smbsign_msg_verify(key, &m);
+}
+EXPORT_SYMBOL_NS_GPL(smbsign_verify_dir, SMBSIGN_NS);
 
 /**
  * smbsign_sign_buf() - sign one SMB2 message in a contiguous buffer
@@ -609,7 +656,8 @@ EXPORT_SYMBOL_NS_GPL(smbsign_sign_compound, SMBSIGN_NS);
  * @nvec: number of entries
  * @bad_index: out, may be NULL: index of the first element that failed
  *
- * Elements are delimited as for smbsign_sign_compound().
+ * Elements are delimited as for smbsign_sign_compound(). The direction of
+ * the elements is not checked (see smbsign_verify_dir()).
  *
  * Context: Process context; may sleep.
  * Return: 0 if every signature is right, -EBADMSG at the first that is not,

@@ -249,4 +249,8 @@ void smbsign_report_verify_failure(struct net *net, enum smbsign_dir dir,
 				   u16 alg, u64 session_id, u16 command,
 				   u64 message_id);
 
+/* smbsign_verify() that also checks the message's direction (sign.c) */
+int smbsign_verify_dir(struct smbsign_key *key, enum smbsign_dir dir,
+		       const struct kvec *iov, unsigned int nvec);
+
 #endif /* _LINUX_SMBSIGN_H */
