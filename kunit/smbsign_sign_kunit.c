@@ -2185,6 +2185,101 @@ static void smbsign_sign_compound_long(struct kunit *test)
 }
 
 /*
+ * L6: with a GMAC key, an interim response (SERVER_TO_REDIR, ASYNC_COMMAND,
+ * STATUS_PENDING) is not signed, alone or in a chain, and the buffer is
+ * left as it was; it has its final response's nonce. A signed one (Samba
+ * signs them) still verifies. Final async responses, synchronous
+ * STATUS_PENDING, requests whose ChannelSequence reads as 0x103 and the
+ * other algorithms sign.
+ */
+static void smbsign_sign_gmac_interim(struct kunit *test)
+{
+	const u32 interim = SMBSIGN_FLAG_SIGNED | SMBSIGN_FLAG_SERVER_TO_REDIR |
+			    SMBSIGN_FLAG_ASYNC_COMMAND;
+	static const struct {
+		u32 flags_off;	/* flags of interim taken away */
+		u32 status;
+	} signs[] = {
+		{ 0, 0 },					/* final */
+		{ 0, 0xc0000120 },				/* cancelled */
+		{ SMBSIGN_FLAG_ASYNC_COMMAND, SMBSIGN_STATUS_PENDING },
+		{ SMBSIGN_FLAG_SERVER_TO_REDIR, SMBSIGN_STATUS_PENDING },
+	};
+	struct sign_kvecs *kv = kunit_kzalloc(test, sizeof(*kv), GFP_KERNEL);
+	struct sign_chain_spec s = { "2 elements", 2, { 96, 90 }, false };
+	struct sign_chain ch;
+	unsigned int a, i;
+	u8 want[SIG_LEN];
+	u8 *msg, *orig;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kv);
+	for (a = 0; a < ARRAY_SIZE(sign_algs); a++) {
+		const struct sign_combo *c = &sign_algs[a];
+		struct smbsign_key *key = sign_key(test, c->dialect, c->alg,
+						   18);
+		bool gmac = c->alg == SMBSIGN_ALG_AES_GMAC;
+		int want_ret = gmac ? -EINVAL : 0;
+
+		msg = sign_msg(test, 200, 48, CMD_READ, interim, 0x103);
+		put_unaligned_le32(SMBSIGN_STATUS_PENDING,
+				   msg + SMBSIGN_STATUS_OFFSET);
+		orig = sign_dup(test, msg, 200, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, orig);
+
+		KUNIT_EXPECT_EQ_MSG(test, smbsign_sign_buf(key, msg, 200),
+				    want_ret, "%s: interim response", c->name);
+		if (gmac)
+			KUNIT_EXPECT_TRUE(test, !memcmp(msg, orig, 200));
+		/* Status in another kvec than Flags */
+		memcpy(msg, orig, 200);
+		sign_scatter_step(test, kv, msg, 200, 13);
+		KUNIT_EXPECT_EQ(test, smbsign_sign(key, kv->iov, kv->n),
+				want_ret);
+
+		/* signed by the peer: verifies */
+		sign_expected(test, c->alg, 18, orig, 200, want);
+		memcpy(msg, orig, 200);
+		memcpy(msg + SIG_OFF, want, SIG_LEN);
+		KUNIT_EXPECT_EQ_MSG(test, smbsign_verify_buf(key, msg, 200), 0,
+				    "%s: signed interim response", c->name);
+
+		/* as element 1 of a chain: nothing signed */
+		sign_chain_build(test, &ch, &s, 49);
+		put_unaligned_le32(interim, ch.buf + ch.off[1] +
+				   SMBSIGN_FLAGS_OFFSET);
+		put_unaligned_le32(SMBSIGN_STATUS_PENDING, ch.buf + ch.off[1] +
+				   SMBSIGN_STATUS_OFFSET);
+		orig = sign_dup(test, ch.buf, ch.total, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, orig);
+		KUNIT_EXPECT_EQ_MSG(test, sign_scbuf(key, ch.buf, ch.total),
+				    want_ret, "%s: chain with an interim",
+				    c->name);
+		if (gmac)
+			KUNIT_EXPECT_TRUE_MSG(test,
+					      !memcmp(ch.buf, orig, ch.total),
+					      "refused chain changed");
+		else
+			KUNIT_EXPECT_EQ(test, sign_vcbuf(key, ch.buf, ch.total,
+							 NULL), 0);
+
+		for (i = 0; i < ARRAY_SIZE(signs); i++) {
+			msg = sign_msg(test, 200, 50 + i, CMD_READ,
+				       interim & ~signs[i].flags_off, 0x103);
+			put_unaligned_le32(signs[i].status,
+					   msg + SMBSIGN_STATUS_OFFSET);
+			KUNIT_EXPECT_EQ_MSG(test,
+					    smbsign_sign_buf(key, msg, 200), 0,
+					    "%s: flags %#x status %#x",
+					    c->name,
+					    interim & ~signs[i].flags_off,
+					    signs[i].status);
+			KUNIT_EXPECT_EQ(test, smbsign_verify_buf(key, msg, 200),
+					0);
+		}
+	}
+}
+
+/*
  * L7: smbsign_verify_dir() binds the direction. A request the client
  * signed, reflected back to it, verifies with smbsign_verify() (one key
  * for both directions) but not as a message the client receives; the same
@@ -2319,6 +2414,7 @@ static void smbsign_sign_suite_exit(struct kunit_suite *suite)
 		KUNIT_CASE(smbsign_sign_compound_changed_long),		\
 		KUNIT_CASE_PARAM(smbsign_sign_compound_long,		\
 				 sign_algs_gen_params),			\
+		KUNIT_CASE(smbsign_sign_gmac_interim),			\
 		KUNIT_CASE_PARAM(smbsign_sign_verify_dir,		\
 				 sign_algs_gen_params),			\
 		{}							\

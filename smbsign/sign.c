@@ -366,6 +366,30 @@ static int smbsign_msg_whole(struct smbsign_key *key, const struct kvec *iov,
 	return 0;
 }
 
+/*
+ * An interim response (STATUS_PENDING with SMB2_FLAGS_ASYNC_COMMAND, sent
+ * by a server before the final response of an async operation) has the
+ * GMAC nonce of its final response: same MessageId, same direction, same
+ * command. Signing both with one GMAC key would reuse the nonce, which
+ * gives away the GHASH key, so smbsign refuses to sign it ([MS-SMB2]
+ * 3.3.4.2: the server SHOULD NOT sign an interim response). Requests are
+ * not looked at: their Status field is ChannelSequence/Reserved.
+ */
+static bool smbsign_gmac_interim(const struct smbsign_key *key,
+				 const struct smbsign_msg *m)
+{
+	const u32 want = SMBSIGN_FLAG_SERVER_TO_REDIR |
+			 SMBSIGN_FLAG_ASYNC_COMMAND;
+	__le32 flags, status;
+
+	if (key->alg != SMBSIGN_ALG_AES_GMAC)
+		return false;
+	smbsign_msg_read(m, SMBSIGN_FLAGS_OFFSET, &flags, sizeof(flags));
+	smbsign_msg_read(m, SMBSIGN_STATUS_OFFSET, &status, sizeof(status));
+	return (le32_to_cpu(flags) & want) == want &&
+	       le32_to_cpu(status) == SMBSIGN_STATUS_PENDING;
+}
+
 /**
  * smbsign_key_mac_raw() - the bare MAC of a buffer, for known-answer tests
  * @key: a key from smbsign_key_alloc_raw() or smbsign_key_alloc()
@@ -403,10 +427,17 @@ EXPORT_SYMBOL_IF_KUNIT(smbsign_key_mac_raw);
  * kvecs may point at linear-map (kmalloc, page) or vmalloc memory; nothing
  * is allocated, whatever the message size.
  *
+ * With an AES-GMAC key, an interim response (SMB2_FLAGS_SERVER_TO_REDIR
+ * and SMB2_FLAGS_ASYNC_COMMAND set, Status %SMBSIGN_STATUS_PENDING) is
+ * refused: it shares its GMAC nonce with the final response, and a reused
+ * GMAC nonce gives away the key's GHASH key. Send interim responses
+ * unsigned ([MS-SMB2] 3.3.4.2).
+ *
  * Context: Process context; may sleep.
  * Return: 0, or -EINVAL for a NULL key or iov, no entries, a NULL base with
- * a length, or fewer than 64 or more than %SMBSIGN_MAX_MSG bytes (checked
- * before any byte of the message is read); or a crypto API error.
+ * a length, fewer than 64 or more than %SMBSIGN_MAX_MSG bytes (checked
+ * before any byte of the message is read), or a GMAC-keyed interim
+ * response; or a crypto API error.
  */
 int smbsign_sign(struct smbsign_key *key, const struct kvec *iov,
 		 unsigned int nvec)
@@ -415,7 +446,11 @@ int smbsign_sign(struct smbsign_key *key, const struct kvec *iov,
 	int ret;
 
 	ret = smbsign_msg_whole(key, iov, nvec, &m);
-	return ret ?: smbsign_msg_sign(key, &m);
+	if (ret)
+		return ret;
+	if (smbsign_gmac_interim(key, &m))
+		return -EINVAL;
+	return smbsign_msg_sign(key, &m);
 }
 EXPORT_SYMBOL_NS_GPL(smbsign_sign, SMBSIGN_NS);
 
@@ -431,6 +466,7 @@ EXPORT_SYMBOL_NS_GPL(smbsign_sign, SMBSIGN_NS);
  * SMB 3.x signs both directions with one key, so a message the peer sent
  * in the other direction (a request reflected back to the client that
  * sent it) verifies here. smbsign_verify_dir() also checks the direction.
+ * A GMAC-signed interim response verifies (Samba signs them).
  *
  * Context: Process context; may sleep.
  * Return: 0 if the signature is right, -EBADMSG if it is not, -EINVAL for
@@ -598,6 +634,10 @@ static int smbsign_compound(struct smbsign_key *key, const struct kvec *iov,
 			return ret;
 		if (n < ARRAY_SIZE(end))
 			end[n] = off + len;
+		m.off = off;
+		m.len = len;
+		if (sign && smbsign_gmac_interim(key, &m))
+			return -EINVAL;
 	}
 
 	for (i = 0, off = 0; i < n; i++, off += len) {
@@ -639,8 +679,9 @@ static int smbsign_compound(struct smbsign_key *key, const struct kvec *iov,
  * Context: Process context; may sleep.
  * Return: 0; -EINVAL for bad arguments as for smbsign_sign(), a NextCommand
  * that is not a multiple of 8, is less than 64 or does not leave a whole
- * header before the end, or a chain that changed during the call; or a
- * crypto API error.
+ * header before the end, an element a GMAC key must not sign (see
+ * smbsign_sign()), or a chain that changed during the call; or a crypto API
+ * error.
  */
 int smbsign_sign_compound(struct smbsign_key *key, const struct kvec *iov,
 			  unsigned int nvec)
