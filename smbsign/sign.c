@@ -12,6 +12,7 @@
 #include <linux/build_bug.h>
 #include <linux/err.h>
 #include <linux/export.h>
+#include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
@@ -99,6 +100,7 @@ struct smbsign_key *smbsign_key_alloc_raw(u16 alg, const u8 *k, size_t klen)
 	struct smbsign_key *key;
 	int ret;
 
+	might_sleep();
 	if (alg >= SMBSIGN_ALG_COUNT || !k || !klen)
 		return ERR_PTR(-EINVAL);
 
@@ -140,6 +142,7 @@ struct smbsign_key *smbsign_key_alloc(u16 dialect, u16 alg, const u8 *key,
 {
 	struct smbsign_key *k;
 
+	might_sleep();
 	if (!key || key_len != SMBSIGN_KEY_SIZE ||
 	    !smbsign_alg_allowed(dialect, alg))
 		return ERR_PTR(-EINVAL);
@@ -175,6 +178,7 @@ struct smbsign_key *smbsign_key_create(u16 dialect, u16 alg,
 	struct smbsign_key *key;
 	int ret;
 
+	might_sleep();
 	if (!smbsign_alg_allowed(dialect, alg))
 		return ERR_PTR(-EINVAL);
 	ret = smbsign_derive_signing_key(dialect, session_key, session_key_len,
@@ -209,12 +213,14 @@ EXPORT_SYMBOL_NS_GPL(smbsign_key_get, SMBSIGN_NS);
  * Freeing releases the transforms (the crypto API zeroes their key
  * schedules) and zeroes the object.
  *
- * Context: Process context; may sleep when the last reference goes.
+ * Context: Any context while other references remain; the last one must be
+ * put in process context (it may sleep).
  */
 void smbsign_key_put(struct smbsign_key *key)
 {
 	if (!key || !refcount_dec_and_test(&key->refs))
 		return;
+	might_sleep();
 	key->desc->exit(key);
 	kfree_sensitive(key);
 }
@@ -407,6 +413,7 @@ int smbsign_key_mac_raw(struct smbsign_key *key, const void *data,
 	struct kvec iov = { .iov_base = (void *)data, .iov_len = len };
 	struct smbsign_msg m = { .iov = &iov, .nvec = 1, .len = len };
 
+	might_sleep();
 	if (!key || !out || (!data && len) || len > SMBSIGN_MAX_MSG ||
 	    (key->alg == SMBSIGN_ALG_AES_GMAC && !nonce))
 		return -EINVAL;
@@ -445,6 +452,7 @@ int smbsign_sign(struct smbsign_key *key, const struct kvec *iov,
 	struct smbsign_msg m;
 	int ret;
 
+	might_sleep();
 	ret = smbsign_msg_whole(key, iov, nvec, &m);
 	if (ret)
 		return ret;
@@ -478,6 +486,7 @@ int smbsign_verify(struct smbsign_key *key, const struct kvec *iov,
 	struct smbsign_msg m;
 	int ret;
 
+	might_sleep();
 	ret = smbsign_msg_whole(key, iov, nvec, &m);
 	return ret ?: smbsign_msg_verify(key, &m);
 }
@@ -512,6 +521,7 @@ int smbsign_verify_dir(struct smbsign_key *key, enum smbsign_dir dir,
 	__le32 flags;
 	int ret;
 
+	might_sleep();
 	ret = smbsign_msg_whole(key, iov, nvec, &m);
 	if (ret)
 		return ret;
@@ -539,6 +549,7 @@ int smbsign_sign_buf(struct smbsign_key *key, void *buf, size_t len)
 {
 	struct kvec iov = { .iov_base = buf, .iov_len = len };
 
+	might_sleep();
 	if (!buf)
 		return -EINVAL;
 	return smbsign_sign(key, &iov, 1);
@@ -558,6 +569,7 @@ int smbsign_verify_buf(struct smbsign_key *key, const void *buf, size_t len)
 {
 	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
 
+	might_sleep();
 	if (!buf)
 		return -EINVAL;
 	return smbsign_verify(key, &iov, 1);
@@ -686,6 +698,7 @@ static int smbsign_compound(struct smbsign_key *key, const struct kvec *iov,
 int smbsign_sign_compound(struct smbsign_key *key, const struct kvec *iov,
 			  unsigned int nvec)
 {
+	might_sleep();
 	return smbsign_compound(key, iov, nvec, true, NULL);
 }
 EXPORT_SYMBOL_NS_GPL(smbsign_sign_compound, SMBSIGN_NS);
@@ -708,6 +721,7 @@ EXPORT_SYMBOL_NS_GPL(smbsign_sign_compound, SMBSIGN_NS);
 int smbsign_verify_compound(struct smbsign_key *key, const struct kvec *iov,
 			    unsigned int nvec, unsigned int *bad_index)
 {
+	might_sleep();
 	return smbsign_compound(key, iov, nvec, false, bad_index);
 }
 EXPORT_SYMBOL_NS_GPL(smbsign_verify_compound, SMBSIGN_NS);
