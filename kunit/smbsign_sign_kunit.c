@@ -20,6 +20,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 /* get/put_unaligned_*: <linux/unaligned.h> or <asm/unaligned.h> via compat.h */
@@ -1396,7 +1397,7 @@ static void smbsign_sign_bad_key(struct kunit *test)
 	smbsign_key_put(NULL);	/* NULL-safe */
 }
 
-/* Sign, verify and the compound calls reject bad input the same way. */
+/* Sign, verify, verify_dir and the compound calls reject bad input alike. */
 static void sign_expect_einval_all(struct kunit *test, const char *what,
 				   struct smbsign_key *key,
 				   const struct kvec *iov, unsigned int nvec)
@@ -1415,6 +1416,12 @@ static void sign_expect_einval_all(struct kunit *test, const char *what,
 	KUNIT_EXPECT_EQ_MSG(test, smbsign_verify_compound(key, iov, nvec,
 							  NULL),
 			    -EINVAL, "verify_compound (NULL index): %s", what);
+	KUNIT_EXPECT_EQ_MSG(test, smbsign_verify_dir(key, SMBSIGN_DIR_CLIENT,
+						     iov, nvec),
+			    -EINVAL, "verify_dir (client): %s", what);
+	KUNIT_EXPECT_EQ_MSG(test, smbsign_verify_dir(key, SMBSIGN_DIR_SERVER,
+						     iov, nvec),
+			    -EINVAL, "verify_dir (server): %s", what);
 }
 
 static void smbsign_sign_bad_msg(struct kunit *test)
@@ -1795,6 +1802,554 @@ static void smbsign_sign_refcount(struct kunit *test)
 	smbsign_key_put(key);
 }
 
+/* ------------------------------------------------ (k) issue 14 review */
+
+/*
+ * A key whose MAC is a recorder: it notes the extent of each message it is
+ * given (and touches none of its bytes), can change a NextCommand of the
+ * chain at its first call, and gives up after SIGN_FAKE_MAX calls, so that
+ * a walk that would not end fails the test instead of hanging it. The
+ * "MAC" is 16 zero bytes. Cases run one at a time, so one recorder serves.
+ */
+#define SIGN_FAKE_MAX	64
+
+static struct {
+	unsigned int calls;
+	size_t off[SIGN_FAKE_MAX];
+	size_t len[SIGN_FAKE_MAX];
+	u8 *poke;		/* at the first call, store poke_val here */
+	u32 poke_val;
+} sign_fake;
+
+static int sign_fake_mac(struct smbsign_key *key, const struct smbsign_msg *m,
+			 const u8 *nonce, u8 *out)
+{
+	if (sign_fake.calls >= SIGN_FAKE_MAX)
+		return -ELOOP;
+	sign_fake.off[sign_fake.calls] = m->off;
+	sign_fake.len[sign_fake.calls] = m->len;
+	if (!sign_fake.calls++ && sign_fake.poke)
+		put_unaligned_le32(sign_fake.poke_val, sign_fake.poke);
+	memset(out, 0, SIG_LEN);
+	return 0;
+}
+
+static const struct smbsign_alg_desc sign_fake_desc = {
+	.name = "recorder",
+	.mac = sign_fake_mac,
+};
+
+static struct smbsign_key *sign_fake_key(struct kunit *test)
+{
+	struct smbsign_key *key = kunit_kzalloc(test, sizeof(*key),
+						GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, key);
+	refcount_set(&key->refs, 1);
+	key->alg = SMBSIGN_ALG_AES_CMAC;
+	key->desc = &sign_fake_desc;
+	memset(&sign_fake, 0, sizeof(sign_fake));
+	return key;
+}
+
+/* A 64 KiB body that SIGN_ALIAS_VECS kvecs all point at, after a header. */
+#define SIGN_ALIAS_BODY		SZ_64K
+#define SIGN_ALIAS_VECS		(SMBSIGN_MAX_MSG / SIGN_ALIAS_BODY + 2)
+
+/*
+ * @len bytes (at least 64) as a header kvec and body kvecs that all point
+ * at one 64 KiB buffer: messages of up to SMBSIGN_MAX_MSG + 1 bytes and
+ * more without the memory. Returns the number of kvecs.
+ */
+static unsigned int sign_alias(struct kunit *test, struct kvec *iov,
+			       u8 *hdr, const u8 *body, size_t len)
+{
+	unsigned int n = 1;
+
+	iov[0].iov_base = hdr;
+	iov[0].iov_len = HDR_LEN;
+	for (len -= HDR_LEN; len; n++) {
+		KUNIT_ASSERT_LT(test, n, SIGN_ALIAS_VECS);
+		iov[n].iov_base = (void *)body;
+		iov[n].iov_len = min_t(size_t, len, SIGN_ALIAS_BODY);
+		len -= iov[n].iov_len;
+	}
+	return n;
+}
+
+/*
+ * M1: a message longer than SMBSIGN_MAX_MSG (16 MiB) is refused with
+ * -EINVAL before any byte of it is read or MACed, whatever its length:
+ * 16 MiB + 1, and a kvec of 4 GiB (the crypto API's unsigned int lengths
+ * would have truncated it to 0) pointing at a 64-byte buffer. Exactly
+ * 16 MiB signs and verifies. The recorder key shows that no MAC ran; the
+ * real keys then get the same calls.
+ */
+static void smbsign_sign_too_long(struct kunit *test)
+{
+	const struct sign_combo *c = test->param_value;
+	struct smbsign_key *fake = sign_fake_key(test);
+	struct smbsign_key *key = sign_key(test, c->dialect, c->alg, 16);
+	u8 *msg = sign_msg(test, HDR_LEN, 40, CMD_READ,
+			   SMBSIGN_FLAG_SIGNED | SMBSIGN_FLAG_SERVER_TO_REDIR,
+			   0x4000);
+	u8 *orig = sign_dup(test, msg, HDR_LEN, GFP_KERNEL);
+	u8 *body = kunit_kmalloc(test, SIGN_ALIAS_BODY, GFP_KERNEL);
+	struct kvec *iov = kunit_kcalloc(test, SIGN_ALIAS_VECS, sizeof(*iov),
+					 GFP_KERNEL);
+	struct kvec big[2];
+	unsigned int n;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, orig);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, body);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, iov);
+	sign_fill(body, SIGN_ALIAS_BODY, 41);
+
+	/* one byte over the cap, in memory that exists */
+	n = sign_alias(test, iov, msg, body, (size_t)SMBSIGN_MAX_MSG + 1);
+	sign_expect_einval_all(test, "16 MiB + 1 (recorder)", fake, iov, n);
+	KUNIT_ASSERT_EQ_MSG(test, sign_fake.calls, 0u,
+			    "a MAC ran over a message longer than 16 MiB");
+	sign_expect_einval_all(test, "16 MiB + 1", key, iov, n);
+
+	/* a 4 GiB kvec over a 64-byte buffer: never read */
+	if (sizeof(size_t) > 4) {
+		big[0].iov_base = msg;
+		big[0].iov_len = HDR_LEN;
+		big[1].iov_base = msg;
+		big[1].iov_len = (size_t)U32_MAX + 1;
+		sign_expect_einval_all(test, "4 GiB kvec (recorder)", fake,
+				       big, 2);
+		KUNIT_ASSERT_EQ(test, sign_fake.calls, 0u);
+		sign_expect_einval_all(test, "4 GiB kvec", key, big, 2);
+		big[0].iov_len = (size_t)U32_MAX + 1 + HDR_LEN;
+		sign_expect_einval_all(test, "4 GiB + 64 in one kvec", key,
+				       big, 1);
+	}
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(msg, orig, HDR_LEN),
+			      "%s: a refused call changed the header",
+			      c->name);
+
+	/* exactly the cap is a message */
+	n = sign_alias(test, iov, msg, body, SMBSIGN_MAX_MSG);
+	KUNIT_EXPECT_EQ(test, smbsign_sign(fake, iov, n), 0);
+	KUNIT_EXPECT_EQ(test, sign_fake.calls, 1u);
+	KUNIT_EXPECT_EQ(test, sign_fake.len[0], (size_t)SMBSIGN_MAX_MSG);
+	KUNIT_EXPECT_EQ_MSG(test, smbsign_sign(key, iov, n), 0, "%s: 16 MiB",
+			    c->name);
+	KUNIT_EXPECT_EQ(test, smbsign_verify(key, iov, n), 0);
+	body[SIGN_ALIAS_BODY - 1] ^= 1;
+	KUNIT_EXPECT_EQ(test, smbsign_verify(key, iov, n), -EBADMSG);
+}
+
+/*
+ * M1 for the pre-auth hash: 16 MiB is hashed (checked against the kernel's
+ * sha512 over the same kvecs), 16 MiB + 1 and a 4 GiB kvec are refused
+ * and leave the state as it was.
+ */
+static void smbsign_sign_preauth_too_long(struct kunit *test)
+{
+	struct smbsign_preauth *pa = kunit_kzalloc(test, sizeof(*pa),
+						   GFP_KERNEL);
+	struct smbsign_preauth *before = kunit_kzalloc(test, sizeof(*pa),
+						       GFP_KERNEL);
+	u8 *hdr = sign_msg(test, HDR_LEN, 42, SMBSIGN_CMD_SESSION_SETUP, 0, 2);
+	u8 *body = kunit_kmalloc(test, SIGN_ALIAS_BODY, GFP_KERNEL);
+	struct kvec *iov = kunit_kcalloc(test, SIGN_ALIAS_VECS, sizeof(*iov),
+					 GFP_KERNEL);
+	u8 want[SHA512_DIGEST_SIZE];
+	struct crypto_shash *tfm;
+	struct kvec big[2];
+	unsigned int i, n;
+	int ret;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pa);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, before);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, body);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, iov);
+	sign_fill(body, SIGN_ALIAS_BODY, 43);
+	sign_fill(pa->hash, sizeof(pa->hash), 44);
+	memcpy(before, pa, sizeof(*pa));
+
+	n = sign_alias(test, iov, hdr, body, (size_t)SMBSIGN_MAX_MSG + 1);
+	KUNIT_ASSERT_EQ_MSG(test, smbsign_preauth_update(pa, iov, n), -EINVAL,
+			    "16 MiB + 1 hashed");
+	if (sizeof(size_t) > 4) {
+		big[0].iov_base = hdr;
+		big[0].iov_len = HDR_LEN;
+		big[1].iov_base = hdr;
+		big[1].iov_len = (size_t)U32_MAX + 1;
+		KUNIT_EXPECT_EQ(test, smbsign_preauth_update(pa, big, 2),
+				-EINVAL);
+	}
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(pa, before, sizeof(*pa)),
+			      "a refused update changed the hash");
+
+	n = sign_alias(test, iov, hdr, body, SMBSIGN_MAX_MSG);
+	KUNIT_ASSERT_EQ(test, smbsign_preauth_update(pa, iov, n), 0);
+
+	tfm = crypto_alloc_shash("sha512", 0, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(tfm));
+	{
+		SHASH_DESC_ON_STACK(desc, tfm);
+
+		desc->tfm = tfm;
+		ret = crypto_shash_init(desc) ?:
+		      crypto_shash_update(desc, before->hash,
+					  sizeof(before->hash));
+		for (i = 0; !ret && i < n; i++)
+			ret = crypto_shash_update(desc, iov[i].iov_base,
+						  iov[i].iov_len);
+		ret = ret ?: crypto_shash_final(desc, want);
+		shash_desc_zero(desc);
+	}
+	crypto_free_shash(tfm);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(pa->hash, want, sizeof(want)),
+			      "16 MiB pre-auth hash differs from sha512");
+}
+
+/*
+ * L1: the review's model. A 228-byte chain, element 0 [0, 128) and element
+ * 1 [128, 228), in three kvecs with element 1's header alone in the
+ * middle one. At the first MAC (element 0) element 1's NextCommand becomes
+ * 3. The walk must still end, MACing exactly the two extents it checked
+ * (before the fix it re-read NextCommand and MACed [128, 192) forever).
+ */
+static void smbsign_sign_compound_changed(struct kunit *test)
+{
+	struct smbsign_key *fake = sign_fake_key(test);
+	u8 *buf = kunit_kzalloc(test, 228, GFP_KERNEL);
+	unsigned int pass, bad;
+	struct kvec iov[3];
+	int ret;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	for (pass = 0; pass < 2; pass++) {
+		sign_fill(buf, 228, 45);
+		sign_hdr(buf, CMD_CREATE, SMBSIGN_FLAG_SIGNED, 1, 128);
+		sign_hdr(buf + 128, CMD_CREATE, SMBSIGN_FLAG_SIGNED | 0x4, 2,
+			 0);
+		iov[0] = (struct kvec){ .iov_base = buf, .iov_len = 128 };
+		iov[1] = (struct kvec){ .iov_base = buf + 128, .iov_len = 64 };
+		iov[2] = (struct kvec){ .iov_base = buf + 192, .iov_len = 36 };
+		memset(&sign_fake, 0, sizeof(sign_fake));
+		sign_fake.poke = buf + 128 + SMBSIGN_NEXTCMD_OFFSET;
+		sign_fake.poke_val = 3;
+
+		bad = 77;
+		ret = pass ? smbsign_verify_compound(fake, iov, 3, &bad) :
+			     smbsign_sign_compound(fake, iov, 3);
+		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "%s: NextCommand changed",
+				    pass ? "verify" : "sign");
+		KUNIT_ASSERT_EQ_MSG(test, sign_fake.calls, 2u,
+				    "%s: %u MACs for a 2-element chain",
+				    pass ? "verify" : "sign", sign_fake.calls);
+		KUNIT_EXPECT_EQ(test, sign_fake.off[0], 0);
+		KUNIT_EXPECT_EQ(test, sign_fake.len[0], 128);
+		KUNIT_EXPECT_EQ(test, sign_fake.off[1], 128);
+		KUNIT_EXPECT_EQ(test, sign_fake.len[1], 100);
+		/* the chain as it is now is refused */
+		KUNIT_EXPECT_EQ(test, smbsign_sign_compound(fake, iov, 3),
+				-EINVAL);
+	}
+}
+
+#define LONG_CHAIN	40
+
+/* A chain of @n elements of 64..216 bytes, the last one unpadded. */
+static size_t sign_long_chain(u8 *buf, unsigned int n, size_t *off,
+			      u32 seed)
+{
+	size_t pos = 0, ext;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		off[i] = pos;
+		pos += i == n - 1 ? 77 : 64 + 8 * ((i * 7) % 20);
+	}
+	off[n] = pos;
+	sign_fill(buf, pos, seed);
+	for (i = 0; i < n; i++) {
+		ext = off[i + 1] - off[i];
+		sign_hdr(buf + off[i], CMD_CREATE,
+			 SMBSIGN_FLAG_SIGNED | (i ? 0x4 : 0), 100 + i,
+			 i == n - 1 ? 0 : ext);
+	}
+	return pos;
+}
+
+/*
+ * L1 past the walk's table of 16 extents: a 40-element chain whose
+ * element 5 (in the table) or 20 (re-read) changes at the first MAC. In
+ * the table, the checked extent is used; past it, an invalid NextCommand
+ * or a different number of elements gives -EINVAL. Every MAC stays inside
+ * the stream and the walk never goes past the 40 elements counted.
+ */
+static void smbsign_sign_compound_changed_long(struct kunit *test)
+{
+	static const struct {
+		unsigned int el;
+		u32 val;	/* 0: skip one element (valid, one fewer) */
+		int want;
+	} pokes[] = {
+		{ 5, 3, 0 }, { 15, 0xfffffff8, 0 }, { 16, 3, -EINVAL },
+		{ 20, 3, -EINVAL }, { 20, 0, -EINVAL }, { 38, 0, -EINVAL },
+	};
+	struct smbsign_key *fake = sign_fake_key(test);
+	size_t *off = kunit_kcalloc(test, LONG_CHAIN + 1, sizeof(*off),
+				    GFP_KERNEL);
+	u8 *buf = kunit_kmalloc(test, LONG_CHAIN * 216, GFP_KERNEL);
+	unsigned int p, i;
+	size_t total;
+	u32 val;
+	int ret;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, off);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	for (p = 0; p < ARRAY_SIZE(pokes); p++) {
+		unsigned int el = pokes[p].el;
+
+		total = sign_long_chain(buf, LONG_CHAIN, off, 46);
+		val = pokes[p].val ?: off[el + 2] - off[el];
+		memset(&sign_fake, 0, sizeof(sign_fake));
+		sign_fake.poke = buf + off[el] + SMBSIGN_NEXTCMD_OFFSET;
+		sign_fake.poke_val = val;
+		ret = sign_scbuf(fake, buf, total);
+		KUNIT_EXPECT_EQ_MSG(test, ret, pokes[p].want,
+				    "element %u NextCommand -> %u", el, val);
+		KUNIT_EXPECT_LE(test, sign_fake.calls, LONG_CHAIN);
+		for (i = 0; i < sign_fake.calls; i++) {
+			KUNIT_EXPECT_LE_MSG(test,
+					    sign_fake.off[i] + sign_fake.len[i],
+					    total, "MAC %u past the end", i);
+			if (i < 16 || !pokes[p].want) {
+				KUNIT_EXPECT_EQ_MSG(test, sign_fake.off[i],
+						    off[i], "MAC %u", i);
+				KUNIT_EXPECT_EQ_MSG(test, sign_fake.len[i],
+						    off[i + 1] - off[i],
+						    "MAC %u", i);
+			}
+		}
+		if (!pokes[p].want)
+			KUNIT_EXPECT_EQ(test, sign_fake.calls, LONG_CHAIN);
+	}
+}
+
+/*
+ * A 40-element chain with real keys, in one buffer and in 97-byte kvecs:
+ * every element gets the signature it gets alone, the chain verifies, and
+ * a change in element 30 (past the table) is found there.
+ */
+static void smbsign_sign_compound_long(struct kunit *test)
+{
+	const struct sign_combo *c = test->param_value;
+	struct smbsign_key *key = sign_key(test, c->dialect, c->alg, 17);
+	size_t *off = kunit_kcalloc(test, LONG_CHAIN + 1, sizeof(*off),
+				    GFP_KERNEL);
+	u8 *buf = kunit_kmalloc(test, LONG_CHAIN * 216, GFP_KERNEL);
+	u8 *copy = kunit_kmalloc(test, LONG_CHAIN * 216, GFP_KERNEL);
+	struct sign_kvecs *kv = kunit_kzalloc(test, sizeof(*kv), GFP_KERNEL);
+	unsigned int i, bad;
+	size_t total;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, off);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, copy);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kv);
+	total = sign_long_chain(buf, LONG_CHAIN, off, 47);
+	KUNIT_ASSERT_LE(test, total, 97 * SIGN_LAYOUT_MAX);
+	sign_scatter_step(test, kv, buf, total, 97);
+
+	KUNIT_ASSERT_EQ(test, sign_scbuf(key, buf, total), 0);
+	for (i = 0; i < LONG_CHAIN; i++) {
+		size_t ext = off[i + 1] - off[i];
+
+		memcpy(copy, buf + off[i], ext);
+		KUNIT_ASSERT_EQ(test, smbsign_sign_buf(key, copy, ext), 0);
+		KUNIT_EXPECT_TRUE_MSG(test, !memcmp(copy + SIG_OFF,
+						    buf + off[i] + SIG_OFF,
+						    SIG_LEN),
+				      "%s: element %u signed differently alone",
+				      c->name, i);
+	}
+	KUNIT_EXPECT_EQ(test, sign_vcbuf(key, buf, total, &bad), 0);
+	KUNIT_EXPECT_EQ(test, smbsign_sign_compound(key, kv->iov, kv->n), 0);
+	sign_gather(kv, copy);
+	KUNIT_EXPECT_TRUE_MSG(test, !memcmp(copy, buf, total),
+			      "%s: kvec chain signed differently", c->name);
+	buf[off[30] + HDR_LEN + 3] ^= 0x10;
+	bad = 77;
+	KUNIT_EXPECT_EQ(test, sign_vcbuf(key, buf, total, &bad), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, bad, 30u);
+}
+
+/*
+ * L6: with a GMAC key, an interim response (SERVER_TO_REDIR, ASYNC_COMMAND,
+ * STATUS_PENDING) is not signed, alone or in a chain, and the buffer is
+ * left as it was; it has its final response's nonce. A signed one (Samba
+ * signs them) still verifies. Final async responses, synchronous
+ * STATUS_PENDING, requests whose ChannelSequence reads as 0x103 and the
+ * other algorithms sign.
+ */
+static void smbsign_sign_gmac_interim(struct kunit *test)
+{
+	const u32 interim = SMBSIGN_FLAG_SIGNED | SMBSIGN_FLAG_SERVER_TO_REDIR |
+			    SMBSIGN_FLAG_ASYNC_COMMAND;
+	static const struct {
+		u32 flags_off;	/* flags of interim taken away */
+		u32 status;
+	} signs[] = {
+		{ 0, 0 },					/* final */
+		{ 0, 0xc0000120 },				/* cancelled */
+		{ SMBSIGN_FLAG_ASYNC_COMMAND, SMBSIGN_STATUS_PENDING },
+		{ SMBSIGN_FLAG_SERVER_TO_REDIR, SMBSIGN_STATUS_PENDING },
+	};
+	struct sign_kvecs *kv = kunit_kzalloc(test, sizeof(*kv), GFP_KERNEL);
+	struct sign_chain_spec s = { "2 elements", 2, { 96, 90 }, false };
+	struct sign_chain ch;
+	unsigned int a, i;
+	u8 want[SIG_LEN];
+	u8 *msg, *orig;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kv);
+	for (a = 0; a < ARRAY_SIZE(sign_algs); a++) {
+		const struct sign_combo *c = &sign_algs[a];
+		struct smbsign_key *key = sign_key(test, c->dialect, c->alg,
+						   18);
+		bool gmac = c->alg == SMBSIGN_ALG_AES_GMAC;
+		int want_ret = gmac ? -EINVAL : 0;
+
+		msg = sign_msg(test, 200, 48, CMD_READ, interim, 0x103);
+		put_unaligned_le32(SMBSIGN_STATUS_PENDING,
+				   msg + SMBSIGN_STATUS_OFFSET);
+		orig = sign_dup(test, msg, 200, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, orig);
+
+		KUNIT_EXPECT_EQ_MSG(test, smbsign_sign_buf(key, msg, 200),
+				    want_ret, "%s: interim response", c->name);
+		if (gmac)
+			KUNIT_EXPECT_TRUE(test, !memcmp(msg, orig, 200));
+		/* Status in another kvec than Flags */
+		memcpy(msg, orig, 200);
+		sign_scatter_step(test, kv, msg, 200, 13);
+		KUNIT_EXPECT_EQ(test, smbsign_sign(key, kv->iov, kv->n),
+				want_ret);
+
+		/* signed by the peer: verifies */
+		sign_expected(test, c->alg, 18, orig, 200, want);
+		memcpy(msg, orig, 200);
+		memcpy(msg + SIG_OFF, want, SIG_LEN);
+		KUNIT_EXPECT_EQ_MSG(test, smbsign_verify_buf(key, msg, 200), 0,
+				    "%s: signed interim response", c->name);
+
+		/* as element 1 of a chain: nothing signed */
+		sign_chain_build(test, &ch, &s, 49);
+		put_unaligned_le32(interim, ch.buf + ch.off[1] +
+				   SMBSIGN_FLAGS_OFFSET);
+		put_unaligned_le32(SMBSIGN_STATUS_PENDING, ch.buf + ch.off[1] +
+				   SMBSIGN_STATUS_OFFSET);
+		orig = sign_dup(test, ch.buf, ch.total, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, orig);
+		KUNIT_EXPECT_EQ_MSG(test, sign_scbuf(key, ch.buf, ch.total),
+				    want_ret, "%s: chain with an interim",
+				    c->name);
+		if (gmac)
+			KUNIT_EXPECT_TRUE_MSG(test,
+					      !memcmp(ch.buf, orig, ch.total),
+					      "refused chain changed");
+		else
+			KUNIT_EXPECT_EQ(test, sign_vcbuf(key, ch.buf, ch.total,
+							 NULL), 0);
+
+		for (i = 0; i < ARRAY_SIZE(signs); i++) {
+			msg = sign_msg(test, 200, 50 + i, CMD_READ,
+				       interim & ~signs[i].flags_off, 0x103);
+			put_unaligned_le32(signs[i].status,
+					   msg + SMBSIGN_STATUS_OFFSET);
+			KUNIT_EXPECT_EQ_MSG(test,
+					    smbsign_sign_buf(key, msg, 200), 0,
+					    "%s: flags %#x status %#x",
+					    c->name,
+					    interim & ~signs[i].flags_off,
+					    signs[i].status);
+			KUNIT_EXPECT_EQ(test, smbsign_verify_buf(key, msg, 200),
+					0);
+		}
+	}
+}
+
+/*
+ * L7: smbsign_verify_dir() binds the direction. A request the client
+ * signed, reflected back to it, verifies with smbsign_verify() (one key
+ * for both directions) but not as a message the client receives; the same
+ * for a response reflected to the server. No MAC is computed for a
+ * message going the wrong way. Flags split across kvecs are read right.
+ */
+static void smbsign_sign_verify_dir(struct kunit *test)
+{
+	const struct sign_combo *c = test->param_value;
+	struct smbsign_key *key = sign_key(test, c->dialect, c->alg, 19);
+	struct smbsign_key *fake = sign_fake_key(test);
+	u8 *req = sign_msg(test, 180, 51, CMD_READ, SMBSIGN_FLAG_SIGNED, 9);
+	u8 *rsp = sign_msg(test, 180, 52, CMD_READ, SMBSIGN_FLAG_SIGNED |
+			   SMBSIGN_FLAG_SERVER_TO_REDIR, 9);
+	struct sign_kvecs *kv = kunit_kzalloc(test, sizeof(*kv), GFP_KERNEL);
+	struct kvec iq = { .iov_base = req, .iov_len = 180 };
+	struct kvec ir = { .iov_base = rsp, .iov_len = 180 };
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, kv);
+	KUNIT_ASSERT_EQ(test, smbsign_sign_buf(key, req, 180), 0);
+	KUNIT_ASSERT_EQ(test, smbsign_sign_buf(key, rsp, 180), 0);
+
+	/* the server receives requests, the client responses */
+	KUNIT_EXPECT_EQ(test, smbsign_verify_dir(key, SMBSIGN_DIR_SERVER, &iq,
+						 1), 0);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_dir(key, SMBSIGN_DIR_CLIENT, &ir,
+						 1), 0);
+	/* reflected: the signature is right, the direction is not */
+	KUNIT_EXPECT_EQ(test, smbsign_verify(key, &iq, 1), 0);
+	KUNIT_EXPECT_EQ_MSG(test, smbsign_verify_dir(key, SMBSIGN_DIR_CLIENT,
+						     &iq, 1),
+			    -EBADMSG, "%s: reflected request accepted",
+			    c->name);
+	KUNIT_EXPECT_EQ_MSG(test, smbsign_verify_dir(key, SMBSIGN_DIR_SERVER,
+						     &ir, 1),
+			    -EBADMSG, "%s: reflected response accepted",
+			    c->name);
+	/* setting SERVER_TO_REDIR on the reflected request breaks its MAC */
+	put_unaligned_le32(SMBSIGN_FLAG_SIGNED | SMBSIGN_FLAG_SERVER_TO_REDIR,
+			   req + SMBSIGN_FLAGS_OFFSET);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_dir(key, SMBSIGN_DIR_CLIENT, &iq,
+						 1), -EBADMSG);
+	put_unaligned_le32(SMBSIGN_FLAG_SIGNED, req + SMBSIGN_FLAGS_OFFSET);
+
+	/* a tampered message going the right way */
+	rsp[150] ^= 4;
+	KUNIT_EXPECT_EQ(test, smbsign_verify_dir(key, SMBSIGN_DIR_CLIENT, &ir,
+						 1), -EBADMSG);
+	rsp[150] ^= 4;
+
+	/* the flags split 17/3 between two kvecs */
+	sign_scatter_step(test, kv, rsp, 180, 17);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_dir(key, SMBSIGN_DIR_CLIENT,
+						 kv->iov, kv->n), 0);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_dir(key, SMBSIGN_DIR_SERVER,
+						 kv->iov, kv->n), -EBADMSG);
+
+	KUNIT_EXPECT_EQ(test, smbsign_verify_dir(key, SMBSIGN_DIR_COUNT, &ir,
+						 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_dir(key, (enum smbsign_dir)-1,
+						 &ir, 1), -EINVAL);
+
+	/* the direction is checked before any MAC */
+	KUNIT_EXPECT_EQ(test, smbsign_verify_dir(fake, SMBSIGN_DIR_CLIENT, &iq,
+						 1), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, smbsign_verify_dir(fake, SMBSIGN_DIR_SERVER, &ir,
+						 1), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, sign_fake.calls, 0u);
+}
+
 /* -------------------------------------------------------------- suite */
 
 static int smbsign_sign_suite_init(struct kunit_suite *suite)
@@ -1809,31 +2364,63 @@ static void smbsign_sign_suite_exit(struct kunit_suite *suite)
 	sign_big_free();
 }
 
-static struct kunit_case smbsign_sign_cases[] = {
-	KUNIT_CASE_PARAM(smbsign_sign_roundtrip_buf, sign_combos_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_roundtrip_kvec, sign_combos_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_memory_kinds, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_matches_raw, sign_combos_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_vs_crypto_api, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_many_pieces, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_bitflip, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_wrong_key, sign_algs_gen_params),
-	KUNIT_CASE(smbsign_sign_gmac_nonce),
-	KUNIT_CASE_PARAM(smbsign_sign_compound_chain, sign_chains_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_compound_single, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_ignores_nextcommand,
-			 sign_algs_gen_params),
-	KUNIT_CASE(smbsign_sign_compound_rules),
-	KUNIT_CASE(smbsign_sign_compound_malformed),
-	KUNIT_CASE(smbsign_sign_bad_key),
-	KUNIT_CASE_PARAM(smbsign_sign_bad_msg, sign_combos_gen_params),
-	KUNIT_CASE(smbsign_sign_sig_equal),
-	KUNIT_CASE_PARAM(smbsign_sign_8mib, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_concurrent, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_driver, sign_algs_gen_params),
-	KUNIT_CASE(smbsign_sign_refcount),
-	{}
-};
+/*
+ * The cases of both suites: smbsign_sign (SIMD keys where the CPU has the
+ * instructions) and smbsign_sign_cryptoapi (the simd parameter off), from
+ * one list, so that a case added here runs on both paths.
+ */
+#define SIGN_DEFINE_CASES(name)						\
+	static struct kunit_case name[] = {				\
+		KUNIT_CASE_PARAM(smbsign_sign_roundtrip_buf,		\
+				 sign_combos_gen_params),		\
+		KUNIT_CASE_PARAM(smbsign_sign_roundtrip_kvec,		\
+				 sign_combos_gen_params),		\
+		KUNIT_CASE_PARAM(smbsign_sign_memory_kinds,		\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE_PARAM(smbsign_sign_matches_raw,		\
+				 sign_combos_gen_params),		\
+		KUNIT_CASE_PARAM(smbsign_sign_vs_crypto_api,		\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE_PARAM(smbsign_sign_many_pieces,		\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE_PARAM(smbsign_sign_bitflip,			\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE_PARAM(smbsign_sign_wrong_key,		\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE(smbsign_sign_gmac_nonce),			\
+		KUNIT_CASE_PARAM(smbsign_sign_compound_chain,		\
+				 sign_chains_gen_params),		\
+		KUNIT_CASE_PARAM(smbsign_sign_compound_single,		\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE_PARAM(smbsign_sign_ignores_nextcommand,	\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE(smbsign_sign_compound_rules),		\
+		KUNIT_CASE(smbsign_sign_compound_malformed),		\
+		KUNIT_CASE(smbsign_sign_bad_key),			\
+		KUNIT_CASE_PARAM(smbsign_sign_bad_msg,			\
+				 sign_combos_gen_params),		\
+		KUNIT_CASE(smbsign_sign_sig_equal),			\
+		KUNIT_CASE_PARAM(smbsign_sign_8mib,			\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE_PARAM(smbsign_sign_concurrent,		\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE_PARAM(smbsign_sign_driver,			\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE(smbsign_sign_refcount),			\
+		KUNIT_CASE_PARAM(smbsign_sign_too_long,			\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE(smbsign_sign_preauth_too_long),		\
+		KUNIT_CASE(smbsign_sign_compound_changed),		\
+		KUNIT_CASE(smbsign_sign_compound_changed_long),		\
+		KUNIT_CASE_PARAM(smbsign_sign_compound_long,		\
+				 sign_algs_gen_params),			\
+		KUNIT_CASE(smbsign_sign_gmac_interim),			\
+		KUNIT_CASE_PARAM(smbsign_sign_verify_dir,		\
+				 sign_algs_gen_params),			\
+		{}							\
+	}
+
+SIGN_DEFINE_CASES(smbsign_sign_cases);
 
 static struct kunit_suite smbsign_sign_suite = {
 	.name = "smbsign_sign",
@@ -1862,32 +2449,7 @@ static void smbsign_sign_api_suite_exit(struct kunit_suite *suite)
 	smbsign_simd_set(sign_simd_saved);
 }
 
-/* the same list as smbsign_sign_cases */
-static struct kunit_case smbsign_sign_api_cases[] = {
-	KUNIT_CASE_PARAM(smbsign_sign_roundtrip_buf, sign_combos_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_roundtrip_kvec, sign_combos_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_memory_kinds, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_matches_raw, sign_combos_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_vs_crypto_api, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_many_pieces, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_bitflip, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_wrong_key, sign_algs_gen_params),
-	KUNIT_CASE(smbsign_sign_gmac_nonce),
-	KUNIT_CASE_PARAM(smbsign_sign_compound_chain, sign_chains_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_compound_single, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_ignores_nextcommand,
-			 sign_algs_gen_params),
-	KUNIT_CASE(smbsign_sign_compound_rules),
-	KUNIT_CASE(smbsign_sign_compound_malformed),
-	KUNIT_CASE(smbsign_sign_bad_key),
-	KUNIT_CASE_PARAM(smbsign_sign_bad_msg, sign_combos_gen_params),
-	KUNIT_CASE(smbsign_sign_sig_equal),
-	KUNIT_CASE_PARAM(smbsign_sign_8mib, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_concurrent, sign_algs_gen_params),
-	KUNIT_CASE_PARAM(smbsign_sign_driver, sign_algs_gen_params),
-	KUNIT_CASE(smbsign_sign_refcount),
-	{}
-};
+SIGN_DEFINE_CASES(smbsign_sign_api_cases);
 
 static struct kunit_suite smbsign_sign_api_suite = {
 	.name = "smbsign_sign_cryptoapi",

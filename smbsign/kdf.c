@@ -16,6 +16,7 @@
 #include <crypto/sha2.h>
 #include <linux/err.h>
 #include <linux/export.h>
+#include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/string.h>
 
@@ -49,6 +50,7 @@ int smbsign_kdf(const u8 *ki, size_t ki_len, const u8 *label, size_t label_len,
 	u32 i;
 	int ret;
 
+	might_sleep();
 	if (!ki || !ki_len || !out || !out_len || out_len > 1024 ||
 	    (!label && label_len) || (!context && context_len))
 		return -EINVAL;
@@ -117,6 +119,7 @@ int smbsign_derive_signing_key(u16 dialect, const u8 *session_key,
 	u8 sk[SMBSIGN_KEY_SIZE] = {};
 	int ret;
 
+	might_sleep();
 	if (!session_key || !session_key_len || !out)
 		return -EINVAL;
 	memcpy(sk, session_key, min_t(size_t, session_key_len, sizeof(sk)));
@@ -183,9 +186,10 @@ static int smbsign_preauth_feed(void *ctx, const void *p, size_t n)
  * and every SESSION_SETUP response except the final successful one into the
  * session's state ([MS-SMB2] 3.2.5.2, 3.3.5.5). On error @pa is unchanged.
  *
- * Context: Process context.
- * Return: 0, -EINVAL for NULL arguments or an empty message, or a crypto
- * API error.
+ * Context: Process context; may sleep.
+ * Return: 0, -EINVAL for NULL arguments, a NULL base with a length, an
+ * empty message or one of more than %SMBSIGN_MAX_MSG bytes (checked before
+ * any byte of it is read), or a crypto API error.
  */
 int smbsign_preauth_update(struct smbsign_preauth *pa,
 			   const struct kvec *iov, unsigned int nvec)
@@ -195,8 +199,9 @@ int smbsign_preauth_update(struct smbsign_preauth *pa,
 	struct smbsign_msg m = { .iov = iov, .nvec = nvec };
 	int ret;
 
+	might_sleep();
 	if (!pa || !iov || !nvec || smbsign_iov_total(iov, nvec, &m.len) ||
-	    !m.len)
+	    !m.len || m.len > SMBSIGN_MAX_MSG)
 		return -EINVAL;
 
 	desc->tfm = smbsign_sha512;

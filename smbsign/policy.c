@@ -428,7 +428,8 @@ EXPORT_SYMBOL_NS_GPL(smbsign_policy_decide, SMBSIGN_NS);
  * @peer_signs: see smbsign_policy_decide()
  * @guest: see smbsign_policy_decide()
  *
- * Context: Any context.
+ * Context: Process or softirq context, not hardirq: it may send a netlink
+ * event (GFP_ATOMIC, multicast).
  * Return: the verdict.
  */
 enum smbsign_verdict
@@ -479,7 +480,8 @@ EXPORT_SYMBOL_IF_KUNIT(smbsign_pn_decide);
  * and audit hits and announces them on the "events" netlink group.  On a
  * refusal, fail the session setup with smbsign_verdict_status().
  *
- * Context: Any context.
+ * Context: Process or softirq context, not hardirq: it may send a netlink
+ * event (GFP_ATOMIC, multicast).
  * Return: the verdict; see smbsign_verdict_allowed().
  */
 enum smbsign_verdict smbsign_session_decide(struct net *net,
@@ -631,7 +633,8 @@ static void smbsign_alg_count(struct smbsign_pernet *pn, enum smbsign_dir dir,
  * @command: SMB2 command of the message
  * @message_id: MessageId of the message
  *
- * Context: Any context.
+ * Context: Process or softirq context, not hardirq: it may send a netlink
+ * event (GFP_ATOMIC, multicast).
  */
 void smbsign_pn_verify_failure(struct smbsign_pernet *pn,
 			       enum smbsign_dir dir, u16 alg,
@@ -664,7 +667,8 @@ EXPORT_SYMBOL_IF_KUNIT(smbsign_pn_verify_failure);
  * events per 5 seconds per namespace (the next event says how many were
  * suppressed).  For registered sessions use smbsign_session_verify_failed().
  *
- * Context: Any context.
+ * Context: Process or softirq context, not hardirq: it may send a netlink
+ * event (GFP_ATOMIC, multicast).
  */
 void smbsign_report_verify_failure(struct net *net, enum smbsign_dir dir,
 				   u16 alg, u64 session_id, u16 command,
@@ -794,7 +798,8 @@ EXPORT_SYMBOL_NS_GPL(smbsign_session_register, SMBSIGN_NS);
  * smbsign_session_unregister() - forget a session
  * @sess: handle from smbsign_session_register(), or NULL or an ERR_PTR()
  *
- * Context: Any context that may take a BH spinlock.
+ * Context: Process or softirq context, not hardirq and not with interrupts
+ * disabled (takes a BH spinlock).
  */
 void smbsign_session_unregister(struct smbsign_session *sess)
 {
@@ -845,7 +850,8 @@ EXPORT_SYMBOL_NS_GPL(smbsign_session_verified, SMBSIGN_NS);
  *
  * As smbsign_report_verify_failure(), and counted for the session.
  *
- * Context: Any context.
+ * Context: Process or softirq context, not hardirq: it may send a netlink
+ * event (GFP_ATOMIC, multicast).
  */
 void smbsign_session_verify_failed(struct smbsign_session *sess, u16 command,
 				   u64 message_id)

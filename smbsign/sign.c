@@ -9,12 +9,20 @@
 
 #include <crypto/algapi.h>
 #include <kunit/visibility.h>
+#include <linux/build_bug.h>
 #include <linux/err.h>
 #include <linux/export.h>
+#include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
 #include "smbsign.h"
+
+/*
+ * Every offset and length in a stream fits in a u32, and so in the crypto
+ * API's unsigned int lengths.
+ */
+static_assert((u64)SMBSIGN_MAX_MSG + SMBSIGN_HDR_SIZE <= U32_MAX);
 
 /**
  * smbsign_alg_name() - name of a signing algorithm
@@ -92,6 +100,7 @@ struct smbsign_key *smbsign_key_alloc_raw(u16 alg, const u8 *k, size_t klen)
 	struct smbsign_key *key;
 	int ret;
 
+	might_sleep();
 	if (alg >= SMBSIGN_ALG_COUNT || !k || !klen)
 		return ERR_PTR(-EINVAL);
 
@@ -133,6 +142,7 @@ struct smbsign_key *smbsign_key_alloc(u16 dialect, u16 alg, const u8 *key,
 {
 	struct smbsign_key *k;
 
+	might_sleep();
 	if (!key || key_len != SMBSIGN_KEY_SIZE ||
 	    !smbsign_alg_allowed(dialect, alg))
 		return ERR_PTR(-EINVAL);
@@ -168,6 +178,7 @@ struct smbsign_key *smbsign_key_create(u16 dialect, u16 alg,
 	struct smbsign_key *key;
 	int ret;
 
+	might_sleep();
 	if (!smbsign_alg_allowed(dialect, alg))
 		return ERR_PTR(-EINVAL);
 	ret = smbsign_derive_signing_key(dialect, session_key, session_key_len,
@@ -202,12 +213,14 @@ EXPORT_SYMBOL_NS_GPL(smbsign_key_get, SMBSIGN_NS);
  * Freeing releases the transforms (the crypto API zeroes their key
  * schedules) and zeroes the object.
  *
- * Context: Process context; may sleep when the last reference goes.
+ * Context: Any context while other references remain; the last one must be
+ * put in process context (it may sleep).
  */
 void smbsign_key_put(struct smbsign_key *key)
 {
 	if (!key || !refcount_dec_and_test(&key->refs))
 		return;
+	might_sleep();
 	key->desc->exit(key);
 	kfree_sensitive(key);
 }
@@ -348,8 +361,9 @@ static int smbsign_msg_whole(struct smbsign_key *key, const struct kvec *iov,
 {
 	size_t total;
 
+	/* only the kvec array is read: no byte of the message */
 	if (!key || !iov || !nvec || smbsign_iov_total(iov, nvec, &total) ||
-	    total < SMBSIGN_HDR_SIZE)
+	    total < SMBSIGN_HDR_SIZE || total > SMBSIGN_MAX_MSG)
 		return -EINVAL;
 	*m = (struct smbsign_msg){
 		.iov = iov, .nvec = nvec, .off = 0, .len = total,
@@ -358,11 +372,35 @@ static int smbsign_msg_whole(struct smbsign_key *key, const struct kvec *iov,
 	return 0;
 }
 
+/*
+ * An interim response (STATUS_PENDING with SMB2_FLAGS_ASYNC_COMMAND, sent
+ * by a server before the final response of an async operation) has the
+ * GMAC nonce of its final response: same MessageId, same direction, same
+ * command. Signing both with one GMAC key would reuse the nonce, which
+ * gives away the GHASH key, so smbsign refuses to sign it ([MS-SMB2]
+ * 3.3.4.2: the server SHOULD NOT sign an interim response). Requests are
+ * not looked at: their Status field is ChannelSequence/Reserved.
+ */
+static bool smbsign_gmac_interim(const struct smbsign_key *key,
+				 const struct smbsign_msg *m)
+{
+	const u32 want = SMBSIGN_FLAG_SERVER_TO_REDIR |
+			 SMBSIGN_FLAG_ASYNC_COMMAND;
+	__le32 flags, status;
+
+	if (key->alg != SMBSIGN_ALG_AES_GMAC)
+		return false;
+	smbsign_msg_read(m, SMBSIGN_FLAGS_OFFSET, &flags, sizeof(flags));
+	smbsign_msg_read(m, SMBSIGN_STATUS_OFFSET, &status, sizeof(status));
+	return (le32_to_cpu(flags) & want) == want &&
+	       le32_to_cpu(status) == SMBSIGN_STATUS_PENDING;
+}
+
 /**
  * smbsign_key_mac_raw() - the bare MAC of a buffer, for known-answer tests
  * @key: a key from smbsign_key_alloc_raw() or smbsign_key_alloc()
  * @data: the bytes to authenticate (nothing is zeroed)
- * @len: their length
+ * @len: their length, at most %SMBSIGN_MAX_MSG
  * @nonce: for AES-GMAC the 12-byte nonce, otherwise ignored
  * @out: out: 16 bytes (HMAC-SHA256 truncated to its first 16 bytes)
  *
@@ -375,7 +413,8 @@ int smbsign_key_mac_raw(struct smbsign_key *key, const void *data,
 	struct kvec iov = { .iov_base = (void *)data, .iov_len = len };
 	struct smbsign_msg m = { .iov = &iov, .nvec = 1, .len = len };
 
-	if (!key || !out || (!data && len) ||
+	might_sleep();
+	if (!key || !out || (!data && len) || len > SMBSIGN_MAX_MSG ||
 	    (key->alg == SMBSIGN_ALG_AES_GMAC && !nonce))
 		return -EINVAL;
 	return key->desc->mac(key, &m, nonce, out);
@@ -395,9 +434,17 @@ EXPORT_SYMBOL_IF_KUNIT(smbsign_key_mac_raw);
  * kvecs may point at linear-map (kmalloc, page) or vmalloc memory; nothing
  * is allocated, whatever the message size.
  *
+ * With an AES-GMAC key, an interim response (SMB2_FLAGS_SERVER_TO_REDIR
+ * and SMB2_FLAGS_ASYNC_COMMAND set, Status %SMBSIGN_STATUS_PENDING) is
+ * refused: it shares its GMAC nonce with the final response, and a reused
+ * GMAC nonce gives away the key's GHASH key. Send interim responses
+ * unsigned ([MS-SMB2] 3.3.4.2).
+ *
  * Context: Process context; may sleep.
  * Return: 0, or -EINVAL for a NULL key or iov, no entries, a NULL base with
- * a length, or fewer than 64 bytes; or a crypto API error.
+ * a length, fewer than 64 or more than %SMBSIGN_MAX_MSG bytes (checked
+ * before any byte of the message is read), or a GMAC-keyed interim
+ * response; or a crypto API error.
  */
 int smbsign_sign(struct smbsign_key *key, const struct kvec *iov,
 		 unsigned int nvec)
@@ -405,8 +452,13 @@ int smbsign_sign(struct smbsign_key *key, const struct kvec *iov,
 	struct smbsign_msg m;
 	int ret;
 
+	might_sleep();
 	ret = smbsign_msg_whole(key, iov, nvec, &m);
-	return ret ?: smbsign_msg_sign(key, &m);
+	if (ret)
+		return ret;
+	if (smbsign_gmac_interim(key, &m))
+		return -EINVAL;
+	return smbsign_msg_sign(key, &m);
 }
 EXPORT_SYMBOL_NS_GPL(smbsign_sign, SMBSIGN_NS);
 
@@ -419,6 +471,11 @@ EXPORT_SYMBOL_NS_GPL(smbsign_sign, SMBSIGN_NS);
  * Recomputes the MAC as smbsign_sign() does and compares it with the
  * signature field in constant time. The message is not modified.
  *
+ * SMB 3.x signs both directions with one key, so a message the peer sent
+ * in the other direction (a request reflected back to the client that
+ * sent it) verifies here. smbsign_verify_dir() also checks the direction.
+ * A GMAC-signed interim response verifies (Samba signs them).
+ *
  * Context: Process context; may sleep.
  * Return: 0 if the signature is right, -EBADMSG if it is not, -EINVAL for
  * bad arguments as for smbsign_sign(), or a crypto API error.
@@ -429,10 +486,55 @@ int smbsign_verify(struct smbsign_key *key, const struct kvec *iov,
 	struct smbsign_msg m;
 	int ret;
 
+	might_sleep();
 	ret = smbsign_msg_whole(key, iov, nvec, &m);
 	return ret ?: smbsign_msg_verify(key, &m);
 }
 EXPORT_SYMBOL_NS_GPL(smbsign_verify, SMBSIGN_NS);
+
+/**
+ * smbsign_verify_dir() - verify one SMB2 message sent in the right direction
+ * @key: the session's key
+ * @dir: this host's side of the session: %SMBSIGN_DIR_CLIENT accepts only
+ *	messages a server sent (SMB2_FLAGS_SERVER_TO_REDIR set),
+ *	%SMBSIGN_DIR_SERVER only messages a client sent (the flag clear)
+ * @iov: the message as a kvec array; the 64-byte header may span entries
+ * @nvec: number of entries
+ *
+ * As smbsign_verify(), after checking SMB2_FLAGS_SERVER_TO_REDIR before any
+ * MAC is computed: an attacker who reflects a client's signed request back
+ * to it (or a server's response back to the server) gets -EBADMSG although
+ * its signature is right, since SMB 3.x signs both directions with one key.
+ * A consumer that checks the flag itself may call smbsign_verify().
+ *
+ * Context: Process context; may sleep.
+ * Return: 0 if the signature is right and the message came from the other
+ * side, -EBADMSG if the signature is wrong or the message goes the wrong
+ * way, -EINVAL for an unknown @dir or bad arguments as for smbsign_sign(),
+ * or a crypto API error.
+ */
+int smbsign_verify_dir(struct smbsign_key *key, enum smbsign_dir dir,
+		       const struct kvec *iov, unsigned int nvec)
+{
+	struct smbsign_msg m;
+	bool from_server, want_server;
+	__le32 flags;
+	int ret;
+
+	might_sleep();
+	ret = smbsign_msg_whole(key, iov, nvec, &m);
+	if (ret)
+		return ret;
+	if ((unsigned int)dir >= SMBSIGN_DIR_COUNT)
+		return -EINVAL;
+	smbsign_msg_read(&m, SMBSIGN_FLAGS_OFFSET, &flags, sizeof(flags));
+	from_server = le32_to_cpu(flags) & SMBSIGN_FLAG_SERVER_TO_REDIR;
+	want_server = dir == SMBSIGN_DIR_CLIENT;
+	if (from_server != want_server)
+		return -EBADMSG;
+	return smbsign_msg_verify(key, &m);
+}
+EXPORT_SYMBOL_NS_GPL(smbsign_verify_dir, SMBSIGN_NS);
 
 /**
  * smbsign_sign_buf() - sign one SMB2 message in a contiguous buffer
@@ -447,6 +549,7 @@ int smbsign_sign_buf(struct smbsign_key *key, void *buf, size_t len)
 {
 	struct kvec iov = { .iov_base = buf, .iov_len = len };
 
+	might_sleep();
 	if (!buf)
 		return -EINVAL;
 	return smbsign_sign(key, &iov, 1);
@@ -466,6 +569,7 @@ int smbsign_verify_buf(struct smbsign_key *key, const void *buf, size_t len)
 {
 	struct kvec iov = { .iov_base = (void *)buf, .iov_len = len };
 
+	might_sleep();
 	if (!buf)
 		return -EINVAL;
 	return smbsign_verify(key, &iov, 1);
@@ -473,41 +577,62 @@ int smbsign_verify_buf(struct smbsign_key *key, const void *buf, size_t len)
 EXPORT_SYMBOL_NS_GPL(smbsign_verify_buf, SMBSIGN_NS);
 
 /*
- * Length of the compound element starting at @off of a @total-byte stream:
- * up to the next header as NextCommand gives it, or to the end for the last
- * element. NextCommand must be 8-aligned and leave a whole header after it.
+ * Length of the compound element starting at @off of the @total-byte
+ * stream @iov: up to the next header as NextCommand gives it, or to the end
+ * for the last element (NextCommand 0). NextCommand must be 8-aligned and
+ * leave a whole header after it. On success the element is at least 64
+ * bytes and ends at or before @total, so a walk always advances.
  */
-static int smbsign_compound_elem(struct smbsign_msg *m, size_t total,
-				 size_t off)
+static int smbsign_compound_elem(const struct kvec *iov, unsigned int nvec,
+				 size_t total, size_t off, size_t *len)
 {
+	struct smbsign_msg m = {
+		.iov = iov, .nvec = nvec, .off = off, .len = SMBSIGN_HDR_SIZE,
+	};
 	__le32 next_le;
 	u32 next;
 
-	if (total - off < SMBSIGN_HDR_SIZE)
+	if (off > total || total - off < SMBSIGN_HDR_SIZE)
 		return -EINVAL;
-	m->off = off;
-	m->len = SMBSIGN_HDR_SIZE;
-	smbsign_msg_read(m, SMBSIGN_NEXTCMD_OFFSET, &next_le, sizeof(next_le));
+	smbsign_msg_read(&m, SMBSIGN_NEXTCMD_OFFSET, &next_le, sizeof(next_le));
 	next = le32_to_cpu(next_le);
 	if (!next) {
-		m->len = total - off;
+		*len = total - off;
 		return 0;
 	}
 	if (next % 8 || next < SMBSIGN_HDR_SIZE ||
 	    next > total - off - SMBSIGN_HDR_SIZE)
 		return -EINVAL;
-	m->len = next;
+	*len = next;
 	return 0;
 }
 
-/* Validate the whole chain, then sign or verify each element in turn. */
+/*
+ * Elements whose extent the compound walk remembers from its checking pass,
+ * so that it reads their NextCommand once. cifs compounds at most a handful
+ * of requests; longer chains are legal, and their later elements' extents
+ * are read again and must not have changed.
+ */
+#define SMBSIGN_COMPOUND_KEEP	16
+
+/*
+ * Check the whole chain, then sign or verify each element in turn. The
+ * checking pass records where the first SMBSIGN_COMPOUND_KEEP elements end
+ * and the second pass uses those extents, so a NextCommand changed by
+ * someone else between the passes is not read again. Past the table, the
+ * second pass re-reads NextCommand: a chain that no longer has the shape
+ * checked (an invalid NextCommand, a different number of elements) gives
+ * -EINVAL. Either way every MAC covers bytes inside the stream, and the
+ * walk ends after the number of elements the first pass counted.
+ */
 static int smbsign_compound(struct smbsign_key *key, const struct kvec *iov,
 			    unsigned int nvec, bool sign,
 			    unsigned int *bad_index)
 {
+	u32 end[SMBSIGN_COMPOUND_KEEP];
 	struct smbsign_msg m;
-	unsigned int i;
-	size_t total;
+	unsigned int i, n;
+	size_t total, off, len;
 	int ret;
 
 	ret = smbsign_msg_whole(key, iov, nvec, &m);
@@ -515,14 +640,29 @@ static int smbsign_compound(struct smbsign_key *key, const struct kvec *iov,
 		return ret;
 	total = m.len;
 
-	for (m.off = 0, m.len = 0; m.off + m.len < total; ) {
-		ret = smbsign_compound_elem(&m, total, m.off + m.len);
+	for (n = 0, off = 0; off < total; n++, off += len) {
+		ret = smbsign_compound_elem(iov, nvec, total, off, &len);
 		if (ret)
 			return ret;
+		if (n < ARRAY_SIZE(end))
+			end[n] = off + len;
+		m.off = off;
+		m.len = len;
+		if (sign && smbsign_gmac_interim(key, &m))
+			return -EINVAL;
 	}
 
-	for (i = 0, m.off = 0, m.len = 0; m.off + m.len < total; i++) {
-		smbsign_compound_elem(&m, total, m.off + m.len);
+	for (i = 0, off = 0; i < n; i++, off += len) {
+		if (i < ARRAY_SIZE(end)) {
+			len = end[i] - off;
+		} else {
+			ret = smbsign_compound_elem(iov, nvec, total, off,
+						    &len);
+			if (ret || (off + len == total) != (i == n - 1))
+				return -EINVAL;
+		}
+		m.off = off;
+		m.len = len;
 		ret = sign ? smbsign_msg_sign(key, &m) :
 			     smbsign_msg_verify(key, &m);
 		if (ret) {
@@ -544,15 +684,21 @@ static int smbsign_compound(struct smbsign_key *key, const struct kvec *iov,
  * next header (NextCommand bytes, padding included), the last one up to the
  * end of the stream, padded or not. The whole chain is checked before
  * anything is signed, so a malformed chain leaves the buffer untouched.
+ * NextCommand is read once for the first 16 elements; the chain must not
+ * change during the call (if it does, the result is -EINVAL or signatures
+ * over the extents first read, never a write outside the stream).
  *
  * Context: Process context; may sleep.
- * Return: 0; -EINVAL for bad arguments as for smbsign_sign() or a
- * NextCommand that is not a multiple of 8, is less than 64 or does not
- * leave a whole header before the end; or a crypto API error.
+ * Return: 0; -EINVAL for bad arguments as for smbsign_sign(), a NextCommand
+ * that is not a multiple of 8, is less than 64 or does not leave a whole
+ * header before the end, an element a GMAC key must not sign (see
+ * smbsign_sign()), or a chain that changed during the call; or a crypto API
+ * error.
  */
 int smbsign_sign_compound(struct smbsign_key *key, const struct kvec *iov,
 			  unsigned int nvec)
 {
+	might_sleep();
 	return smbsign_compound(key, iov, nvec, true, NULL);
 }
 EXPORT_SYMBOL_NS_GPL(smbsign_sign_compound, SMBSIGN_NS);
@@ -564,7 +710,8 @@ EXPORT_SYMBOL_NS_GPL(smbsign_sign_compound, SMBSIGN_NS);
  * @nvec: number of entries
  * @bad_index: out, may be NULL: index of the first element that failed
  *
- * Elements are delimited as for smbsign_sign_compound().
+ * Elements are delimited as for smbsign_sign_compound(). The direction of
+ * the elements is not checked (see smbsign_verify_dir()).
  *
  * Context: Process context; may sleep.
  * Return: 0 if every signature is right, -EBADMSG at the first that is not,
@@ -574,6 +721,7 @@ EXPORT_SYMBOL_NS_GPL(smbsign_sign_compound, SMBSIGN_NS);
 int smbsign_verify_compound(struct smbsign_key *key, const struct kvec *iov,
 			    unsigned int nvec, unsigned int *bad_index)
 {
+	might_sleep();
 	return smbsign_compound(key, iov, nvec, false, bad_index);
 }
 EXPORT_SYMBOL_NS_GPL(smbsign_verify_compound, SMBSIGN_NS);

@@ -28,8 +28,13 @@
 #define SMBSIGN_SIG_OFFSET		48
 #define SMBSIGN_SIG_SIZE		16
 
+#define SMBSIGN_STATUS_OFFSET		8
+
 #define SMBSIGN_FLAG_SERVER_TO_REDIR	0x00000001
+#define SMBSIGN_FLAG_ASYNC_COMMAND	0x00000002
 #define SMBSIGN_FLAG_SIGNED		0x00000008
+/* Status of an interim response to an async operation ([MS-ERREF] 2.3.1) */
+#define SMBSIGN_STATUS_PENDING		0x00000103
 #define SMBSIGN_CMD_NEGOTIATE		0x0000
 #define SMBSIGN_CMD_SESSION_SETUP	0x0001
 #define SMBSIGN_CMD_CANCEL		0x000c
@@ -38,6 +43,19 @@
 #define SMBSIGN_KEY_SIZE		16
 /* Size of the SMB 3.1.1 SHA-512 pre-authentication integrity hash. */
 #define SMBSIGN_PREAUTH_HASH_SIZE	64
+
+/**
+ * DOC: SMBSIGN_MAX_MSG
+ *
+ * The longest message (or compound chain, or pre-auth hash input) smbsign
+ * takes: 16 MiB. The SMB2 Direct TCP and QUIC transports frame a message with a
+ * 24-bit length, so no SMB2 message is longer than 16 MiB - 1 bytes (SMB
+ * Direct moves bulk data outside the message, and READ and WRITE carry at
+ * most 8 MiB). Longer kvec arrays are refused with -EINVAL before any byte
+ * is read: the crypto API takes unsigned int lengths, and a message of
+ * 4 GiB or more would otherwise be MACed only in part.
+ */
+#define SMBSIGN_MAX_MSG			(16u << 20)
 
 /**
  * enum smbsign_dialect - SMB2/SMB3 dialect revisions smbsign signs for
@@ -235,5 +253,9 @@ void smbsign_session_verify_failed(struct smbsign_session *sess, u16 command,
 void smbsign_report_verify_failure(struct net *net, enum smbsign_dir dir,
 				   u16 alg, u64 session_id, u16 command,
 				   u64 message_id);
+
+/* smbsign_verify() that also checks the message's direction (sign.c) */
+int smbsign_verify_dir(struct smbsign_key *key, enum smbsign_dir dir,
+		       const struct kvec *iov, unsigned int nvec);
 
 #endif /* _LINUX_SMBSIGN_H */
