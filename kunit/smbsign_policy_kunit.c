@@ -2,12 +2,15 @@
 /*
  * KUnit tests for smbsign's require-signing policy: the decision table for
  * every combination, NTSTATUS mapping, signing algorithm negotiation,
- * per-netns defaults and isolation, counters and the sessions registry.
+ * per-netns defaults and isolation, counters, the sessions registry and its
+ * dump cursor, and the rate limits of the events.
  *
  * Copyright (C) 2026 The smbsign authors.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/module.h>
+#include <linux/notifier.h>
 #include <linux/smbsign.h>
 
 #include "../smbsign/policy.h"
@@ -346,7 +349,7 @@ static void policy_sessions_counters(struct kunit *test)
 	struct walk_ctx ctx = { };
 	struct smbsign_pernet *pn;
 	struct smbsign_stats st;
-	unsigned long pos = 0;
+	u64 pos = 0;
 
 	pn = smbsign_pernet_alloc_test();
 	KUNIT_ASSERT_NOT_NULL(test, pn);
@@ -381,10 +384,10 @@ static void policy_sessions_counters(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.verified, 1ULL);
 	KUNIT_EXPECT_EQ(test, st.alg_verified[SMBSIGN_ALG_HMAC_SHA256], 1ULL);
 
-	KUNIT_EXPECT_EQ(test, smbsign_pn_session_walk(pn, &pos, walk_count,
-						      &ctx), 0);
+	KUNIT_EXPECT_EQ(test, smbsign_pn_session_walk(pn, &pos, NULL,
+						      walk_count, &ctx), 0);
 	KUNIT_EXPECT_EQ(test, ctx.n, 2);
-	KUNIT_EXPECT_EQ(test, pos, 2UL);
+	KUNIT_EXPECT_EQ(test, pos, 2ULL);
 	KUNIT_EXPECT_EQ(test, ctx.last.id, 0x22ULL);
 	KUNIT_EXPECT_EQ(test, ctx.last.dialect, SMBSIGN_DIALECT_2_1);
 	KUNIT_EXPECT_EQ(test, ctx.last.verified, 1ULL);
@@ -392,10 +395,10 @@ static void policy_sessions_counters(struct kunit *test)
 	/* A dump that runs out of room resumes where it stopped. */
 	memset(&ctx, 0, sizeof(ctx));
 	pos = 0;
-	KUNIT_EXPECT_EQ(test, smbsign_pn_session_walk(pn, &pos,
+	KUNIT_EXPECT_EQ(test, smbsign_pn_session_walk(pn, &pos, NULL,
 						      walk_stop_after_one,
 						      &ctx), -EMSGSIZE);
-	KUNIT_EXPECT_EQ(test, pos, 1UL);
+	KUNIT_EXPECT_EQ(test, pos, 1ULL);
 
 	smbsign_pn_stats_reset(pn);
 	smbsign_pn_stats_get(pn, SMBSIGN_DIR_CLIENT, &st);
@@ -411,6 +414,146 @@ static void policy_sessions_counters(struct kunit *test)
 	smbsign_pernet_free_test(pn);
 }
 
+/*
+ * A dump resumes after the last session it sent even when sessions were
+ * unregistered in between (an index cursor skipped the next one), and the
+ * generation tells the dump that the list changed.
+ */
+static void policy_sessions_cursor(struct kunit *test)
+{
+	struct smbsign_session *s[4];
+	struct walk_ctx ctx = { };
+	struct smbsign_pernet *pn;
+	unsigned int gen1, gen2;
+	u64 pos = 0;
+	int i;
+
+	pn = smbsign_pernet_alloc_test();
+	KUNIT_ASSERT_NOT_NULL(test, pn);
+	for (i = 0; i < ARRAY_SIZE(s); i++) {
+		s[i] = smbsign_pn_session_register(pn, SMBSIGN_DIR_SERVER,
+						   0x100 + i,
+						   SMBSIGN_DIALECT_3_1_1,
+						   SMBSIGN_ALG_AES_CMAC);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(s[i]));
+	}
+
+	/* first "skb": one session, 0x100 */
+	KUNIT_EXPECT_EQ(test, smbsign_pn_session_walk(pn, &pos, &gen1,
+						      walk_stop_after_one,
+						      &ctx), -EMSGSIZE);
+	/* 0x100 (sent) and 0x102 (not yet) go away */
+	smbsign_session_unregister(s[0]);
+	smbsign_session_unregister(s[2]);
+
+	/* the rest: 0x101 and 0x103, nothing skipped or repeated */
+	memset(&ctx, 0, sizeof(ctx));
+	KUNIT_EXPECT_EQ(test, smbsign_pn_session_walk(pn, &pos, &gen2,
+						      walk_count, &ctx), 0);
+	KUNIT_EXPECT_EQ(test, ctx.n, 2);
+	KUNIT_EXPECT_EQ(test, ctx.last.id, 0x103ULL);
+	KUNIT_EXPECT_NE(test, gen1, gen2);
+
+	/* past the end: nothing more */
+	memset(&ctx, 0, sizeof(ctx));
+	KUNIT_EXPECT_EQ(test, smbsign_pn_session_walk(pn, &pos, &gen1,
+						      walk_count, &ctx), 0);
+	KUNIT_EXPECT_EQ(test, ctx.n, 0);
+	KUNIT_EXPECT_EQ(test, gen1, gen2);
+
+	smbsign_session_unregister(s[1]);
+	smbsign_session_unregister(s[3]);
+	smbsign_pernet_free_test(pn);
+}
+
+/* Events of a KUnit instance (net == NULL) with one of two SessionIds. */
+#define EV_SID_SESSION	0x5e5510e7c0ffee01ULL
+#define EV_SID_VERIFY	0x5e5510e7c0ffee02ULL
+
+struct ev_count {
+	struct notifier_block nb;
+	int n[2];		/* per enum smbsign_event_type */
+	u32 suppressed[2];	/* of the last event */
+	bool audited;
+};
+
+static int ev_count_cb(struct notifier_block *nb, unsigned long type,
+		       void *data)
+{
+	struct ev_count *c = container_of(nb, struct ev_count, nb);
+	const struct smbsign_event *ev = data;
+
+	if (ev->net || type > SMBSIGN_EVENT_SESSION ||
+	    ev->session_id != (type == SMBSIGN_EVENT_SESSION ?
+			       EV_SID_SESSION : EV_SID_VERIFY))
+		return NOTIFY_DONE;
+	c->n[type]++;
+	c->suppressed[type] = ev->suppressed;
+	if (type == SMBSIGN_EVENT_SESSION)
+		c->audited = ev->audited;
+	return NOTIFY_OK;
+}
+
+/*
+ * A burst of refusals (or audit hits) and of verification failures: at
+ * most 10 events of each limit reach the notifiers per 5 s, counters count
+ * everything, and the first event after the window says how many were
+ * suppressed.
+ */
+static void policy_event_ratelimit(struct kunit *test)
+{
+	struct ev_count *c;
+	struct smbsign_pernet *pn;
+	struct smbsign_stats st;
+	int i;
+
+	c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->nb.notifier_call = ev_count_cb;
+	pn = smbsign_pernet_alloc_test();
+	KUNIT_ASSERT_NOT_NULL(test, pn);
+	set_policy(test, pn, SMBSIGN_DIR_SERVER, true, false, false);
+	KUNIT_ASSERT_EQ(test, smbsign_event_notifier_register(&c->nb), 0);
+
+	for (i = 0; i < 100; i++)
+		KUNIT_EXPECT_EQ(test,
+				smbsign_pn_decide(pn, SMBSIGN_DIR_SERVER,
+						  EV_SID_SESSION, false,
+						  i & 1),
+				i & 1 ? SMBSIGN_REFUSE_GUEST :
+					SMBSIGN_REFUSE_UNSIGNED);
+	for (i = 0; i < 30; i++)
+		smbsign_pn_verify_failure(pn, SMBSIGN_DIR_CLIENT,
+					  SMBSIGN_ALG_AES_GMAC, EV_SID_VERIFY,
+					  0x0008, 1000 + i);
+	KUNIT_EXPECT_EQ(test, c->n[SMBSIGN_EVENT_SESSION], 10);
+	KUNIT_EXPECT_EQ(test, c->suppressed[SMBSIGN_EVENT_SESSION], 0U);
+	KUNIT_EXPECT_EQ(test, c->n[SMBSIGN_EVENT_VERIFY_FAIL], 10);
+	smbsign_pn_stats_get(pn, SMBSIGN_DIR_SERVER, &st);
+	KUNIT_EXPECT_EQ(test, st.refused_unsigned + st.refused_guest, 100ULL);
+	smbsign_pn_stats_get(pn, SMBSIGN_DIR_CLIENT, &st);
+	KUNIT_EXPECT_EQ(test, st.verify_failures, 30ULL);
+
+	/* the next window: one event each, carrying what was suppressed */
+	msleep(5100);
+	set_policy(test, pn, SMBSIGN_DIR_SERVER, true, true, false);
+	KUNIT_EXPECT_EQ(test, smbsign_pn_decide(pn, SMBSIGN_DIR_SERVER,
+						EV_SID_SESSION, false, false),
+			SMBSIGN_AUDIT_UNSIGNED);
+	smbsign_pn_verify_failure(pn, SMBSIGN_DIR_CLIENT, SMBSIGN_ALG_AES_GMAC,
+				  EV_SID_VERIFY, 0x0008, 2000);
+	KUNIT_EXPECT_EQ(test, c->n[SMBSIGN_EVENT_SESSION], 11);
+	KUNIT_EXPECT_EQ(test, c->suppressed[SMBSIGN_EVENT_SESSION], 90U);
+	KUNIT_EXPECT_TRUE(test, c->audited);
+	KUNIT_EXPECT_EQ(test, c->n[SMBSIGN_EVENT_VERIFY_FAIL], 11);
+	KUNIT_EXPECT_EQ(test, c->suppressed[SMBSIGN_EVENT_VERIFY_FAIL], 20U);
+
+	KUNIT_EXPECT_EQ(test, smbsign_event_notifier_unregister(&c->nb), 0);
+	KUNIT_EXPECT_EQ(test, smbsign_event_notifier_unregister(&c->nb),
+			-ENOENT);
+	smbsign_pernet_free_test(pn);
+}
+
 static struct kunit_case smbsign_policy_cases[] = {
 	KUNIT_CASE_PARAM(policy_decide_table, decide_gen_params),
 	KUNIT_CASE(policy_status_map),
@@ -420,6 +563,8 @@ static struct kunit_case smbsign_policy_cases[] = {
 	KUNIT_CASE(policy_pernet_isolation),
 	KUNIT_CASE(policy_update_rejects),
 	KUNIT_CASE(policy_sessions_counters),
+	KUNIT_CASE(policy_sessions_cursor),
+	KUNIT_CASE(policy_event_ratelimit),
 	{}
 };
 

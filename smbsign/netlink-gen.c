@@ -25,7 +25,7 @@ static const struct nla_policy smbsign_policy_set_nl_policy[SMBSIGN_A_POLICY_SER
 };
 
 /* Ops table for smbsign */
-static const struct genl_split_ops smbsign_nl_ops[] = {
+const struct genl_split_ops smbsign_nl_ops[5] = {
 	{
 		.cmd	= SMBSIGN_CMD_POLICY_GET,
 		.doit	= smbsign_nl_policy_get_doit,
@@ -41,7 +41,7 @@ static const struct genl_split_ops smbsign_nl_ops[] = {
 	{
 		.cmd	= SMBSIGN_CMD_STATS_GET,
 		.doit	= smbsign_nl_stats_get_doit,
-		.flags	= GENL_CMD_CAP_DO,
+		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DO,
 	},
 	{
 		.cmd	= SMBSIGN_CMD_STATS_RESET,
@@ -51,22 +51,10 @@ static const struct genl_split_ops smbsign_nl_ops[] = {
 	{
 		.cmd	= SMBSIGN_CMD_SESSION_GET,
 		.dumpit	= smbsign_nl_session_get_dumpit,
-		.flags	= GENL_CMD_CAP_DUMP,
+		.flags	= GENL_UNS_ADMIN_PERM | GENL_CMD_CAP_DUMP,
 	},
 };
 
 static const struct genl_multicast_group smbsign_nl_mcgrps[] = {
 	[SMBSIGN_NLGRP_EVENTS] = { "events", },
-};
-
-struct genl_family smbsign_nl_family __ro_after_init = {
-	.name		= SMBSIGN_FAMILY_NAME,
-	.version	= SMBSIGN_FAMILY_VERSION,
-	.netnsok	= true,
-	.parallel_ops	= true,
-	.module		= THIS_MODULE,
-	.split_ops	= smbsign_nl_ops,
-	.n_split_ops	= ARRAY_SIZE(smbsign_nl_ops),
-	.mcgrps		= smbsign_nl_mcgrps,
-	.n_mcgrps	= ARRAY_SIZE(smbsign_nl_mcgrps),
 };

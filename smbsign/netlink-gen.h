@@ -14,6 +14,9 @@
 /* Common nested types */
 extern const struct nla_policy smbsign_dir_policy_nl_policy[SMBSIGN_A_DIR_POLICY_ALG + 1];
 
+/* Ops table for smbsign */
+extern const struct genl_split_ops smbsign_nl_ops[5];
+
 int smbsign_nl_policy_get_doit(struct sk_buff *skb, struct genl_info *info);
 int smbsign_nl_policy_set_doit(struct sk_buff *skb, struct genl_info *info);
 int smbsign_nl_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
@@ -24,7 +27,5 @@ int smbsign_nl_session_get_dumpit(struct sk_buff *skb,
 enum {
 	SMBSIGN_NLGRP_EVENTS,
 };
-
-extern struct genl_family smbsign_nl_family;
 
 #endif /* _LINUX_SMBSIGN_GEN_H */

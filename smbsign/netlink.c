@@ -3,12 +3,20 @@
  * smbsign: generic netlink family "smbsign" (policy, stats, sessions,
  * events).
  *
- * The family, its ops table and its attribute policies are generated from
+ * The ops table and the attribute policies are generated from
  * Documentation/netlink/specs/smbsign.yaml into netlink-gen.c; this file has
- * the handlers.  Policy changes need CAP_NET_ADMIN in the initial user
+ * the family (a genetlink-legacy spec, for uns-admin-perm, leaves it to us)
+ * and the handlers.  Policy changes need CAP_NET_ADMIN in the initial user
  * namespace (admin-perm in the spec, GENL_ADMIN_PERM), so root in a
  * container cannot relax signing for mounts the host made in its namespace.
- * Every rejected request carries an extack message.
+ * Statistics, sessions and the events group show who talks to whom: they
+ * need CAP_NET_ADMIN over the network namespace (uns-admin-perm,
+ * GENL_UNS_ADMIN_PERM; GENL_MCAST_CAP_NET_ADMIN for the group), so root in
+ * a container sees its own namespace only.  Every rejected request carries
+ * an extack message.
+ *
+ * Events come from policy.c through its event notifier, already rate
+ * limited.
  *
  * Copyright (C) 2026 The smbsign authors.
  */
@@ -16,6 +24,7 @@
 
 #include <linux/cred.h>
 #include <linux/module.h>
+#include <linux/notifier.h>
 #include <linux/sched.h>
 #include <linux/uidgid.h>
 #include <net/genetlink.h>
@@ -25,6 +34,36 @@
 #include "policy.h"
 #include "netlink.h"
 #include "netlink-gen.h"
+
+/*
+ * The groups of the spec, with the flags ynl-gen does not emit: joining
+ * needs CAP_NET_ADMIN over the netns (uns-admin-perm in the spec).
+ */
+static const struct genl_multicast_group smbsign_nl_mcgrps_admin[] = {
+	[SMBSIGN_NLGRP_EVENTS] = {
+		.name = SMBSIGN_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+struct genl_family smbsign_nl_family __ro_after_init = {
+	.name		= SMBSIGN_FAMILY_NAME,
+	.version	= SMBSIGN_FAMILY_VERSION,
+	.netnsok	= true,
+	.parallel_ops	= true,
+	.module		= THIS_MODULE,
+	.split_ops	= smbsign_nl_ops,
+	.n_split_ops	= ARRAY_SIZE(smbsign_nl_ops),
+	.mcgrps		= smbsign_nl_mcgrps_admin,
+	.n_mcgrps	= ARRAY_SIZE(smbsign_nl_mcgrps_admin),
+};
+
+/*
+ * Kernels without GENL_MCAST_CAP_NET_ADMIN (6.1 before 6.1.70; compat.h
+ * defines it as 0 there) cannot restrict who joins the group: smbsign
+ * sends no events on them rather than show them to every local user.
+ */
+static bool smbsign_events_on __ro_after_init;
 
 static int smbsign_put_dir_policy(struct sk_buff *skb, int attrtype,
 				  const struct smbsign_policy *pol)
@@ -126,10 +165,15 @@ static int smbsign_parse_dir_policy(struct nlattr *nest,
 		if (nla_type(attr) != SMBSIGN_A_DIR_POLICY_ALG)
 			continue;
 		alg = nla_get_u32(attr);
-		if (upd->nalgs >= SMBSIGN_ALG_COUNT ||
-		    memchr(upd->algs, alg, upd->nalgs)) {
+		if (memchr(upd->algs, alg, upd->nalgs)) {
 			NL_SET_ERR_MSG_ATTR(extack, attr,
 					    "duplicate signing algorithm");
+			return -EINVAL;
+		}
+		/* three distinct values of at most 2 (the policy) fill it */
+		if (upd->nalgs >= SMBSIGN_ALG_COUNT) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "too many signing algorithms");
 			return -EINVAL;
 		}
 		upd->algs[upd->nalgs++] = alg;
@@ -142,7 +186,8 @@ static void smbsign_nl_notify_policy(struct net *net)
 	struct sk_buff *msg;
 	void *hdr;
 
-	if (!genl_has_listeners(&smbsign_nl_family, net, SMBSIGN_NLGRP_EVENTS))
+	if (!smbsign_events_on ||
+	    !genl_has_listeners(&smbsign_nl_family, net, SMBSIGN_NLGRP_EVENTS))
 		return;
 	msg = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
@@ -153,7 +198,7 @@ static void smbsign_nl_notify_policy(struct net *net)
 	    smbsign_put_policy(msg, smbsign_pernet(net)) ||
 	    nla_put_u32(msg, SMBSIGN_A_POLICY_PID, task_tgid_nr(current)) ||
 	    nla_put_u32(msg, SMBSIGN_A_POLICY_UID,
-			from_kuid_munged(&init_user_ns, current_uid()))) {
+			from_kuid_munged(net->user_ns, current_uid()))) {
 		nlmsg_free(msg);
 		return;
 	}
@@ -278,6 +323,7 @@ int smbsign_nl_stats_reset_doit(struct sk_buff *skb, struct genl_info *info)
 struct smbsign_dump_ctx {
 	struct sk_buff *skb;
 	struct netlink_callback *cb;
+	unsigned int gen;	/* set by the walk before the first session */
 };
 
 static int smbsign_fill_session(const struct smbsign_session_info *si,
@@ -292,6 +338,9 @@ static int smbsign_fill_session(const struct smbsign_session_info *si,
 			  NLM_F_MULTI, SMBSIGN_CMD_SESSION_GET);
 	if (!hdr)
 		return -EMSGSIZE;
+	/* never 0: a sequence of 0 is not checked */
+	ctx->cb->seq = ctx->gen | 1U << 31;
+	genl_dump_check_consistent(ctx->cb, hdr);
 	if (nla_put_u64_64bit(skb, SMBSIGN_A_SESSION_ID, si->id,
 			      SMBSIGN_A_SESSION_PAD) ||
 	    nla_put_u32(skb, SMBSIGN_A_SESSION_DIRECTION, si->dir) ||
@@ -310,29 +359,45 @@ static int smbsign_fill_session(const struct smbsign_session_info *si,
 	return 0;
 }
 
+/*
+ * cb->args[0..1] hold the registration number of the last session sent, so
+ * sessions that go away between two calls make none be skipped; cb->seq is
+ * the sessions' generation, and a dump during which sessions came or went
+ * is flagged NLM_F_DUMP_INTR.
+ */
 int smbsign_nl_session_get_dumpit(struct sk_buff *skb,
 				  struct netlink_callback *cb)
 {
 	struct smbsign_dump_ctx ctx = { .skb = skb, .cb = cb };
 	struct net *net = sock_net(cb->skb->sk);
-	unsigned long pos = cb->args[0];
+	u64 pos = (u64)cb->args[1] << 32 | (u32)cb->args[0];
 	int err;
 
-	err = smbsign_pn_session_walk(smbsign_pernet(net), &pos,
+	err = smbsign_pn_session_walk(smbsign_pernet(net), &pos, &ctx.gen,
 				      smbsign_fill_session, &ctx);
-	cb->args[0] = pos;
+	cb->args[0] = lower_32_bits(pos);
+	cb->args[1] = upper_32_bits(pos);
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
 	return err ?: skb->len;
 }
 
+/* The largest event: verify-fail-ntf. */
+#define SMBSIGN_EVENT_SIZE						\
+	(nla_total_size(sizeof(u32)) +			/* direction */	\
+	 nla_total_size_64bit(sizeof(u64)) +		/* session-id */ \
+	 nla_total_size(sizeof(u16)) +			/* command */	\
+	 nla_total_size_64bit(sizeof(u64)) +		/* message-id */ \
+	 nla_total_size(sizeof(u32)))			/* suppressed */
+
 static struct sk_buff *smbsign_event_new(struct net *net, u8 cmd, void **hdr)
 {
 	struct sk_buff *msg;
 
-	if (!genl_has_listeners(&smbsign_nl_family, net, SMBSIGN_NLGRP_EVENTS))
+	if (!net ||
+	    !genl_has_listeners(&smbsign_nl_family, net, SMBSIGN_NLGRP_EVENTS))
 		return NULL;
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	msg = genlmsg_new(SMBSIGN_EVENT_SIZE, GFP_ATOMIC);
 	if (!msg)
 		return NULL;
 	*hdr = genlmsg_put(msg, 0, 0, &smbsign_nl_family, 0, cmd);
@@ -351,80 +416,87 @@ static void smbsign_event_send(struct net *net, struct sk_buff *msg,
 				SMBSIGN_NLGRP_EVENTS, GFP_ATOMIC);
 }
 
-/**
- * smbsign_nl_notify_session() - announce a refused or audited session
- * @net: network namespace
- * @dir: direction
- * @session_id: SMB2 SessionId, 0 if unknown
- * @guest: guest/anonymous session (guest-ntf), else unsigned peer
- *	(unsigned-ntf)
- * @audited: audit mode let it through
- *
- * Context: Any context.
- */
-void smbsign_nl_notify_session(struct net *net, enum smbsign_dir dir,
-			       u64 session_id, bool guest, bool audited)
+/* guest-ntf or unsigned-ntf */
+static void smbsign_nl_notify_session(const struct smbsign_event *ev)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = smbsign_event_new(net, guest ? SMBSIGN_CMD_GUEST_NTF :
-					     SMBSIGN_CMD_UNSIGNED_NTF, &hdr);
+	msg = smbsign_event_new(ev->net, ev->guest ? SMBSIGN_CMD_GUEST_NTF :
+						     SMBSIGN_CMD_UNSIGNED_NTF,
+				&hdr);
 	if (!msg)
 		return;
-	if (nla_put_u32(msg, SMBSIGN_A_EVENT_DIRECTION, dir) ||
-	    nla_put_u64_64bit(msg, SMBSIGN_A_EVENT_SESSION_ID, session_id,
+	if (nla_put_u32(msg, SMBSIGN_A_EVENT_DIRECTION, ev->dir) ||
+	    nla_put_u64_64bit(msg, SMBSIGN_A_EVENT_SESSION_ID, ev->session_id,
 			      SMBSIGN_A_EVENT_PAD) ||
 	    nla_put_u32(msg, SMBSIGN_A_EVENT_ACTION,
-			audited ? SMBSIGN_ACTION_AUDITED :
-				  SMBSIGN_ACTION_REFUSED)) {
+			ev->audited ? SMBSIGN_ACTION_AUDITED :
+				      SMBSIGN_ACTION_REFUSED) ||
+	    nla_put_u32(msg, SMBSIGN_A_EVENT_SUPPRESSED, ev->suppressed)) {
 		nlmsg_free(msg);
 		return;
 	}
-	smbsign_event_send(net, msg, hdr);
+	smbsign_event_send(ev->net, msg, hdr);
 }
 
-/**
- * smbsign_nl_notify_verify_fail() - announce a verification failure
- * @net: network namespace
- * @dir: direction
- * @session_id: SMB2 SessionId
- * @command: SMB2 command
- * @message_id: MessageId
- * @suppressed: failures not announced since the previous event
- *
- * Context: Any context.
- */
-void smbsign_nl_notify_verify_fail(struct net *net, enum smbsign_dir dir,
-				   u64 session_id, u16 command,
-				   u64 message_id, u32 suppressed)
+/* verify-fail-ntf */
+static void smbsign_nl_notify_verify_fail(const struct smbsign_event *ev)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = smbsign_event_new(net, SMBSIGN_CMD_VERIFY_FAIL_NTF, &hdr);
+	msg = smbsign_event_new(ev->net, SMBSIGN_CMD_VERIFY_FAIL_NTF, &hdr);
 	if (!msg)
 		return;
-	if (nla_put_u32(msg, SMBSIGN_A_EVENT_DIRECTION, dir) ||
-	    nla_put_u64_64bit(msg, SMBSIGN_A_EVENT_SESSION_ID, session_id,
+	if (nla_put_u32(msg, SMBSIGN_A_EVENT_DIRECTION, ev->dir) ||
+	    nla_put_u64_64bit(msg, SMBSIGN_A_EVENT_SESSION_ID, ev->session_id,
 			      SMBSIGN_A_EVENT_PAD) ||
-	    nla_put_u16(msg, SMBSIGN_A_EVENT_COMMAND, command) ||
-	    nla_put_u64_64bit(msg, SMBSIGN_A_EVENT_MESSAGE_ID, message_id,
+	    nla_put_u16(msg, SMBSIGN_A_EVENT_COMMAND, ev->command) ||
+	    nla_put_u64_64bit(msg, SMBSIGN_A_EVENT_MESSAGE_ID, ev->message_id,
 			      SMBSIGN_A_EVENT_PAD) ||
-	    nla_put_u32(msg, SMBSIGN_A_EVENT_SUPPRESSED, suppressed)) {
+	    nla_put_u32(msg, SMBSIGN_A_EVENT_SUPPRESSED, ev->suppressed)) {
 		nlmsg_free(msg);
 		return;
 	}
-	smbsign_event_send(net, msg, hdr);
+	smbsign_event_send(ev->net, msg, hdr);
 }
+
+/* Process or softirq context, under rcu_read_lock() (the notifier chain). */
+static int smbsign_nl_event(struct notifier_block *nb, unsigned long type,
+			    void *data)
+{
+	const struct smbsign_event *ev = data;
+
+	if (!smbsign_events_on)
+		return NOTIFY_DONE;
+	switch (type) {
+	case SMBSIGN_EVENT_SESSION:
+		smbsign_nl_notify_session(ev);
+		break;
+	case SMBSIGN_EVENT_VERIFY_FAIL:
+		smbsign_nl_notify_verify_fail(ev);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block smbsign_nl_event_nb = {
+	.notifier_call = smbsign_nl_event,
+};
 
 /**
  * smbsign_netlink_init() - register the "smbsign" generic netlink family
+ *
+ * Registers the family, then the policy event notifier that multicasts
+ * the events.
  *
  * Return: 0 or a negative errno.
  */
 int __init smbsign_netlink_init(void)
 {
+	int err;
+
 	BUILD_BUG_ON((int)SMBSIGN_DIRECTION_CLIENT != (int)SMBSIGN_DIR_CLIENT);
 	BUILD_BUG_ON((int)SMBSIGN_DIRECTION_SERVER != (int)SMBSIGN_DIR_SERVER);
 	BUILD_BUG_ON((int)SMBSIGN_SIGNING_ALG_HMAC_SHA256 !=
@@ -434,14 +506,24 @@ int __init smbsign_netlink_init(void)
 	BUILD_BUG_ON((int)SMBSIGN_SIGNING_ALG_AES_GMAC !=
 		     (int)SMBSIGN_ALG_AES_GMAC);
 
-	return genl_register_family(&smbsign_nl_family);
+	smbsign_events_on = GENL_MCAST_CAP_NET_ADMIN != 0;
+	if (!smbsign_events_on)
+		pr_warn("this kernel cannot restrict the events group to CAP_NET_ADMIN: no events are sent\n");
+	err = genl_register_family(&smbsign_nl_family);
+	if (err)
+		return err;
+	err = smbsign_event_notifier_register(&smbsign_nl_event_nb);
+	if (err)
+		genl_unregister_family(&smbsign_nl_family);
+	return err;
 }
 
 /**
- * smbsign_netlink_exit() - unregister the family
+ * smbsign_netlink_exit() - unregister the event notifier, then the family
  */
 void smbsign_netlink_exit(void)
 {
+	smbsign_event_notifier_unregister(&smbsign_nl_event_nb);
 	genl_unregister_family(&smbsign_nl_family);
 }
 

@@ -6,12 +6,18 @@
  * inbound), a policy modelled on Windows' SMB2/3 switches:
  * RequireSecuritySignature, the Audit*DoesNotSupportSigning switches and
  * EnableInsecureGuestLogons, plus the signing algorithm preference of SMB
- * 3.1.1.  Module parameters give init_net's policy and the starting policy of
- * every new namespace.
+ * 3.1.1.  Module parameters give init_net's policy; a new namespace starts
+ * with a copy of init_net's policy at the time it is created.
  *
  * The policy of a direction is an immutable struct published with RCU, so
  * the session setup path reads it without taking a lock; writers serialise
  * on a per-netns mutex.  Counters are atomic64_t per netns.
+ *
+ * Refused and audited sessions and verification failures are events, rate
+ * limited per netns and passed to whoever registered for them with
+ * smbsign_event_notifier_register() (the netlink family, which multicasts
+ * them); this file knows nothing of netlink.  A registered session holds a
+ * reference on its netns, so the per-netns state outlives it.
  *
  * Copyright (C) 2026 The smbsign authors.
  */
@@ -22,6 +28,7 @@
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
@@ -32,7 +39,6 @@
 
 #include "smbsign.h"
 #include "policy.h"
-#include "netlink.h"
 
 static bool require_client_signing = true;
 module_param(require_client_signing, bool, 0444);
@@ -99,6 +105,8 @@ struct smbsign_dir_state {
 struct smbsign_session {
 	struct list_head node;
 	struct smbsign_pernet *pn;
+	netns_tracker ns_tracker;	/* our reference on pn->net */
+	u64 seq;			/* dump cursor, see sessions_seq */
 	u64 id;
 	u16 dialect;
 	u16 alg;
@@ -109,16 +117,25 @@ struct smbsign_session {
 };
 
 struct smbsign_pernet {
-	struct net *net;		/* NULL for KUnit instances: no events */
+	struct net *net;		/* NULL for KUnit instances */
 	struct mutex lock;		/* serialises policy writers */
 	struct smbsign_dir_state dir[SMBSIGN_DIR_COUNT];
-	spinlock_t sessions_lock;	/* protects sessions, nsessions */
-	struct list_head sessions;
+	spinlock_t sessions_lock;	/* protects the three below, nsessions */
+	struct list_head sessions;	/* in registration (seq) order */
+	u64 sessions_seq;		/* seq of the last registered session */
+	unsigned int sessions_gen;	/* changes with every (un)register */
 	struct ratelimit_state verify_rs;
 	atomic_t verify_suppressed;
+	struct ratelimit_state session_rs;	/* guest and unsigned events */
+	atomic_t session_suppressed;
 };
 
+/* Events per netns: at most BURST per INTERVAL, per limit. */
+#define SMBSIGN_EVENT_INTERVAL	(5 * HZ)
+#define SMBSIGN_EVENT_BURST	10
+
 static unsigned int smbsign_net_id __read_mostly;
+static ATOMIC_NOTIFIER_HEAD(smbsign_event_chain);
 static struct smbsign_policy smbsign_defaults[SMBSIGN_DIR_COUNT];
 
 static const struct {
@@ -187,7 +204,12 @@ void smbsign_policy_default(enum smbsign_dir dir,
 }
 EXPORT_SYMBOL_IF_KUNIT(smbsign_policy_default);
 
-static int smbsign_pernet_setup(struct smbsign_pernet *pn, struct net *net)
+/*
+ * @from: the instance whose current policy a new one starts with, or NULL
+ * for the module parameters.
+ */
+static int smbsign_pernet_setup(struct smbsign_pernet *pn, struct net *net,
+				struct smbsign_pernet *from)
 {
 	int d;
 
@@ -195,16 +217,24 @@ static int smbsign_pernet_setup(struct smbsign_pernet *pn, struct net *net)
 	mutex_init(&pn->lock);
 	spin_lock_init(&pn->sessions_lock);
 	INIT_LIST_HEAD(&pn->sessions);
-	ratelimit_state_init(&pn->verify_rs, 5 * HZ, 10);
+	ratelimit_state_init(&pn->verify_rs, SMBSIGN_EVENT_INTERVAL,
+			     SMBSIGN_EVENT_BURST);
 	ratelimit_set_flags(&pn->verify_rs, RATELIMIT_MSG_ON_RELEASE);
 	atomic_set(&pn->verify_suppressed, 0);
+	ratelimit_state_init(&pn->session_rs, SMBSIGN_EVENT_INTERVAL,
+			     SMBSIGN_EVENT_BURST);
+	ratelimit_set_flags(&pn->session_rs, RATELIMIT_MSG_ON_RELEASE);
+	atomic_set(&pn->session_suppressed, 0);
 
 	for (d = 0; d < SMBSIGN_DIR_COUNT; d++) {
 		struct smbsign_policy_rcu *p = kzalloc(sizeof(*p), GFP_KERNEL);
 
 		if (!p)
 			goto err;
-		p->pol = smbsign_defaults[d];
+		if (from)
+			smbsign_pn_policy_get(from, d, &p->pol);
+		else
+			p->pol = smbsign_defaults[d];
 		RCU_INIT_POINTER(pn->dir[d].policy, p);
 	}
 	return 0;
@@ -226,9 +256,16 @@ static void smbsign_pernet_teardown(struct smbsign_pernet *pn)
 	}
 }
 
+/*
+ * init_net is set up first (it heads net_namespace_list, and every later
+ * namespace is created after the module registered its pernet ops), so
+ * every other namespace can start from init_net's current policy.
+ */
 static int __net_init smbsign_net_init(struct net *net)
 {
-	return smbsign_pernet_setup(net_generic(net, smbsign_net_id), net);
+	return smbsign_pernet_setup(net_generic(net, smbsign_net_id), net,
+				    net_eq(net, &init_net) ? NULL :
+				    smbsign_pernet(&init_net));
 }
 
 static void __net_exit smbsign_net_exit(struct net *net)
@@ -259,14 +296,15 @@ struct smbsign_pernet *smbsign_pernet(struct net *net)
  *
  * Context: Process context.
  * Return: the instance, or NULL on allocation failure. It starts from the
- * module parameters like a new netns, but is attached to no namespace and
- * sends no events.
+ * module parameters like init_net, but is attached to no namespace: its
+ * events reach the notifiers with a NULL &smbsign_event.net, which the
+ * netlink family does not send.
  */
 struct smbsign_pernet *smbsign_pernet_alloc_test(void)
 {
 	struct smbsign_pernet *pn = kzalloc(sizeof(*pn), GFP_KERNEL);
 
-	if (pn && smbsign_pernet_setup(pn, NULL)) {
+	if (pn && smbsign_pernet_setup(pn, NULL, NULL)) {
 		kfree(pn);
 		pn = NULL;
 	}
@@ -421,6 +459,53 @@ enum smbsign_verdict smbsign_policy_decide(const struct smbsign_policy *pol,
 EXPORT_SYMBOL_NS_GPL(smbsign_policy_decide, SMBSIGN_NS);
 
 /**
+ * smbsign_event_notifier_register() - receive the policy events
+ * @nb: notifier; called with the enum smbsign_event_type as action and a
+ *	const struct smbsign_event * as data, in the context of the event
+ *	(process or softirq, under rcu_read_lock(): it must not sleep)
+ *
+ * Events are already rate limited when they reach @nb.
+ *
+ * Return: 0.
+ */
+int smbsign_event_notifier_register(struct notifier_block *nb)
+{
+	return atomic_notifier_chain_register(&smbsign_event_chain, nb);
+}
+EXPORT_SYMBOL_IF_KUNIT(smbsign_event_notifier_register);
+
+/**
+ * smbsign_event_notifier_unregister() - stop receiving the policy events
+ * @nb: notifier given to smbsign_event_notifier_register()
+ *
+ * Waits for running callbacks (synchronize_rcu()).
+ *
+ * Context: Process context.
+ * Return: 0, or -ENOENT if @nb was not registered.
+ */
+int smbsign_event_notifier_unregister(struct notifier_block *nb)
+{
+	return atomic_notifier_chain_unregister(&smbsign_event_chain, nb);
+}
+EXPORT_SYMBOL_IF_KUNIT(smbsign_event_notifier_unregister);
+
+/*
+ * Pass @ev to the notifiers unless @rs says it is one too many; then count
+ * it in @suppressed, which the next event that passes carries and resets.
+ */
+static void smbsign_event_emit(enum smbsign_event_type type,
+			       struct smbsign_event *ev,
+			       struct ratelimit_state *rs, atomic_t *suppressed)
+{
+	if (!__ratelimit(rs)) {
+		atomic_inc(suppressed);
+		return;
+	}
+	ev->suppressed = atomic_xchg(suppressed, 0);
+	atomic_notifier_call_chain(&smbsign_event_chain, type, ev);
+}
+
+/**
  * smbsign_pn_decide() - decide on a session, count and announce the result
  * @pn: per-netns state
  * @dir: direction
@@ -437,6 +522,7 @@ smbsign_pn_decide(struct smbsign_pernet *pn, enum smbsign_dir dir,
 		  u64 session_id, bool peer_signs, bool guest)
 {
 	struct smbsign_policy pol;
+	struct smbsign_event ev;
 	enum smbsign_verdict v;
 	int cnt;
 
@@ -459,11 +545,16 @@ smbsign_pn_decide(struct smbsign_pernet *pn, enum smbsign_dir dir,
 		return v;
 	}
 	atomic64_inc(&pn->dir[dir].cnt[cnt]);
-	if (pn->net)
-		smbsign_nl_notify_session(pn->net, dir, session_id,
-					  v == SMBSIGN_AUDIT_GUEST ||
-					  v == SMBSIGN_REFUSE_GUEST,
-					  smbsign_verdict_allowed(v));
+
+	ev = (struct smbsign_event){
+		.net = pn->net,
+		.dir = dir,
+		.session_id = session_id,
+		.guest = v == SMBSIGN_AUDIT_GUEST || v == SMBSIGN_REFUSE_GUEST,
+		.audited = smbsign_verdict_allowed(v),
+	};
+	smbsign_event_emit(SMBSIGN_EVENT_SESSION, &ev, &pn->session_rs,
+			   &pn->session_suppressed);
 	return v;
 }
 EXPORT_SYMBOL_IF_KUNIT(smbsign_pn_decide);
@@ -477,8 +568,10 @@ EXPORT_SYMBOL_IF_KUNIT(smbsign_pn_decide);
  * @guest: guest or anonymous session
  *
  * Applies smbsign_policy_decide() to the current policy, counts refusals
- * and audit hits and announces them on the "events" netlink group.  On a
- * refusal, fail the session setup with smbsign_verdict_status().
+ * and audit hits and announces them on the "events" netlink group, at most
+ * 10 per 5 seconds per namespace (the next event says how many were
+ * suppressed).  On a refusal, fail the session setup with
+ * smbsign_verdict_status().
  *
  * Context: Process or softirq context, not hardirq: it may send a netlink
  * event (GFP_ATOMIC, multicast).
@@ -641,16 +734,17 @@ void smbsign_pn_verify_failure(struct smbsign_pernet *pn,
 			       u64 session_id, u16 command,
 			       u64 message_id)
 {
+	struct smbsign_event ev = {
+		.net = pn->net,
+		.dir = dir,
+		.session_id = session_id,
+		.command = command,
+		.message_id = message_id,
+	};
+
 	smbsign_alg_count(pn, dir, alg, ALG_FAILED);
-	if (!pn->net)
-		return;
-	if (!__ratelimit(&pn->verify_rs)) {
-		atomic_inc(&pn->verify_suppressed);
-		return;
-	}
-	smbsign_nl_notify_verify_fail(pn->net, dir, session_id, command,
-				      message_id,
-				      atomic_xchg(&pn->verify_suppressed, 0));
+	smbsign_event_emit(SMBSIGN_EVENT_VERIFY_FAIL, &ev, &pn->verify_rs,
+			   &pn->verify_suppressed);
 }
 EXPORT_SYMBOL_IF_KUNIT(smbsign_pn_verify_failure);
 
@@ -759,7 +853,12 @@ smbsign_pn_session_register(struct smbsign_pernet *pn, enum smbsign_dir dir,
 	sess->dialect = dialect;
 	sess->alg = alg;
 	sess->dir = dir;
+	/* pn lives as long as its netns: keep the netns until unregister */
+	if (pn->net)
+		get_net_track(pn->net, &sess->ns_tracker, GFP_KERNEL);
 	spin_lock_bh(&pn->sessions_lock);
+	sess->seq = ++pn->sessions_seq;
+	pn->sessions_gen++;
 	list_add_tail(&sess->node, &pn->sessions);
 	pn->dir[dir].nsessions++;
 	spin_unlock_bh(&pn->sessions_lock);
@@ -769,7 +868,8 @@ EXPORT_SYMBOL_IF_KUNIT(smbsign_pn_session_register);
 
 /**
  * smbsign_session_register() - make a signed session visible and counted
- * @net: network namespace of the connection; must outlive the session
+ * @net: network namespace of the connection; the session holds a
+ *	reference on it until smbsign_session_unregister()
  * @dir: %SMBSIGN_DIR_CLIENT if this host is the client of the session
  * @session_id: SMB2 SessionId
  * @dialect: DialectRevision (enum smbsign_dialect)
@@ -779,7 +879,8 @@ EXPORT_SYMBOL_IF_KUNIT(smbsign_pn_session_register);
  * direction, counters; never key material) until
  * smbsign_session_unregister().  Count its messages with
  * smbsign_session_signed(), smbsign_session_verified() and
- * smbsign_session_verify_failed().
+ * smbsign_session_verify_failed().  A session that is never unregistered
+ * keeps its network namespace alive.
  *
  * Context: Process context (allocates with GFP_KERNEL).
  * Return: the session handle, or ERR_PTR(-EINVAL) or ERR_PTR(-ENOMEM).
@@ -811,7 +912,11 @@ void smbsign_session_unregister(struct smbsign_session *sess)
 	spin_lock_bh(&pn->sessions_lock);
 	list_del(&sess->node);
 	pn->dir[sess->dir].nsessions--;
+	pn->sessions_gen++;
 	spin_unlock_bh(&pn->sessions_lock);
+	/* may free the netns, and pn with it (not before an RCU grace period) */
+	if (pn->net)
+		put_net_track(pn->net, &sess->ns_tracker);
 	kfree(sess);
 }
 EXPORT_SYMBOL_NS_GPL(smbsign_session_unregister, SMBSIGN_NS);
@@ -863,30 +968,39 @@ void smbsign_session_verify_failed(struct smbsign_session *sess, u16 command,
 EXPORT_SYMBOL_NS_GPL(smbsign_session_verify_failed, SMBSIGN_NS);
 
 /**
- * smbsign_pn_session_walk() - call @fn for the sessions from *@pos on
+ * smbsign_pn_session_walk() - call @fn for the sessions registered after *@pos
  * @pn: per-netns state
- * @pos: index of the first session to visit; advanced past each visited one
+ * @pos: cursor: 0 to start, then what the previous walk left there (the
+ *	registration number of the last session visited), so that sessions
+ *	unregistered between two walks make none be skipped or repeated
+ * @gen: if not NULL, set to a number that changes whenever a session is
+ *	registered or unregistered (for the dump's consistency check)
  * @fn: callback, called under a spinlock; non-zero stops the walk
  * @arg: passed to @fn
  *
  * Return: the value that stopped the walk, or 0.
  */
 int
-smbsign_pn_session_walk(struct smbsign_pernet *pn, unsigned long *pos,
+smbsign_pn_session_walk(struct smbsign_pernet *pn, u64 *pos,
+			unsigned int *gen,
 			int (*fn)(const struct smbsign_session_info *si,
 				  void *arg),
 			void *arg)
 {
 	struct smbsign_session *sess;
-	unsigned long i = 0;
 	int ret = 0;
 
 	spin_lock_bh(&pn->sessions_lock);
-	list_for_each_entry(sess, &pn->sessions, node) {
+	if (gen)
+		*gen = pn->sessions_gen;
+	/* newest last: walk back to the first one after the cursor */
+	list_for_each_entry_reverse(sess, &pn->sessions, node)
+		if (sess->seq <= *pos)
+			break;
+	sess = list_next_entry(sess, node);
+	list_for_each_entry_from(sess, &pn->sessions, node) {
 		struct smbsign_session_info si;
 
-		if (i++ < *pos)
-			continue;
 		si.id = sess->id;
 		si.dir = sess->dir;
 		si.dialect = sess->dialect;
@@ -897,7 +1011,7 @@ smbsign_pn_session_walk(struct smbsign_pernet *pn, unsigned long *pos,
 		ret = fn(&si, arg);
 		if (ret)
 			break;
-		(*pos)++;
+		*pos = sess->seq;
 	}
 	spin_unlock_bh(&pn->sessions_lock);
 	return ret;

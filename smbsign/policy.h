@@ -11,6 +11,7 @@
 #include <linux/netlink.h>
 
 struct smbsign_pernet;
+struct notifier_block;
 
 /*
  * Internals the policy KUnit suite reaches are exported only with KUnit,
@@ -83,6 +84,43 @@ struct smbsign_session_info {
 	u64 verify_failures;
 };
 
+/**
+ * enum smbsign_event_type - the action of an event notifier call
+ * @SMBSIGN_EVENT_VERIFY_FAIL: a message failed to verify
+ * @SMBSIGN_EVENT_SESSION: a session was refused, or audited
+ */
+enum smbsign_event_type {
+	SMBSIGN_EVENT_VERIFY_FAIL,
+	SMBSIGN_EVENT_SESSION,
+};
+
+/**
+ * struct smbsign_event - what an event notifier receives
+ * @net: network namespace; NULL for smbsign_pernet_alloc_test() instances
+ * @session_id: SMB2 SessionId, 0 if not known
+ * @message_id: %SMBSIGN_EVENT_VERIFY_FAIL: MessageId of the message
+ * @suppressed: events of the same rate limit not passed on since the
+ *	previous one
+ * @command: %SMBSIGN_EVENT_VERIFY_FAIL: SMB2 command of the message
+ * @dir: direction (enum smbsign_dir)
+ * @guest: %SMBSIGN_EVENT_SESSION: guest or anonymous session (else the
+ *	peer does not sign)
+ * @audited: %SMBSIGN_EVENT_SESSION: audit mode let the session through
+ */
+struct smbsign_event {
+	struct net *net;
+	u64 session_id;
+	u64 message_id;
+	u32 suppressed;
+	u16 command;
+	u8 dir;
+	bool guest;
+	bool audited;
+};
+
+int smbsign_event_notifier_register(struct notifier_block *nb);
+int smbsign_event_notifier_unregister(struct notifier_block *nb);
+
 int smbsign_policy_init(void);
 void smbsign_policy_exit(void);
 
@@ -105,7 +143,8 @@ struct smbsign_session *smbsign_pn_session_register(struct smbsign_pernet *pn,
 						    enum smbsign_dir dir,
 						    u64 session_id,
 						    u16 dialect, u16 alg);
-int smbsign_pn_session_walk(struct smbsign_pernet *pn, unsigned long *pos,
+int smbsign_pn_session_walk(struct smbsign_pernet *pn, u64 *pos,
+			    unsigned int *gen,
 			    int (*fn)(const struct smbsign_session_info *si,
 				      void *arg),
 			    void *arg);

@@ -23,6 +23,18 @@
 #define SMBSIGN_CRYPTO_INTERNAL_NS "CRYPTO_INTERNAL"
 #endif
 
+/* No GENL_MCAST_CAP_*: a group cannot be restricted (netlink.c checks). */
+#ifdef SMBSIGN_NO_GENL_MCAST_CAP
+#define GENL_MCAST_CAP_NET_ADMIN 0
+#endif
+
+/* No netns reference tracker: plain references. */
+#ifdef SMBSIGN_NO_NETNS_TRACKER
+typedef struct {} netns_tracker;
+#define get_net_track(net, tracker, gfp) get_net(net)
+#define put_net_track(net, tracker) put_net(net)
+#endif
+
 /*
  * The x86 GCM of the running kernel, where the source probes of
  * compat/Kbuild.include cannot see arch/x86/crypto (distribution headers,

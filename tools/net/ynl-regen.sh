@@ -17,7 +17,7 @@
 #   $KSRC/tools/net/ynl                  a kernel source tree
 #   /usr/src/linux-source-6.12.tar.xz    Debian's linux-source-6.12
 #                                        (extracted once into $YNL_CACHE)
-# The spec is also validated against the genetlink JSON schema when
+# The spec is also validated against its genetlink JSON schema when
 # python3-jsonschema is installed (ynl-gen does that itself).
 set -eu
 
@@ -85,9 +85,10 @@ trap 'rm -rf "$STAGE" ${check:+"$OUT"}' EXIT
 mkdir -p "$STAGE/Documentation/netlink/specs"
 : > "$STAGE/MAINTAINERS"
 cp "$ROOT/$SPEC" "$STAGE/$SPEC"
-schema=$(dirname "$(dirname "$YNL")")/../Documentation/netlink/genetlink.yaml
-[ -f "$schema" ] || die "genetlink schema not found at $schema"
-cp "$schema" "$STAGE/Documentation/netlink/genetlink.yaml"
+# The spec's protocol names the schema (genetlink-legacy.yaml here).
+schemas=$(dirname "$(dirname "$YNL")")/../Documentation/netlink
+[ -f "$schemas/genetlink.yaml" ] || die "genetlink schemas not found in $schemas"
+cp "$schemas"/*.yaml "$STAGE/Documentation/netlink/"
 
 cd "$ROOT"
 echo "$FILES" | while read -r target mode kind; do

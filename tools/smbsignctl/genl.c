@@ -50,9 +50,17 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_ERROR;
 	}
 	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-			off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
-		if (mnl_nlmsg_size(off) <= nlh->nlmsg_len)
+		/* the echoed request, unless capped, precedes the TLVs */
+		bool ok = true;
+
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+			ok = err->msg.nlmsg_len >= sizeof(struct nlmsghdr) &&
+			     err->msg.nlmsg_len <= nlh->nlmsg_len;
+			if (ok)
+				off += err->msg.nlmsg_len -
+				       sizeof(struct nlmsghdr);
+		}
+		if (ok && mnl_nlmsg_size(off) <= nlh->nlmsg_len)
 			mnl_attr_parse(nlh, off, parse_extack_cb, t);
 	}
 	if (err->error == 0)
@@ -88,6 +96,14 @@ static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
 	[NLMSG_DONE] = done_cb,
 };
 
+/* What an EPERM means, per request. */
+static const char *eperm_text(const char *what)
+{
+	if (!strcmp(what, "policy-set") || !strcmp(what, "stats-reset"))
+		return "needs CAP_NET_ADMIN in the initial user namespace";
+	return "needs CAP_NET_ADMIN over this network namespace";
+}
+
 /*
  * Send @nlh and read replies until the ACK, DONE or an error.  Returns 0 or
  * a positive errno; the kernel's extack message, if any, has been printed.
@@ -122,9 +138,8 @@ static int talk(struct genl *g, struct nlmsghdr *nlh, genl_reply_fn fn,
 	}
 	if (t.error && !quiet) {
 		if (t.error == EPERM)
-			fprintf(stderr,
-				"%s: %s: setting policy needs CAP_NET_ADMIN (in the initial user namespace)\n",
-				prog, what);
+			fprintf(stderr, "%s: %s: %s\n", prog, what,
+				eperm_text(what));
 		else if (t.extack[0])
 			fprintf(stderr, "%s: %s: %s (%s)\n", prog, what,
 				t.extack, strerror(t.error));
@@ -275,8 +290,13 @@ int genl_monitor(struct genl *g, genl_reply_fn fn, void *arg)
 	}
 	if (mnl_socket_setsockopt(g->nl, NETLINK_ADD_MEMBERSHIP, &grp,
 				  sizeof(grp)) < 0) {
-		fprintf(stderr, "%s: joining the events group: %s\n", prog,
-			strerror(errno));
+		if (errno == EPERM)
+			fprintf(stderr,
+				"%s: monitor: %s\n", prog,
+				eperm_text("monitor"));
+		else
+			fprintf(stderr, "%s: joining the events group: %s\n",
+				prog, strerror(errno));
 		return 1;
 	}
 	sigemptyset(&sa.sa_mask);

@@ -86,6 +86,18 @@ static int dir_cb(const struct nlattr *attr, void *data)
 
 	switch (mnl_attr_get_type(attr)) {
 	case SMBSIGN_A_DIR_POLICY_REQUIRE_SIGNING:
+	case SMBSIGN_A_DIR_POLICY_AUDIT:
+	case SMBSIGN_A_DIR_POLICY_ALLOW_GUEST:
+		if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
+			return MNL_CB_OK;	/* ignore a malformed one */
+		break;
+	case SMBSIGN_A_DIR_POLICY_ALG:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return MNL_CB_OK;
+		break;
+	}
+	switch (mnl_attr_get_type(attr)) {
+	case SMBSIGN_A_DIR_POLICY_REQUIRE_SIGNING:
 		d->have_require = true;
 		d->require = mnl_attr_get_u8(attr);
 		break;
@@ -109,6 +121,18 @@ static int policy_cb(const struct nlattr *attr, void *data)
 {
 	struct policy *p = data;
 
+	switch (mnl_attr_get_type(attr)) {
+	case SMBSIGN_A_POLICY_CLIENT:
+	case SMBSIGN_A_POLICY_SERVER:
+		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+			return MNL_CB_OK;
+		break;
+	case SMBSIGN_A_POLICY_PID:
+	case SMBSIGN_A_POLICY_UID:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return MNL_CB_OK;
+		break;
+	}
 	switch (mnl_attr_get_type(attr)) {
 	case SMBSIGN_A_POLICY_CLIENT:
 		mnl_attr_parse_nested(attr, dir_cb,

@@ -461,6 +461,8 @@ static int event_attr_cb(const struct nlattr *attr, void *data)
 static void print_event(const char *kind, const uint64_t *v, bool verify)
 {
 	const char *dir = v[SMBSIGN_A_EVENT_DIRECTION] ? "server" : "client";
+	/* session events say "suppressed" only when some were */
+	bool supp = verify || v[SMBSIGN_A_EVENT_SUPPRESSED];
 
 	if (json) {
 		printf("{\"event\":\"%s\",\"direction\":\"%s\","
@@ -468,9 +470,11 @@ static void print_event(const char *kind, const uint64_t *v, bool verify)
 		       v[SMBSIGN_A_EVENT_SESSION_ID]);
 		if (verify)
 			printf(",\"command\":%" PRIu64 ",\"message_id\":%"
-			       PRIu64 ",\"suppressed\":%" PRIu64,
+			       PRIu64,
 			       v[SMBSIGN_A_EVENT_COMMAND],
-			       v[SMBSIGN_A_EVENT_MESSAGE_ID],
+			       v[SMBSIGN_A_EVENT_MESSAGE_ID]);
+		if (supp)
+			printf(",\"suppressed\":%" PRIu64,
 			       v[SMBSIGN_A_EVENT_SUPPRESSED]);
 		printf("}\n");
 		return;
@@ -478,10 +482,11 @@ static void print_event(const char *kind, const uint64_t *v, bool verify)
 	printf("%s %s session 0x%016" PRIx64, kind, dir,
 	       v[SMBSIGN_A_EVENT_SESSION_ID]);
 	if (verify)
-		printf(" command 0x%04" PRIx64 " message-id %" PRIu64
-		       " (suppressed %" PRIu64 ")",
+		printf(" command 0x%04" PRIx64 " message-id %" PRIu64,
 		       v[SMBSIGN_A_EVENT_COMMAND],
-		       v[SMBSIGN_A_EVENT_MESSAGE_ID],
+		       v[SMBSIGN_A_EVENT_MESSAGE_ID]);
+	if (supp)
+		printf(" (suppressed %" PRIu64 ")",
 		       v[SMBSIGN_A_EVENT_SUPPRESSED]);
 	putchar('\n');
 }
@@ -515,9 +520,13 @@ static int event_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	const struct genlmsghdr *gh = mnl_nlmsg_get_payload(nlh);
 	uint64_t v[SMBSIGN_A_EVENT_MAX + 1] = { 0 };
+	const struct genl *g = arg;
 	bool audited;
 
-	(void)arg;
+	/* only whole smbsign messages: the socket may see others' */
+	if (nlh->nlmsg_type != g->family ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*gh))
+		return MNL_CB_OK;
 	if (gh->cmd == SMBSIGN_CMD_POLICY_NTF) {
 		print_policy_event(nlh);
 		return MNL_CB_OK;
@@ -536,6 +545,8 @@ static int event_cb(const struct nlmsghdr *nlh, void *arg)
 		print_event(audited ? "unsigned-audited" : "unsigned-refused",
 			    v, false);
 		break;
+	default:
+		return MNL_CB_OK;	/* a newer kernel's event */
 	}
 	return MNL_CB_OK;
 }
@@ -550,7 +561,7 @@ static int cmd_monitor(struct genl *g, int argc, char **argv)
 	if (genl_open(g))
 		return 1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	return genl_monitor(g, event_cb, NULL);
+	return genl_monitor(g, event_cb, g);
 }
 
 static int cmd_help(int argc, char **argv);

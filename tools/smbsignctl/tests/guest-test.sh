@@ -2,15 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # smbsignctl against the real module, in the QEMU guest (busybox sh).
-# Prints KTAP.  Needs: smbsign loaded, root, smbsignctl and tests/nlbad
-# (paths below, overridable), busybox unshare (and setpriv if present).
+# Prints KTAP.  Needs: smbsign loaded, root, smbsignctl, tests/nlbad and
+# tests/runas (paths below, overridable), busybox unshare.
 #
 #   SMBSIGNCTL=/usr/sbin/smbsignctl NLBAD=/usr/libexec/smbsign/nlbad \
-#       sh guest-test.sh
+#       RUNAS=/usr/libexec/smbsign/runas sh guest-test.sh
 set -u
 
 CTL=${SMBSIGNCTL:-smbsignctl}
 NLBAD=${NLBAD:-$(dirname "$0")/nlbad}
+RUNAS=${RUNAS:-$(dirname "$0")/runas}
 OUT=/tmp/sgt.out
 ERR=/tmp/sgt.err
 n=0
@@ -49,7 +50,7 @@ field() {
 }
 
 echo "TAP version 13"
-echo "1..43"
+echo "1..56"
 
 t "show" 0 'RequireSecuritySignature +: (True|False)' -- $CTL show
 t "show names Windows' client settings" 0 'AuditServerDoesNotSupportSigning' -- $CTL show client
@@ -100,22 +101,56 @@ skip() {
 }
 
 # Unprivileged: root in a new user namespace is not CAP_NET_ADMIN in the
-# initial one; reading still works.
+# initial one: it reads the policy, but neither sets it nor sees init_net's
+# statistics, sessions or events.  (monitor runs under timeout: if it
+# could join, it would wait for events forever.)
+NSADM='needs CAP_NET_ADMIN over this network namespace'
+INITADM='needs CAP_NET_ADMIN in the initial user namespace'
 if unshare -U -r true 2>/dev/null; then
-	t "unprivileged get works" 0 'RequireSecuritySignature' -- unshare -U -r $CTL show
-	t "unprivileged set is refused" 1 'setting policy needs CAP_NET_ADMIN' -- unshare -U -r $CTL set client require off
+	t "userns root: get works" 0 'RequireSecuritySignature' -- unshare -U -r $CTL show
+	t "userns root: set is refused" 1 "policy-set: $INITADM" -- unshare -U -r $CTL set client require off
 	[ "$(field client RequireSecuritySignature)" = True ] && ok "refused set changed nothing" || notok "refused set changed nothing"
+	t "userns root: init_net's sessions refused" 1 "session-get: $NSADM" -- unshare -U -r $CTL sessions
+	t "userns root: init_net's stats refused" 1 "stats-get: $NSADM" -- unshare -U -r $CTL stats
+	t "userns root: init_net's events refused" 1 "monitor: $NSADM" -- timeout 5 unshare -U -r $CTL monitor
 else
-	skip 3 "unprivileged" "no user namespaces (CONFIG_USER_NS)"
+	skip 6 "unprivileged" "no user namespaces (CONFIG_USER_NS)"
 fi
 
-# Per-netns: a new namespace starts from the module parameters and changes
-# in it stay there.
+# A plain user (uid 65534, no capabilities).  The initramfs's / is 0700
+# (a mktemp -d directory): let others in, as on any real root.
+chmod 755 /
+if [ -x "$RUNAS" ]; then
+	t "uid 65534: show works" 0 'RequireSecuritySignature' -- $RUNAS 65534 $CTL show
+	t "uid 65534: sessions refused" 1 "session-get: $NSADM" -- $RUNAS 65534 $CTL sessions
+	t "uid 65534: stats refused" 1 "stats-get: $NSADM" -- $RUNAS 65534 $CTL -j stats
+	t "uid 65534: monitor refused" 1 "monitor: $NSADM" -- timeout 5 $RUNAS 65534 $CTL monitor
+	t "uid 65534: stats reset refused" 1 "stats-reset: $INITADM" -- $RUNAS 65534 $CTL stats reset
+else
+	skip 5 "uid 65534" "$RUNAS not installed"
+fi
+
+# Root of its own user and network namespace (a container): the sessions,
+# counters and events of its own namespace, not init_net's policy.
+if unshare -U -r -n true 2>/dev/null; then
+	t "unshare -Urn: sessions of its own netns" 0 '^SESSION' -- unshare -U -r -n $CTL sessions
+	t "unshare -Urn: stats of its own netns" 0 '"sessions":0' -- unshare -U -r -n $CTL -j stats
+	t "unshare -Urn: monitor joins its own netns's events" 0 '^joined$' -- unshare -U -r -n sh -c "$CTL monitor & p=\$!; sleep 1; kill -0 \$p && echo joined; kill \$p; wait \$p"
+	t "unshare -Urn: stats reset needs the initial namespace" 1 "stats-reset: $INITADM" -- unshare -U -r -n $CTL stats reset
+else
+	skip 4 "own namespaces" "no user or network namespaces"
+fi
+
+# Per-netns: a new namespace starts from init_net's current policy and
+# changes in it stay there.
 if unshare -n true 2>/dev/null; then
 	t "new netns: set there" 0 '' -- unshare -n sh -c "$CTL set server require off && $CTL show server | grep -q 'RequireSecuritySignature *: False'"
 	[ "$(field server RequireSecuritySignature)" = True ] && ok "init_net unaffected" || notok "init_net unaffected"
+	$CTL set client audit on >/dev/null
+	t "new netns starts with init_net's current policy" 0 'AuditServerDoesNotSupportSigning *: True' -- unshare -n $CTL show client
+	$CTL set client audit off >/dev/null
 else
-	skip 2 "per-netns policy" "no network namespaces (CONFIG_NET_NS)"
+	skip 3 "per-netns policy" "no network namespaces (CONFIG_NET_NS)"
 fi
 
 # monitor: a policy change is announced with who made it.

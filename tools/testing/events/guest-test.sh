@@ -6,8 +6,10 @@
 # while smbsign_evtest.ko (tools/testing/events) makes the module emit
 # verification failures, refused/audited guest sessions and refused/audited
 # unsigned peers in init_net.  Checks each event line, audit mode, the
-# verify-failure rate limit (10 per 5 s per netns, the next event carries
-# the suppressed count) and the counters.  Prints TAP.  Needs: smbsign
+# rate limits of verify failures and of refused/audited sessions (10 per
+# 5 s per netns each, the next event carries the suppressed count), the
+# counters, and that a session registered in a namespace keeps that
+# namespace alive until it is unregistered.  Prints TAP.  Needs: smbsign
 # loaded, root.  Saves and restores init_net's policy, resets the counters.
 #
 #   SMBSIGNCTL=/usr/sbin/smbsignctl EVTEST=/path/smbsign_evtest.ko \
@@ -128,7 +130,7 @@ sid() {
 }
 
 echo "TAP version 13"
-PLAN=48
+PLAN=61
 echo "1..$PLAN"
 
 if [ ! -f "$EVTEST" ] || ! $CTL show >/dev/null 2>&1; then
@@ -268,6 +270,65 @@ check "-j: suppressed count in JSON" has $MONJ \
 	"{\"event\":\"verify-failed\",\"direction\":\"client\",\"session_id\":\"$(sid 1)\",\"command\":8,\"message_id\":1001,\"suppressed\":${supp:-0}}"
 check "stats: client 32, server 2 verify_failures" \
 	[ "$(ctr client verify_failures)/$(ctr server verify_failures)" = 32/2 ]
+
+# --- run 5: a burst of 30 refused sessions (server, unsigned and guest in
+# turn) in a fresh window: the session events have their own limit.
+sleep 6
+check "run 5 loads (30 refusals)" evtest 5 refusals burst=30
+wait_for $MON "server session $(sid 9)" 10
+sleep 1
+ref_ev=$(count $MON "-refused server session $(sid 9)")
+ref_evj=$(count $MONJ "\"session_id\":\"$(sid 9)\"")
+echo "# 30 refusals: $ref_ev events ($ref_evj in -j)"
+check "refusals: at most 10 events, at least 1" [ "$ref_ev" -ge 1 -a "$ref_ev" -le 10 ]
+check "refusals: -j monitor saw the same number" [ "$ref_ev" = "$ref_evj" ]
+check "stats: all 30 refusals counted (17 guest, 17 unsigned)" \
+	[ "$(ctr server refused_guest)/$(ctr server refused_unsigned)" = 17/17 ]
+
+# --- run 6: the next window: the first session event says how many were
+# suppressed.
+sleep 6
+check "run 6 loads (unsigned)" evtest 6 unsigned
+wait_for $MON "unsigned-refused server session $(sid 6)" 3
+rsupp=$(grep -F "unsigned-refused client session $(sid 5)" $MON | tail -n 1 |
+	sed -n 's/.*(suppressed \([0-9]*\))$/\1/p')
+echo "# suppressed reported after the refusals: ${rsupp:-none}"
+check "next session event carries the suppressed count" [ "${rsupp:-0}" -gt 0 ]
+check "session events + suppressed = 30" [ $((ref_ev + ${rsupp:-0})) = 30 ]
+check "-j: suppressed count in the session event" has $MONJ \
+	"{\"event\":\"unsigned-refused\",\"direction\":\"client\",\"session_id\":\"$(sid 5)\",\"suppressed\":${rsupp:-0}}"
+
+# --- run 7: a session registered in a namespace whose last process goes
+# away keeps the namespace (and smbsign's state in it) until unregistered.
+nsexit() {
+	dmesg | grep -q "smbsign_evtest: run 7: netns [0-9]* exit"
+}
+no_nsexit() {
+	! nsexit
+}
+nwarn() {
+	dmesg | grep -c 'WARNING:'
+}
+w0=$(nwarn)
+unshare -n sleep 600 &
+hpid=$!
+sleep 0.5
+insmod "$EVTEST" run=7 scenario=netns netns_pid=$hpid >/tmp/evt.err 2>&1
+check "run 7 loads (session in another netns)" [ $? = 0 ]
+dmesg | grep -q "smbsign_evtest: run 7: netns [0-9]*: session registered"
+check "session registered in the netns" [ $? = 0 ]
+kill $hpid
+wait $hpid 2>/dev/null
+sleep 2
+check "netns outlives its last process while the session is registered" no_nsexit
+rmmod smbsign_evtest
+i=0
+while ! nsexit && [ $i -lt 25 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+check "netns dismantled once the session is unregistered" nsexit
+check "no kernel WARNING" [ "$(nwarn)" = "$w0" ]
 
 kill -TERM $mpid $jpid 2>/dev/null
 wait $mpid 2>/dev/null

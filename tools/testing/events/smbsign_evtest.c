@@ -19,7 +19,16 @@
  *   burst     burst= client verification failures in a row (session
  *             0x5e5510e700000007, command 0x0010 QUERY_INFO, MessageIds
  *             2000, 2001, ...): exercises the events rate limit
+ *   refusals  burst= server sessions refused in a row, unsigned and guest
+ *             in turn (session 0x5e5510e700000009): the rate limit of the
+ *             session events
  *   all       all of the above, in that order
+ *   netns     (not in all) register a session (0x5e5510e700000008) in the
+ *             network namespace of process netns_pid=, keeping no
+ *             reference of its own, and log "netns <inode> exit" when that
+ *             namespace is dismantled; the session is counted and
+ *             unregistered at rmmod.  Kill the namespace's processes in
+ *             between: the session must keep the namespace alive.
  *
  * What an event says depends on the policy of init_net at the time (set it
  * with smbsignctl first).  Each decision is also logged with its verdict
@@ -30,6 +39,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/err.h>
 #include <net/net_namespace.h>
 #include <linux/smbsign.h>
 
@@ -52,6 +62,24 @@ MODULE_PARM_DESC(burst, "verification failures in the burst scenario (30)");
 static unsigned int run;
 module_param(run, uint, 0444);
 MODULE_PARM_DESC(run, "tag for the log lines of this load");
+
+static int netns_pid;
+module_param(netns_pid, int, 0444);
+MODULE_PARM_DESC(netns_pid, "netns scenario: a process in the namespace");
+
+static struct smbsign_session *netns_sess;
+static unsigned int netns_inum;
+static bool netns_ops_on;
+
+static void __net_exit evtest_net_exit(struct net *net)
+{
+	if (net->ns.inum == netns_inum)
+		pr_info("run %u: netns %u exit\n", run, netns_inum);
+}
+
+static struct pernet_operations evtest_net_ops = {
+	.exit = evtest_net_exit,
+};
 
 static const char *const dir_name[SMBSIGN_DIR_COUNT] = { "client", "server" };
 
@@ -94,6 +122,58 @@ static void evtest_burst(void)
 	pr_info("run %u: burst: %u failures reported\n", run, burst);
 }
 
+static void evtest_refusals(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < burst; i++)
+		smbsign_session_decide(&init_net, SMBSIGN_DIR_SERVER,
+				       EVTEST_SID(9), false, i & 1);
+	pr_info("run %u: refusals: %u sessions decided\n", run, burst);
+}
+
+static int evtest_netns(void)
+{
+	struct net *net;
+	int err;
+
+	net = get_net_ns_by_pid(netns_pid);
+	if (IS_ERR(net))
+		return PTR_ERR(net);
+	netns_inum = net->ns.inum;
+	err = register_pernet_subsys(&evtest_net_ops);
+	if (err)
+		goto out;
+	netns_ops_on = true;
+	netns_sess = smbsign_session_register(net, SMBSIGN_DIR_SERVER,
+					      EVTEST_SID(8),
+					      SMBSIGN_DIALECT_3_1_1,
+					      SMBSIGN_ALG_AES_CMAC);
+	if (IS_ERR(netns_sess)) {
+		err = PTR_ERR(netns_sess);
+		netns_sess = NULL;
+		goto out;
+	}
+	pr_info("run %u: netns %u: session registered\n", run, netns_inum);
+out:
+	put_net(net);		/* the session's reference is all that is left */
+	return err;
+}
+
+static void evtest_netns_done(void)
+{
+	if (netns_sess) {
+		smbsign_session_signed(netns_sess);
+		smbsign_session_unregister(netns_sess);
+		pr_info("run %u: netns %u: session unregistered\n", run,
+			netns_inum);
+		netns_sess = NULL;
+	}
+	if (netns_ops_on)
+		unregister_pernet_subsys(&evtest_net_ops);
+	netns_ops_on = false;
+}
+
 static int __init smbsign_evtest_init(void)
 {
 	char *buf, *p, *tok;
@@ -106,8 +186,15 @@ static int __init smbsign_evtest_init(void)
 	while ((tok = strsep(&p, ","))) {
 		bool all = !strcmp(tok, "all");
 
+		if (!strcmp(tok, "netns")) {
+			err = evtest_netns();
+			if (err)
+				break;
+			continue;
+		}
 		if (!all && strcmp(tok, "verify") && strcmp(tok, "guest") &&
-		    strcmp(tok, "unsigned") && strcmp(tok, "burst")) {
+		    strcmp(tok, "unsigned") && strcmp(tok, "burst") &&
+		    strcmp(tok, "refusals")) {
 			pr_err("unknown scenario \"%s\"\n", tok);
 			err = -EINVAL;
 			break;
@@ -120,13 +207,18 @@ static int __init smbsign_evtest_init(void)
 			evtest_decide("unsigned", EVTEST_SID(5), false, false);
 		if (all || !strcmp(tok, "burst"))
 			evtest_burst();
+		if (all || !strcmp(tok, "refusals"))
+			evtest_refusals();
 	}
 	kfree(buf);
+	if (err)
+		evtest_netns_done();
 	return err;
 }
 
 static void __exit smbsign_evtest_exit(void)
 {
+	evtest_netns_done();
 }
 
 module_init(smbsign_evtest_init);

@@ -5,7 +5,7 @@
 # each kind of event.  See tools/testing/events/guest-test.sh.
 gt_build() {
 	[ -f tools/testing/events/smbsign_evtest.ko ] &&
-		make -s -C tools/smbsignctl smbsignctl
+		make -s -C tools/smbsignctl WERROR=1 smbsignctl
 }
 gt_files() {
 	echo "tools/smbsignctl/smbsignctl /usr/sbin/smbsignctl"
