@@ -2,7 +2,10 @@
 #
 # smbsign: out-of-tree SMB2/SMB3 signing module.
 #
-#   make module            build against KDIR (default: the running kernel)
+#   make module            build smbsign.ko against KDIR (default: the running
+#                          kernel); SMBSIGN_TESTS=1 adds the KUnit suites and
+#                          the demo, bench and event-test modules (the test
+#                          loop's build)
 #   make check             THE test command, on every kernel (KVER=all unless
 #                          KVER is given): style, sparse and perf gates, then
 #                          build a cached test kernel, boot it in QEMU, load
@@ -68,7 +71,7 @@ sparse:
 	@bash $(HARNESS) sparse
 
 clean:
-	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) SMBSIGN_TESTS=1 clean; fi
 	find . -path ./.git -prune -o \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
 		-o -name '*.mod.c' -o -name '.*.cmd' -o -name '*.a' -o -name '*.dwo' \
 		-o -name modules.order -o -name Module.symvers \) -type f -print0 | xargs -0 rm -f
