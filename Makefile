@@ -18,12 +18,22 @@
 #   make kernel            only build (or reuse) the cached test kernel
 #   make style             checkpatch.pl --strict on our sources
 #   make sparse            sparse (C=2) + W=1 against the cached test kernel
+#   make dkms-install      copy the module source (smbsign/, include/, Kbuild,
+#                          Makefile, dkms.conf; no KUnit suites or test modules)
+#                          to /usr/src/smbsign-<version>, `dkms add`, build and
+#                          install it for DKMS_KERNEL (default: the running
+#                          kernel; a list, or "all": every kernel in
+#                          /lib/modules with headers)
+#   make dkms-remove       `dkms remove --all` and remove /usr/src/smbsign-<version>
+#   make dkms-source       only the copy (DESTDIR=dir puts it in dir/usr/src/...)
+#   make version           print the version (PACKAGE_VERSION in dkms.conf)
 #   make clean             remove kernel-module build products from this tree
 #                          (results/ is kept)
 #   make clean-cache       remove the whole test cache (kernel builds too)
 #
 # Variables: KVER=6.1|6.12|7.2|all  VARIANT=base|bench  GATES="style sparse"
 #            SMBSIGN_CACHE=dir  SMBSIGN_SRC=dir  QEMU_TIMEOUT=secs  V=1
+#            SMBSIGN_TESTS=1  DKMS_KERNEL=<release>...|all  DESTDIR=dir
 # (see tools/testing/qemu/harness.sh and tools/testing/qemu/kernels.conf)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -42,7 +52,18 @@ BENCH_VARIANT ?= bench
 HARNESS := tools/testing/qemu/harness.sh
 export KVER VARIANT SMBSIGN_CACHE
 
-.PHONY: all module modules check demo bench kernel deps style sparse clean clean-cache
+# The one version: dkms.conf's PACKAGE_VERSION.
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\([^"]*\)"$$/\1/p' $(CURDIR)/dkms.conf)
+DKMS_KERNEL ?= $(shell uname -r)
+DKMS_SRC = $(DESTDIR)/usr/src/smbsign-$(VERSION)
+# what DKMS builds from: the module and its headers only
+DKMS_FILES := Kbuild Makefile dkms.conf smbsign include
+BUILD_PRODUCTS := --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+	--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' --exclude='*.dwo' \
+	--exclude=modules.order --exclude=Module.symvers
+
+.PHONY: all module modules check demo bench kernel deps style sparse clean clean-cache \
+	version dkms-source dkms-install dkms-remove
 
 all: module
 
@@ -69,6 +90,40 @@ style:
 
 sparse:
 	@bash $(HARNESS) sparse
+
+version:
+	@echo $(VERSION)
+
+dkms-source:
+	@test -n "$(VERSION)" || { echo "no PACKAGE_VERSION in dkms.conf" >&2; exit 1; }
+	rm -rf "$(DKMS_SRC)"
+	mkdir -p "$(DKMS_SRC)"
+	tar -C $(CURDIR) $(BUILD_PRODUCTS) -cf - $(DKMS_FILES) | tar -xf - -C "$(DKMS_SRC)"
+
+dkms-install:
+	@command -v dkms >/dev/null || { echo "dkms is not installed (apt-get install dkms)" >&2; exit 1; }
+	@if dpkg-query -S /usr/src/smbsign-$(VERSION) >/dev/null 2>&1; then \
+		echo "/usr/src/smbsign-$(VERSION) belongs to a package (smbsign-dkms): remove it first" >&2; exit 1; fi
+	@if dkms status -m smbsign -v $(VERSION) | grep -q .; then \
+		echo "dkms remove smbsign/$(VERSION) --all"; dkms remove smbsign/$(VERSION) --all; fi
+	$(MAKE) --no-print-directory dkms-source DESTDIR=
+	dkms add smbsign/$(VERSION)
+	@set -e; kernels="$(DKMS_KERNEL)"; \
+	if [ "$$kernels" = all ]; then \
+		kernels=$$(for k in /lib/modules/*/build; do [ -d "$$k" ] && basename "$${k%/build}"; done); fi; \
+	[ -n "$$kernels" ] || { echo "no kernel headers found in /lib/modules/*/build" >&2; exit 1; }; \
+	for k in $$kernels; do \
+		echo "dkms install smbsign/$(VERSION) -k $$k"; \
+		dkms install smbsign/$(VERSION) -k "$$k"; \
+	done
+
+dkms-remove:
+	@command -v dkms >/dev/null || { echo "dkms is not installed" >&2; exit 1; }
+	@if dpkg-query -S /usr/src/smbsign-$(VERSION) >/dev/null 2>&1; then \
+		echo "/usr/src/smbsign-$(VERSION) belongs to a package: apt-get remove smbsign-dkms" >&2; exit 1; fi
+	@if dkms status -m smbsign -v $(VERSION) | grep -q .; then \
+		echo "dkms remove smbsign/$(VERSION) --all"; dkms remove smbsign/$(VERSION) --all; fi
+	rm -rf /usr/src/smbsign-$(VERSION)
 
 clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) SMBSIGN_TESTS=1 clean; fi

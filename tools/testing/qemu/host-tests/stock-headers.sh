@@ -73,12 +73,14 @@ ht_run() {
 
 	# license, description, version, every parameter described
 	rc=0
-	for f in license description; do
+	for f in license description version; do
 		[ -n "$(modinfo -F "$f" "$tmp/user/smbsign.ko" 2>/dev/null)" ] ||
 			{ echo "# modinfo: no $f"; rc=1; }
 	done
 	[ "$(modinfo -F license "$tmp/user/smbsign.ko")" = GPL ] || rc=1
-	sh_ok "$rc" "modinfo: license GPL, description"
+	# the one version: dkms.conf's PACKAGE_VERSION
+	[ "$(modinfo -F version "$tmp/user/smbsign.ko")" = "$(make -s --no-print-directory -C "$tmp/user" version)" ] || rc=1
+	sh_ok "$rc" "modinfo: license GPL, description, version (dkms.conf)"
 	parms=$(modinfo -F parm "$tmp/user/smbsign.ko")
 	re='^[a-z_]+:[^( ].* \([a-z]+\)$'
 	n=0
