@@ -26,6 +26,10 @@
 #                          /lib/modules with headers)
 #   make dkms-remove       `dkms remove --all` and remove /usr/src/smbsign-<version>
 #   make dkms-source       only the copy (DESTDIR=dir puts it in dir/usr/src/...)
+#   make deb               Debian packages smbsign-dkms and smbsignctl
+#                          (tools/packaging/debian, dpkg-buildpackage -us -uc -b
+#                          in a copy of the tree) into DEB_OUT (default
+#                          results/deb), then lintian on them
 #   make version           print the version (PACKAGE_VERSION in dkms.conf)
 #   make clean             remove kernel-module build products from this tree
 #                          (results/ is kept)
@@ -33,7 +37,7 @@
 #
 # Variables: KVER=6.1|6.12|7.2|all  VARIANT=base|bench  GATES="style sparse"
 #            SMBSIGN_CACHE=dir  SMBSIGN_SRC=dir  QEMU_TIMEOUT=secs  V=1
-#            SMBSIGN_TESTS=1  DKMS_KERNEL=<release>...|all  DESTDIR=dir
+#            SMBSIGN_TESTS=1  DKMS_KERNEL=<release>...|all  DESTDIR=dir  DEB_OUT=dir
 # (see tools/testing/qemu/harness.sh and tools/testing/qemu/kernels.conf)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -58,12 +62,14 @@ DKMS_KERNEL ?= $(shell uname -r)
 DKMS_SRC = $(DESTDIR)/usr/src/smbsign-$(VERSION)
 # what DKMS builds from: the module and its headers only
 DKMS_FILES := Kbuild Makefile dkms.conf smbsign include
+DEB_OUT ?= $(CURDIR)/results/deb
+DEB_TREE = $(DEB_OUT)/build/smbsign-$(VERSION)
 BUILD_PRODUCTS := --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 	--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' --exclude='*.dwo' \
 	--exclude=modules.order --exclude=Module.symvers
 
 .PHONY: all module modules check demo bench kernel deps style sparse clean clean-cache \
-	version dkms-source dkms-install dkms-remove
+	version dkms-source dkms-install dkms-remove deb
 
 all: module
 
@@ -124,6 +130,24 @@ dkms-remove:
 	@if dkms status -m smbsign -v $(VERSION) | grep -q .; then \
 		echo "dkms remove smbsign/$(VERSION) --all"; dkms remove smbsign/$(VERSION) --all; fi
 	rm -rf /usr/src/smbsign-$(VERSION)
+
+deb:
+	@command -v dpkg-buildpackage >/dev/null || { echo "needs dpkg-dev, debhelper, dh-dkms (apt-get install ...)" >&2; exit 1; }
+	rm -rf "$(DEB_OUT)/build"
+	rm -f "$(DEB_OUT)"/*.deb "$(DEB_OUT)"/*.buildinfo "$(DEB_OUT)"/*.changes "$(DEB_OUT)"/lintian.txt
+	mkdir -p "$(DEB_TREE)"
+	tar -C $(CURDIR) --exclude=./.git --exclude=./results $(BUILD_PRODUCTS) \
+		--exclude='tools/smbsignctl/smbsignctl' -cf - . | tar -xf - -C "$(DEB_TREE)"
+	cp -a tools/packaging/debian "$(DEB_TREE)/debian"
+	cd "$(DEB_TREE)" && dpkg-buildpackage -us -uc -b
+	mv "$(DEB_OUT)"/build/*.deb "$(DEB_OUT)"/build/*.buildinfo "$(DEB_OUT)"/build/*.changes "$(DEB_OUT)/"
+	rm -rf "$(DEB_OUT)/build"
+	@if command -v lintian >/dev/null; then \
+		echo "lintian $(DEB_OUT)/smbsign_$(VERSION)-*.changes"; \
+		lintian --info --display-info --pedantic "$(DEB_OUT)"/smbsign_$(VERSION)-*_$$(dpkg --print-architecture).changes \
+			| tee "$(DEB_OUT)/lintian.txt"; \
+	fi
+	@ls -1 "$(DEB_OUT)"/*.deb
 
 clean:
 	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) SMBSIGN_TESTS=1 clean; fi

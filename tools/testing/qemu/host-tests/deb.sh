@@ -1,0 +1,130 @@
+# shellcheck shell=bash
+# Debian packages on this machine: `make deb` (dpkg-buildpackage, debhelper,
+# dh-dkms; lintian), then `apt-get install ./smbsign-dkms_*.deb
+# ./smbsignctl_*.deb`: DKMS builds smbsign.ko for Debian's stock kernel
+# headers (linux-headers-amd64), smbsignctl runs, the policy file is in
+# place; purge leaves nothing behind; a reinstall works. The module cannot
+# be loaded on the host. Changes the system under a machine-wide lock and
+# restores it; skipped when smbsign is already installed here. TAP.
+HT_SKIP_RC=77
+
+# lintian tags accepted, each explained in tools/packaging/README
+DEB_LINTIAN_OK='initial-upload-closes-no-bugs'
+
+db_ok() {
+	DB_N=$((DB_N + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $DB_N $2"
+	else
+		echo "not ok $DB_N $2"
+		DB_FAIL=$((DB_FAIL + 1))
+	fi
+}
+
+db_apt() {
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -y \
+		--no-install-recommends "$@" >>"$DB_TMP/apt.log" 2>&1
+}
+
+# installed for $krel: dkms status, the module, smbsignctl, the policy file
+db_installed() {
+	local st ko
+	st=$(dkms status -m smbsign -v "$ver" -k "$krel")
+	echo "# dkms status: $st"
+	[[ $st == *"$krel"*": installed"* ]]
+	db_ok $? "$1: dkms status: smbsign/$ver installed for $krel"
+	ko=$(modinfo -k "$krel" -F filename smbsign 2>/dev/null || true)
+	echo "# module: ${ko:-none}"
+	[[ $ko == "/lib/modules/$krel/updates/dkms/smbsign.ko"* ]] &&
+		[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$krel" ] &&
+		[ "$(modinfo -F version "$ko")" = "$ver" ]
+	db_ok $? "$1: smbsign.ko for $krel, version $ver, found by depmod"
+}
+
+db_gone() {
+	local left
+	[ -z "$(dkms status -m smbsign)" ] && [ ! -e /var/lib/dkms/smbsign ]
+	db_ok $? "$1: dkms status empty, /var/lib/dkms/smbsign gone"
+	left=$( { ls -d /usr/src/smbsign-* /etc/smbsign /usr/sbin/smbsignctl \
+		/lib/modules/*/updates/dkms/smbsign.ko* 2>/dev/null || true; }
+		dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' smbsign-dkms smbsignctl 2>/dev/null |
+			grep -v '^un ' || true
+		grep -l smbsign /lib/modules/*/modules.dep 2>/dev/null || true)
+	[ -z "$left" ] || echo "$left" | sed 's/^/# left: /'
+	[ -z "$left" ]
+	db_ok $? "$1: no file, package or modules.dep entry left"
+}
+
+ht_run() {
+	local ver krel rc lockfd debs tags bad
+	DB_N=0 DB_FAIL=0
+	if [ "$(id -u)" != 0 ] || ! command -v dpkg-buildpackage >/dev/null ||
+		! command -v dkms >/dev/null; then
+		echo "deb test: needs root, dkms, dpkg-dev, debhelper, dh-dkms (tools/testing/deps.txt); skipped"
+		return 77
+	fi
+	exec {lockfd}>/run/lock/smbsign-host-system.lock
+	flock "$lockfd"
+	ver=$(make -s --no-print-directory version)
+	krel=$(dpkg-query -W -f='${Depends}\n' linux-headers-amd64 2>/dev/null |
+		tr ',' '\n' | sed -nE 's/^ *linux-headers-([^ ]+-amd64).*/\1/p' | head -n1)
+	if [ -z "$krel" ] || [ ! -d "/lib/modules/$krel/build" ]; then
+		echo "linux-headers-amd64 is not installed (tools/testing/deps.txt)"
+		return 1
+	fi
+	if dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' smbsign-dkms smbsignctl 2>/dev/null | grep -qv '^un ' ||
+		[ -n "$(dkms status -m smbsign 2>/dev/null)" ] || ls -d /usr/src/smbsign-* >/dev/null 2>&1; then
+		echo "smbsign is already installed on this machine; skipped"
+		return 77
+	fi
+	DB_TMP=$(mktemp -d /tmp/smbsign-deb.XXXXXX)
+	# shellcheck disable=SC2064
+	trap "rm -rf '$DB_TMP'" RETURN
+	echo "TAP version 13"
+	echo "1..15"
+	echo "# smbsign $ver, kernel headers $krel"
+
+	rc=0
+	make deb DEB_OUT="$DB_TMP/out" >"$DB_TMP/deb.log" 2>&1 || rc=$?
+	[ "$rc" = 0 ] || sed 's/^/# /' "$DB_TMP/deb.log" | tail -n 40
+	debs=$(ls "$DB_TMP"/out/smbsign-dkms_"$ver"-*_all.deb "$DB_TMP"/out/smbsignctl_"$ver"-*_"$(dpkg --print-architecture)".deb 2>/dev/null)
+	echo "# built: $(echo "$debs" | xargs -rn1 basename | tr '\n' ' ')"
+	[ "$rc" = 0 ] && [ "$(echo "$debs" | grep -c .)" = 2 ]
+	db_ok $? "make deb: smbsign-dkms and smbsignctl"
+
+	tags=$(grep -E '^[EWIP]: ' "$DB_TMP/out/lintian.txt" 2>/dev/null || true)
+	[ -z "$tags" ] || echo "$tags" | sed 's/^/# lintian: /'
+	bad=$(echo "$tags" | grep . | grep -vE "^[IP]: |: ($DEB_LINTIAN_OK)( |$)" || true)
+	[ -f "$DB_TMP/out/lintian.txt" ] && [ -z "$bad" ]
+	db_ok $? "lintian: no error or warning but the explained ones ($DEB_LINTIAN_OK)"
+
+	rc=0
+	# shellcheck disable=SC2086
+	db_apt install $debs || rc=$?
+	[ "$rc" = 0 ] || sed 's/^/# /' "$DB_TMP/apt.log" | tail -n 40
+	db_ok "$rc" "apt-get install ./smbsign-dkms_*.deb ./smbsignctl_*.deb"
+	db_installed install
+
+	smbsignctl --help >"$DB_TMP/help.txt" 2>&1
+	rc=$?
+	grep -q '^Usage: smbsignctl' "$DB_TMP/help.txt" || rc=1
+	db_ok "$rc" "smbsignctl --help"
+	man -w smbsignctl >/dev/null 2>&1
+	db_ok $? "man -w smbsignctl: smbsignctl(8) installed"
+
+	rc=0
+	db_apt purge smbsign-dkms smbsignctl || rc=$?
+	[ "$rc" = 0 ] || sed 's/^/# /' "$DB_TMP/apt.log" | tail -n 40
+	db_ok "$rc" "apt-get purge smbsign-dkms smbsignctl"
+	db_gone purge
+
+	# a second install after a purge
+	rc=0
+	# shellcheck disable=SC2086
+	db_apt install $debs || rc=$?
+	db_installed reinstall
+	db_apt purge smbsign-dkms smbsignctl || rc=$?
+	db_ok "$rc" "reinstall and purge again"
+	db_gone "second purge"
+	[ "$DB_FAIL" = 0 ]
+}
