@@ -2,8 +2,8 @@
 # Debian packages on this machine: `make deb` (dpkg-buildpackage, debhelper,
 # dh-dkms; lintian), then `apt-get install ./smbsign-dkms_*.deb
 # ./smbsignctl_*.deb`: DKMS builds smbsign.ko for Debian's stock kernel
-# headers (linux-headers-amd64), smbsignctl runs, the policy file is in
-# place; purge leaves nothing behind; a reinstall works. The module cannot
+# headers (linux-headers-amd64), smbsignctl runs, the policy file and the
+# modprobe hook are in place; purge leaves nothing behind; a reinstall works. The module cannot
 # be loaded on the host. Changes the system under a machine-wide lock and
 # restores it; skipped when smbsign is already installed here. TAP.
 HT_SKIP_RC=77
@@ -81,7 +81,7 @@ ht_run() {
 	# shellcheck disable=SC2064
 	trap "rm -rf '$DB_TMP'" RETURN
 	echo "TAP version 13"
-	echo "1..15"
+	echo "1..17"
 	echo "# smbsign $ver, kernel headers $krel"
 
 	rc=0
@@ -111,6 +111,16 @@ ht_run() {
 	db_ok "$rc" "smbsignctl --help"
 	man -w smbsignctl >/dev/null 2>&1
 	db_ok $? "man -w smbsignctl: smbsignctl(8) installed"
+
+	# the boot-time policy: a conffile, valid as shipped, and the hook
+	dpkg-query -W -f='${Conffiles}\n' smbsignctl | grep -q ' /etc/smbsign/smbsign.conf ' &&
+		smbsignctl apply --check /etc/smbsign/smbsign.conf >/dev/null
+	db_ok $? "/etc/smbsign/smbsign.conf: a conffile, smbsignctl apply --check passes"
+	modprobe -n -v -S "$krel" smbsign >"$DB_TMP/hook.txt" 2>&1
+	rc=$?
+	sed 's/^/# modprobe -n -v: /' "$DB_TMP/hook.txt"
+	grep -q '^install /sbin/modprobe --ignore-install smbsign .*/usr/sbin/smbsignctl apply' "$DB_TMP/hook.txt" || rc=1
+	db_ok "$rc" "modprobe smbsign on $krel runs smbsignctl apply (/lib/modprobe.d/smbsign.conf)"
 
 	rc=0
 	db_apt purge smbsign-dkms smbsignctl || rc=$?
