@@ -90,6 +90,7 @@ t "apply --check: nothing changes" 0 "$DEF" '' -- \
 # the modprobe.d hook, with modprobe itself replaced by "true" (smbsign is
 # loaded already): the command it runs after loading
 cmd=$(sed -n 's/^install smbsign //p' "$HOOK")
+# shellcheck disable=SC2016 # a literal $CMDLINE_OPTS
 cmd_true=$(echo "$cmd" | sed -e 's,^/sbin/modprobe --ignore-install smbsign \$CMDLINE_OPTS,true,' \
 	-e "s,/usr/sbin/smbsignctl,$CTL,")
 cmd_fail=$(echo "$cmd_true" | sed 's,^true,false,')
@@ -107,10 +108,10 @@ t "modprobe hook: no apply when the load fails" 1 "$DEF" '' -- \
 	unshare -n sh -c "$cmd_fail; rc=\$?; $CTL -j show; exit \$rc"
 rm -f $CONF
 t "apply without $CONF: nothing to do" 0 "no $CONF, nothing applied" '' -- \
-	unshare -n $CTL apply
+	unshare -n "$CTL" apply
 if unshare -U -r true 2>/dev/null; then
 	t "apply needs CAP_NET_ADMIN" 1 '' 'setting policy needs CAP_NET_ADMIN' -- \
-		unshare -U -r $CTL apply $D/good.conf
+		unshare -U -r "$CTL" apply $D/good.conf
 else
 	ok "apply needs CAP_NET_ADMIN # SKIP no user namespaces"
 fi

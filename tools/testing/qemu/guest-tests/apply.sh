@@ -10,4 +10,5 @@ gt_files() {
 	echo "tools/smbsignctl/tests/apply-guest-test.sh /usr/libexec/smbsign/apply-guest-test.sh"
 	echo "tools/packaging/modprobe.d/smbsign.conf /usr/libexec/smbsign/modprobe-smbsign.conf"
 }
+# shellcheck disable=SC2034 # read by harness.sh
 GT_RUN="SMBSIGNCTL=/usr/sbin/smbsignctl HOOK=/usr/libexec/smbsign/modprobe-smbsign.conf sh /usr/libexec/smbsign/apply-guest-test.sh"

@@ -3,9 +3,11 @@
 # dh-dkms; lintian), then `apt-get install ./smbsign-dkms_*.deb
 # ./smbsignctl_*.deb`: DKMS builds smbsign.ko for Debian's stock kernel
 # headers (linux-headers-amd64), smbsignctl runs, the policy file and the
-# modprobe hook are in place; purge leaves nothing behind; a reinstall works. The module cannot
-# be loaded on the host. Changes the system under a machine-wide lock and
-# restores it; skipped when smbsign is already installed here. TAP.
+# modprobe hook are in place; purge leaves nothing behind; a reinstall
+# works; an upgrade (next Debian revision) rebuilds the module. The module
+# cannot be loaded on the host. Changes the system under a machine-wide
+# lock and restores it; skipped when smbsign is already installed here. TAP.
+# shellcheck disable=SC2034 # read by harness.sh
 HT_SKIP_RC=77
 
 # lintian tags accepted, each explained in tools/packaging/README
@@ -81,7 +83,7 @@ ht_run() {
 	# shellcheck disable=SC2064
 	trap "rm -rf '$DB_TMP'" RETURN
 	echo "TAP version 13"
-	echo "1..17"
+	echo "1..23"
 	echo "# smbsign $ver, kernel headers $krel"
 
 	rc=0
@@ -132,9 +134,40 @@ ht_run() {
 	rc=0
 	# shellcheck disable=SC2086
 	db_apt install $debs || rc=$?
+	db_ok "$rc" "reinstall after the purge"
 	db_installed reinstall
+
+	# an upgrade (the next Debian revision) rebuilds for every kernel
+	mkdir "$DB_TMP/src2"
+	tar --exclude=./.git --exclude=./results -cf - . | tar -xf - -C "$DB_TMP/src2"
+	{
+		printf 'smbsign (%s-9) unstable; urgency=medium\n\n  * Upgrade test.\n\n' "$ver"
+		printf ' -- Upgrade Test <upgrade-test@localhost>  %s\n\n' "$(date -R)"
+		cat tools/packaging/debian/changelog
+	} >"$DB_TMP/src2/tools/packaging/debian/changelog"
+	rc=0
+	DEB_BUILD_OPTIONS=nocheck make -C "$DB_TMP/src2" deb DEB_OUT="$DB_TMP/out2" \
+		>"$DB_TMP/deb2.log" 2>&1 || rc=$?
+	[ "$rc" = 0 ] || sed 's/^/# /' "$DB_TMP/deb2.log" | tail -n 20
+	db_ok "$rc" "make deb of $ver-9"
+	ko=/lib/modules/$krel/updates/dkms/smbsign.ko
+	before=$(stat -c %Y "$ko" 2>/dev/null || echo 0)
+	sleep 1
+	rc=0
+	# shellcheck disable=SC2046
+	db_apt install $(ls "$DB_TMP"/out2/smbsign-dkms_*.deb "$DB_TMP"/out2/smbsignctl_*_"$(dpkg --print-architecture)".deb) || rc=$?
+	[ "$rc" = 0 ] || sed 's/^/# /' "$DB_TMP/apt.log" | tail -n 40
+	[ "$rc" = 0 ] && [ "$(dpkg-query -W -f='${Version}' smbsign-dkms)" = "$ver-9" ]
+	db_ok $? "apt-get install of $ver-9: an upgrade"
+	db_installed upgrade
+	after=$(stat -c %Y "$ko" 2>/dev/null || echo 0)
+	echo "# smbsign.ko mtime before $before, after $after"
+	[ "$after" -gt "$before" ]
+	db_ok $? "upgrade rebuilt smbsign.ko for $krel"
+
+	rc=0
 	db_apt purge smbsign-dkms smbsignctl || rc=$?
-	db_ok "$rc" "reinstall and purge again"
-	db_gone "second purge"
+	db_ok "$rc" "purge after the upgrade"
+	db_gone "purge after the upgrade"
 	[ "$DB_FAIL" = 0 ]
 }
