@@ -11,10 +11,17 @@
 #                          build a cached test kernel, boot it in QEMU, load
 #                          the modules, run KUnit, summarize ("N passed,
 #                          M failed")
+#   make check-debug       the same suites on the debug variant (KASAN,
+#                          lockdep, PREEMPT, kmemleak, UBSAN...) of one
+#                          kernel (DEBUG_KVER, default 6.1); any report fails
 #   make demo              boot the guest in demo mode (self-test + demo module)
 #   make bench             tools/testing/bench: instruction counts (-icount) and
 #                          2-CPU scaling, on the bench kernel variant; results
 #                          in results/bench-$(KVER)/
+#   make bench-cpu         tools/testing/bench-cpu: smbsign's and the test
+#                          kernel's (KVER, default 6.12) x86 assembly, checked
+#                          against OpenSSL, then timed in cycles on this CPU;
+#                          results in results/bench-cpu/ (BENCH_CPU_OUT=dir)
 #   make kernel            only build (or reuse) the cached test kernel
 #   make style             checkpatch.pl --strict on our sources
 #   make sparse            sparse (C=2) + W=1 against the cached test kernel
@@ -52,6 +59,12 @@ KVER ?= 6.1
 VARIANT ?= base
 SMBSIGN_CACHE ?= $(HOME)/.cache/smbsign
 BENCH_VARIANT ?= bench
+# bench-cpu measures 6.12's arch/x86/crypto unless KVER is given
+ifneq ($(filter command line environment,$(origin KVER)),)
+BENCH_CPU_KVER ?= $(KVER)
+else
+BENCH_CPU_KVER ?= 6.12
+endif
 
 HARNESS := tools/testing/qemu/harness.sh
 export KVER VARIANT SMBSIGN_CACHE
@@ -68,7 +81,7 @@ BUILD_PRODUCTS := --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 	--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' --exclude='*.dwo' \
 	--exclude=modules.order --exclude=Module.symvers
 
-.PHONY: all module modules check demo bench kernel deps style sparse clean clean-cache \
+.PHONY: all module modules check check-debug demo bench bench-cpu kernel deps style sparse clean clean-cache \
 	version dkms-source dkms-install dkms-remove deb
 
 all: module
@@ -79,11 +92,19 @@ module modules:
 check:
 	@KVER=$(CHECK_KVER) bash $(HARNESS) check
 
+DEBUG_KVER ?= 6.1
+check-debug:
+	@KVER=$(DEBUG_KVER) VARIANT=debug GATES= HOST_TESTS= FIPS_BOOT=0 \
+		QEMU_TIMEOUT=$${QEMU_TIMEOUT:-2400} bash $(HARNESS) check
+
 demo:
 	@bash $(HARNESS) demo
 
 bench:
 	@VARIANT=$(BENCH_VARIANT) bash $(HARNESS) bench
+
+bench-cpu:
+	@BENCH_CPU_KVER=$(BENCH_CPU_KVER) bash tools/testing/bench-cpu/run.sh
 
 kernel:
 	@bash $(HARNESS) kernel
