@@ -12,7 +12,7 @@
 # reflects it, a bad file leaves the defaults and says why, the demo module
 # runs. KUnit is not in Debian's kernels.
 #
-# Usage: stock-boot.sh [--fips]     (--fips: boot with fips=1)
+# Usage: [STOCK_KREL=<release>] stock-boot.sh [--fips]   (--fips: fips=1)
 # The image package is fetched with `apt-get download` into
 # $SMBSIGN_CACHE/stock (not installed). Prints TAP.
 set -euo pipefail
@@ -25,10 +25,12 @@ TIMEOUT=${STOCK_TIMEOUT:-400}
 
 die() { echo "stock-boot: $*" >&2; exit 1; }
 
-krel=$(dpkg-query -W -f='${Depends}\n' linux-headers-amd64 2>/dev/null |
-	tr ',' '\n' | sed -nE 's/^ *linux-headers-([^ ]+-amd64).*/\1/p' | head -n1)
+# STOCK_KREL: another installed stock kernel's release (its headers must be
+# installed), e.g. 6.12.117+deb12-amd64; default: linux-headers-amd64's
+krel=${STOCK_KREL:-$(dpkg-query -W -f='${Depends}\n' linux-headers-amd64 2>/dev/null |
+	tr ',' '\n' | sed -nE 's/^ *linux-headers-([^ ]+-amd64).*/\1/p' | head -n1)}
 [ -n "$krel" ] && [ -d "/usr/src/linux-headers-$krel" ] ||
-	die "linux-headers-amd64 is not installed (tools/testing/deps.txt)"
+	die "headers of ${krel:-linux-headers-amd64} are not installed (tools/testing/deps.txt)"
 ver=$(dpkg-query -W -f='${Version}' "linux-headers-$krel")
 img=linux-image-$krel
 
