@@ -28,19 +28,36 @@ db_apt() {
 		--no-install-recommends "$@" >>"$DB_TMP/apt.log" 2>&1
 }
 
-# installed for $krel: dkms status, the module, smbsignctl, the policy file
+# installed for every kernel with headers (the stock one, $krel, at least):
+# dkms status, the module, found by depmod
 db_installed() {
-	local st ko
-	st=$(dkms status -m smbsign -v "$ver" -k "$krel")
-	echo "# dkms status: $st"
-	[[ $st == *"$krel"*": installed"* ]]
-	db_ok $? "$1: dkms status: smbsign/$ver installed for $krel"
-	ko=$(modinfo -k "$krel" -F filename smbsign 2>/dev/null || true)
-	echo "# module: ${ko:-none}"
-	[[ $ko == "/lib/modules/$krel/updates/dkms/smbsign.ko"* ]] &&
-		[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$krel" ] &&
-		[ "$(modinfo -F version "$ko")" = "$ver" ]
-	db_ok $? "$1: smbsign.ko for $krel, version $ver, found by depmod"
+	local st ko k rc=0 n=0
+	for k in $(db_kernels); do
+		n=$((n + 1))
+		st=$(dkms status -m smbsign -v "$ver" -k "$k" 2>/dev/null)
+		echo "# dkms status: $st"
+		[[ $st == *"$k"*": installed"* ]] || rc=1
+	done
+	[ "$n" -ge 1 ]
+	db_ok $((rc | $?)) "$1: dkms status: smbsign/$ver installed for every kernel with headers ($n)"
+	rc=0
+	for k in $(db_kernels); do
+		ko=$(modinfo -k "$k" -F filename smbsign 2>/dev/null || true)
+		echo "# module: ${ko:-none}"
+		[[ $ko == "/lib/modules/$k/updates/dkms/smbsign.ko"* ]] &&
+			[ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$k" ] &&
+			[ "$(modinfo -F version "$ko")" = "$ver" ] || rc=1
+	done
+	db_ok "$rc" "$1: smbsign.ko for each, version $ver, found by depmod"
+}
+
+# kernels with headers, as DKMS sees them
+db_kernels() {
+	local k
+	for k in /lib/modules/*/build; do
+		[ -d "$k/include" ] && basename "${k%/build}"
+	done
+	return 0
 }
 
 db_gone() {
@@ -84,7 +101,7 @@ ht_run() {
 	trap "rm -rf '$DB_TMP'" RETURN
 	echo "TAP version 13"
 	echo "1..23"
-	echo "# smbsign $ver, kernel headers $krel"
+	echo "# smbsign $ver, stock kernel headers $krel; kernels with headers: $(db_kernels | tr '\n' ' ')"
 
 	rc=0
 	make deb DEB_OUT="$DB_TMP/out" >"$DB_TMP/deb.log" 2>&1 || rc=$?
@@ -150,8 +167,7 @@ ht_run() {
 		>"$DB_TMP/deb2.log" 2>&1 || rc=$?
 	[ "$rc" = 0 ] || sed 's/^/# /' "$DB_TMP/deb2.log" | tail -n 20
 	db_ok "$rc" "make deb of $ver-9"
-	ko=/lib/modules/$krel/updates/dkms/smbsign.ko
-	before=$(stat -c %Y "$ko" 2>/dev/null || echo 0)
+	before=$(for k in $(db_kernels); do stat -c %Y "/lib/modules/$k"/updates/dkms/smbsign.ko* 2>/dev/null || echo 0; done)
 	sleep 1
 	rc=0
 	# shellcheck disable=SC2046
@@ -160,10 +176,15 @@ ht_run() {
 	[ "$rc" = 0 ] && [ "$(dpkg-query -W -f='${Version}' smbsign-dkms)" = "$ver-9" ]
 	db_ok $? "apt-get install of $ver-9: an upgrade"
 	db_installed upgrade
-	after=$(stat -c %Y "$ko" 2>/dev/null || echo 0)
-	echo "# smbsign.ko mtime before $before, after $after"
-	[ "$after" -gt "$before" ]
-	db_ok $? "upgrade rebuilt smbsign.ko for $krel"
+	after=$(for k in $(db_kernels); do stat -c %Y "/lib/modules/$k"/updates/dkms/smbsign.ko* 2>/dev/null || echo 0; done)
+	echo "# smbsign.ko mtimes before: $(echo $before), after: $(echo $after)"
+	rc=0
+	set -- $after
+	for b in $before; do
+		[ "$1" -gt "$b" ] || rc=1
+		shift
+	done
+	db_ok "$rc" "upgrade rebuilt smbsign.ko for every kernel ($(db_kernels | tr '\n' ' '))"
 
 	rc=0
 	db_apt purge smbsign-dkms smbsignctl || rc=$?
