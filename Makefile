@@ -2,7 +2,10 @@
 #
 # smbsign: out-of-tree SMB2/SMB3 signing module.
 #
-#   make module            build against KDIR (default: the running kernel)
+#   make module            build smbsign.ko against KDIR (default: the running
+#                          kernel); SMBSIGN_TESTS=1 adds the KUnit suites and
+#                          the demo, bench and event-test modules (the test
+#                          loop's build)
 #   make check             THE test command, on every kernel (KVER=all unless
 #                          KVER is given): style, sparse and perf gates, then
 #                          build a cached test kernel, boot it in QEMU, load
@@ -22,12 +25,26 @@
 #   make kernel            only build (or reuse) the cached test kernel
 #   make style             checkpatch.pl --strict on our sources
 #   make sparse            sparse (C=2) + W=1 against the cached test kernel
+#   make dkms-install      copy the module source (smbsign/, include/, Kbuild,
+#                          Makefile, dkms.conf; no KUnit suites or test modules)
+#                          to /usr/src/smbsign-<version>, `dkms add`, build and
+#                          install it for DKMS_KERNEL (default: the running
+#                          kernel; a list, or "all": every kernel in
+#                          /lib/modules with headers)
+#   make dkms-remove       `dkms remove --all` and remove /usr/src/smbsign-<version>
+#   make dkms-source       only the copy (DESTDIR=dir puts it in dir/usr/src/...)
+#   make deb               Debian packages smbsign-dkms and smbsignctl
+#                          (tools/packaging/debian, dpkg-buildpackage -us -uc -b
+#                          in a copy of the tree) into DEB_OUT (default
+#                          results/deb), then lintian on them
+#   make version           print the version (PACKAGE_VERSION in dkms.conf)
 #   make clean             remove kernel-module build products from this tree
 #                          (results/ is kept)
 #   make clean-cache       remove the whole test cache (kernel builds too)
 #
 # Variables: KVER=6.1|6.12|7.2|all  VARIANT=base|bench  GATES="style sparse"
 #            SMBSIGN_CACHE=dir  SMBSIGN_SRC=dir  QEMU_TIMEOUT=secs  V=1
+#            SMBSIGN_TESTS=1  DKMS_KERNEL=<release>...|all  DESTDIR=dir  DEB_OUT=dir
 # (see tools/testing/qemu/harness.sh and tools/testing/qemu/kernels.conf)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -52,7 +69,20 @@ endif
 HARNESS := tools/testing/qemu/harness.sh
 export KVER VARIANT SMBSIGN_CACHE
 
-.PHONY: all module modules check check-debug demo bench bench-cpu kernel deps style sparse clean clean-cache
+# The one version: dkms.conf's PACKAGE_VERSION.
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\([^"]*\)"$$/\1/p' $(CURDIR)/dkms.conf)
+DKMS_KERNEL ?= $(shell uname -r)
+DKMS_SRC = $(DESTDIR)/usr/src/smbsign-$(VERSION)
+# what DKMS builds from: the module and its headers only
+DKMS_FILES := Kbuild Makefile dkms.conf smbsign include
+DEB_OUT ?= $(CURDIR)/results/deb
+DEB_TREE = $(DEB_OUT)/build/smbsign-$(VERSION)
+BUILD_PRODUCTS := --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+	--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' --exclude='*.dwo' \
+	--exclude=modules.order --exclude=Module.symvers
+
+.PHONY: all module modules check check-debug demo bench bench-cpu kernel deps style sparse clean clean-cache \
+	version dkms-source dkms-install dkms-remove deb
 
 all: module
 
@@ -88,8 +118,60 @@ style:
 sparse:
 	@bash $(HARNESS) sparse
 
+version:
+	@echo $(VERSION)
+
+dkms-source:
+	@test -n "$(VERSION)" || { echo "no PACKAGE_VERSION in dkms.conf" >&2; exit 1; }
+	rm -rf "$(DKMS_SRC)"
+	mkdir -p "$(DKMS_SRC)"
+	tar -C $(CURDIR) $(BUILD_PRODUCTS) -cf - $(DKMS_FILES) | tar -xf - -C "$(DKMS_SRC)"
+
+dkms-install:
+	@command -v dkms >/dev/null || { echo "dkms is not installed (apt-get install dkms)" >&2; exit 1; }
+	@if dpkg-query -S /usr/src/smbsign-$(VERSION) >/dev/null 2>&1; then \
+		echo "/usr/src/smbsign-$(VERSION) belongs to a package (smbsign-dkms): remove it first" >&2; exit 1; fi
+	@if dkms status -m smbsign -v $(VERSION) | grep -q .; then \
+		echo "dkms remove smbsign/$(VERSION) --all"; dkms remove smbsign/$(VERSION) --all; fi
+	$(MAKE) --no-print-directory dkms-source DESTDIR=
+	dkms add smbsign/$(VERSION)
+	@set -e; kernels="$(DKMS_KERNEL)"; \
+	if [ "$$kernels" = all ]; then \
+		kernels=$$(for k in /lib/modules/*/build; do [ -d "$$k" ] && basename "$${k%/build}"; done); fi; \
+	[ -n "$$kernels" ] || { echo "no kernel headers found in /lib/modules/*/build" >&2; exit 1; }; \
+	for k in $$kernels; do \
+		echo "dkms install smbsign/$(VERSION) -k $$k"; \
+		dkms install smbsign/$(VERSION) -k "$$k"; \
+	done
+
+dkms-remove:
+	@command -v dkms >/dev/null || { echo "dkms is not installed" >&2; exit 1; }
+	@if dpkg-query -S /usr/src/smbsign-$(VERSION) >/dev/null 2>&1; then \
+		echo "/usr/src/smbsign-$(VERSION) belongs to a package: apt-get remove smbsign-dkms" >&2; exit 1; fi
+	@if dkms status -m smbsign -v $(VERSION) | grep -q .; then \
+		echo "dkms remove smbsign/$(VERSION) --all"; dkms remove smbsign/$(VERSION) --all; fi
+	rm -rf /usr/src/smbsign-$(VERSION)
+
+deb:
+	@command -v dpkg-buildpackage >/dev/null || { echo "needs dpkg-dev, debhelper, dh-dkms (apt-get install ...)" >&2; exit 1; }
+	rm -rf "$(DEB_OUT)/build"
+	rm -f "$(DEB_OUT)"/*.deb "$(DEB_OUT)"/*.buildinfo "$(DEB_OUT)"/*.changes "$(DEB_OUT)"/lintian.txt
+	mkdir -p "$(DEB_TREE)"
+	tar -C $(CURDIR) --exclude=./.git --exclude=./results $(BUILD_PRODUCTS) \
+		--exclude='tools/smbsignctl/smbsignctl' -cf - . | tar -xf - -C "$(DEB_TREE)"
+	cp -a tools/packaging/debian "$(DEB_TREE)/debian"
+	cd "$(DEB_TREE)" && dpkg-buildpackage -us -uc -b
+	mv "$(DEB_OUT)"/build/*.deb "$(DEB_OUT)"/build/*.buildinfo "$(DEB_OUT)"/build/*.changes "$(DEB_OUT)/"
+	rm -rf "$(DEB_OUT)/build"
+	@if command -v lintian >/dev/null; then \
+		echo "lintian $(DEB_OUT)/smbsign_$(VERSION)-*.changes"; \
+		lintian --info --display-info --pedantic "$(DEB_OUT)"/smbsign_$(VERSION)-*_$$(dpkg --print-architecture).changes \
+			| tee "$(DEB_OUT)/lintian.txt"; \
+	fi
+	@ls -1 "$(DEB_OUT)"/*.deb
+
 clean:
-	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
+	@if [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) SMBSIGN_TESTS=1 clean; fi
 	find . -path ./.git -prune -o \( -name '*.o' -o -name '*.ko' -o -name '*.mod' \
 		-o -name '*.mod.c' -o -name '.*.cmd' -o -name '*.a' -o -name '*.dwo' \
 		-o -name modules.order -o -name Module.symvers \) -type f -print0 | xargs -0 rm -f

@@ -63,3 +63,4 @@ module_exit(smbsign_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("SMB2/SMB3 message signing and verification");
 MODULE_AUTHOR("The smbsign authors");
+MODULE_VERSION(SMBSIGN_VERSION);

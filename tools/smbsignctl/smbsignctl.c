@@ -18,7 +18,7 @@ const char *prog = "smbsignctl";
 bool json;
 
 static const char usage_line[] =
-	"Usage: smbsignctl [-j] { show | set | preset | stats | sessions | monitor | explain | help } ...\n";
+	"Usage: smbsignctl [-j] { show | set | preset | apply | stats | sessions | monitor | explain | help } ...\n";
 
 static int usage_error(void)
 {
@@ -180,6 +180,20 @@ static const struct preset {
 };
 
 #define NPRESETS (sizeof(presets) / sizeof(presets[0]))
+
+/* for apply.c: a preset's require-signing values; 0 or -1 if unknown */
+int preset_find(const char *name, bool *client, bool *server)
+{
+	unsigned int i;
+
+	for (i = 0; i < NPRESETS; i++)
+		if (!strcmp(name, presets[i].name)) {
+			*client = presets[i].client;
+			*server = presets[i].server;
+			return 0;
+		}
+	return -1;
+}
 
 static int cmd_preset(struct genl *g, int argc, char **argv)
 {
@@ -581,6 +595,8 @@ static const struct subcommand {
 	{ "stats", cmd_stats, NULL, "[reset]: show (or zero) the counters" },
 	{ "sessions", cmd_sessions, NULL, "list the signed sessions" },
 	{ "monitor", cmd_monitor, NULL, "print events until interrupted" },
+	{ "apply", cmd_apply, NULL,
+	  "[--check] [FILE]: apply (or only check) a policy file, default /etc/smbsign/smbsign.conf" },
 	{ "explain", NULL, cmd_explain,
 	  "CODE: what an SMB signing error means and how to fix it" },
 	{ "help", NULL, cmd_help, "show this help" },

@@ -61,4 +61,8 @@ void json_str(const char *s);
 /* explain.c */
 int cmd_explain(int argc, char **argv);
 
+/* apply.c (presets from smbsignctl.c) */
+int cmd_apply(struct genl *g, int argc, char **argv);
+int preset_find(const char *name, bool *client, bool *server);
+
 #endif

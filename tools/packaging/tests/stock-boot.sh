@@ -1,0 +1,194 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Debian's stock kernel (linux-image-<release>, the release of the installed
+# linux-headers-amd64) booted under QEMU TCG with an initramfs holding
+# smbsign.ko built against that kernel's headers exactly as DKMS builds it
+# (make -C <headers> M=... modules, installed in updates/dkms/), the demo
+# module, smbsignctl, kmod's modprobe, the smbsignctl package's modprobe
+# hook and /etc/smbsign/smbsign.conf, and the stock kernel's own crypto
+# modules. In the guest: `modprobe smbsign` loads it (self-test with the
+# stock drivers), the hook applies the policy file, `smbsignctl show`
+# reflects it, a bad file leaves the defaults and says why, the demo module
+# runs. KUnit is not in Debian's kernels.
+#
+# Usage: [STOCK_KREL=<release>] stock-boot.sh [--fips]   (--fips: fips=1)
+# The image package is fetched with `apt-get download` into
+# $SMBSIGN_CACHE/stock (not installed). Prints TAP.
+set -euo pipefail
+
+FIPS=0
+[ "${1:-}" = --fips ] && FIPS=1
+REPO=$(cd "$(dirname "$0")/../../.." && pwd)
+CACHE=${SMBSIGN_CACHE:-$HOME/.cache/smbsign}
+TIMEOUT=${STOCK_TIMEOUT:-400}
+
+die() { echo "stock-boot: $*" >&2; exit 1; }
+
+# STOCK_KREL: another installed stock kernel's release (its headers must be
+# installed), e.g. 6.12.117+deb12-amd64; default: linux-headers-amd64's
+krel=${STOCK_KREL:-$(dpkg-query -W -f='${Depends}\n' linux-headers-amd64 2>/dev/null |
+	tr ',' '\n' | sed -nE 's/^ *linux-headers-([^ ]+-amd64).*/\1/p' | head -n1)}
+[ -n "$krel" ] && [ -d "/usr/src/linux-headers-$krel" ] ||
+	die "headers of ${krel:-linux-headers-amd64} are not installed (tools/testing/deps.txt)"
+ver=$(dpkg-query -W -f='${Version}' "linux-headers-$krel")
+img=linux-image-$krel
+
+# the stock image, extracted once (shared, locked)
+sdir=$CACHE/stock/$img-$ver
+mkdir -p "$CACHE/stock"
+exec 8>"$CACHE/stock/.lock"
+flock 8
+if [ ! -f "$sdir/.extracted" ]; then
+	rm -rf "$sdir" && mkdir -p "$sdir"
+	(cd "$sdir" && apt-get download -qq "$img=$ver") >&2 ||
+		die "apt-get download $img=$ver failed"
+	dpkg-deb -x "$sdir"/"${img}"_*.deb "$sdir/root"
+	rm -f "$sdir"/*.deb
+	touch "$sdir/.extracted"
+fi
+flock -u 8
+vmlinuz=$sdir/root/boot/vmlinuz-$krel
+smods=$sdir/root/lib/modules/$krel
+[ -f "$vmlinuz" ] && [ -d "$smods/kernel" ] || die "$img: no kernel or modules in the package"
+
+tmp=$(mktemp -d /tmp/smbsign-stock-boot.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+# the module as DKMS builds it (the default Kbuild) and, in a second copy,
+# the demo module (SMBSIGN_TESTS=1 against the same headers)
+for d in dkms tests; do
+	mkdir "$tmp/$d"
+	tar -C "$REPO" --exclude=./.git --exclude=./results --exclude='*.o' \
+		--exclude='*.ko' --exclude='*.cmd' -cf - . | tar -xf - -C "$tmp/$d"
+done
+make -C "/usr/src/linux-headers-$krel" M="$tmp/dkms" -j"$(nproc)" modules >"$tmp/dkms.log" 2>&1 ||
+	{ tail -n 30 "$tmp/dkms.log" >&2; die "module build failed"; }
+make -C "/usr/src/linux-headers-$krel" M="$tmp/tests" SMBSIGN_TESTS=1 -j"$(nproc)" modules >"$tmp/tests.log" 2>&1 ||
+	{ tail -n 30 "$tmp/tests.log" >&2; die "demo module build failed"; }
+make -s -C "$tmp/dkms/tools/smbsignctl" smbsignctl >"$tmp/ctl.log" 2>&1 ||
+	{ cat "$tmp/ctl.log" >&2; die "smbsignctl build failed"; }
+
+# initramfs
+root=$tmp/root
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,etc/smbsign,lib/modprobe.d}
+cp /bin/busybox "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+install_elf() {	# FILE DEST: with its shared libraries
+	local lib
+	install -D -m 755 "$1" "$root$2"
+	for lib in $(ldd "$1" 2>/dev/null | grep -oE '/[^ ]+' || true); do
+		[ -e "$root$lib" ] || install -D -m 755 "$(readlink -f "$lib")" "$root$lib"
+	done
+}
+install_elf "$(readlink -f /bin/kmod)" /sbin/kmod
+for t in modprobe insmod rmmod lsmod modinfo depmod; do ln -s kmod "$root/sbin/$t"; done
+install_elf "$tmp/dkms/tools/smbsignctl/smbsignctl" /usr/sbin/smbsignctl
+cp "$REPO/tools/packaging/modprobe.d/smbsign.conf" "$root/lib/modprobe.d/smbsign.conf"
+mdir=$root/lib/modules/$krel
+mkdir -p "$mdir/kernel" "$mdir/updates/dkms" "$mdir/extra"
+# the stock kernel's crypto, library and (for completeness) all its
+# arch modules: what smbsign's crypto API requests load
+for d in crypto lib arch; do
+	[ -d "$smods/kernel/$d" ] && cp -a "$smods/kernel/$d" "$mdir/kernel/"
+done
+for f in modules.order modules.builtin modules.builtin.modinfo; do
+	[ -f "$smods/$f" ] && cp "$smods/$f" "$mdir/"
+done
+cp "$tmp/dkms/smbsign.ko" "$mdir/updates/dkms/"
+cp "$tmp/tests/tools/testing/demo/smbsign_demo.ko" "$mdir/extra/"
+depmod -b "$root" "$krel"
+# (kmod's modprobe by its path: busybox sh prefers its own applets)
+cat >"$root/init" <<'EOF'
+#!/bin/sh
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+exec 3>/dev/ttyS1
+n=0
+fail=0
+CONF=/etc/smbsign/smbsign.conf
+t() {	# NAME STATUS
+	n=$((n + 1))
+	if [ "$2" = 0 ]; then
+		echo "ok $n - $1" >&3
+	else
+		echo "not ok $n - $1" >&3
+		fail=$((fail + 1))
+	fi
+}
+note() { sed 's/^/# /' >&3; }
+DEF='^\{"client":\{"RequireSecuritySignature":true,"EnableInsecureGuestLogons":false,"AuditServerDoesNotSupportSigning":false,"SigningAlgorithms":\["AES-GMAC","AES-CMAC","HMAC-SHA256"\]\},"server":\{"RequireSecuritySignature":true,"AllowInsecureGuestSessions":false,"AuditClientDoesNotSupportSigning":false,"SigningAlgorithms":\["AES-GMAC","AES-CMAC","HMAC-SHA256"\]\}'
+GOOD='^\{"client":\{"RequireSecuritySignature":true,"EnableInsecureGuestLogons":true,"AuditServerDoesNotSupportSigning":false,"SigningAlgorithms":\["AES-GMAC","AES-CMAC","HMAC-SHA256"\]\},"server":\{"RequireSecuritySignature":false,"AllowInsecureGuestSessions":false,"AuditClientDoesNotSupportSigning":true,"SigningAlgorithms":\["AES-CMAC","HMAC-SHA256"\]\}'
+
+echo "TAP version 13" >&3
+echo "1..11" >&3
+echo "# $(uname -r) $(cat /proc/cmdline)" >&3
+echo "# fips_enabled=$(cat /proc/sys/crypto/fips_enabled 2>/dev/null)" >&3
+cat >$CONF <<'CONFEOF'
+preset server-2025
+set server audit on
+client guest allow
+server algorithms cmac,hmac-sha256
+CONFEOF
+dmesg -c >/dev/null
+out=$(/sbin/modprobe smbsign 2>&1)
+rc=$?
+echo "$out" | note
+t "modprobe smbsign (the DKMS-built module on the stock kernel)" $rc
+dmesg | grep -E 'smbsign' | note
+dmesg | grep -q 'smbsign: self-tests: pass'
+t "self-tests pass with the stock kernel's drivers" $?
+echo "$out" | grep -q "applied $CONF (4 settings)"
+t "the modprobe hook applied $CONF" $?
+smbsignctl -j show >/tmp/show 2>&1
+grep -Eq "$GOOD" /tmp/show
+t "smbsignctl show reflects $CONF" $?
+[ "$(cat /sys/module/smbsign/version 2>/dev/null)" != "" ]
+t "module version $(cat /sys/module/smbsign/version 2>/dev/null)" $?
+/sbin/rmmod smbsign
+t "rmmod smbsign" $?
+printf 'set client require off\nset server guest perhaps\n' >$CONF
+out=$(/sbin/modprobe smbsign 2>&1)
+rc=$?
+echo "$out" | note
+t "bad $CONF: modprobe still loads smbsign" $rc
+echo "$out" | grep -q "^smbsignctl: $CONF:2:18: bad value \"perhaps\" for guest (want allow or block); nothing applied\$"
+t "bad $CONF: line and column given" $?
+smbsignctl -j show >/tmp/show 2>&1
+grep -Eq "$DEF" /tmp/show
+t "bad $CONF: the module's defaults stay" $?
+rm -f $CONF
+dmesg -c >/dev/null
+/sbin/modprobe smbsign_demo 2>&1 | note
+dmesg | grep smbsign_demo | note
+dmesg | grep -q 'smbsign_demo: demo done'
+t "demo module: signs, verifies, rejects a tamper" $?
+/sbin/rmmod smbsign_demo 2>/dev/null
+/sbin/rmmod smbsign 2>/dev/null
+dmesg | grep -E 'Oops|BUG:|WARNING:|Call Trace:|UBSAN|general protection' | note
+! dmesg | grep -qE 'Oops|BUG:|WARNING:|Call Trace:|UBSAN|general protection'
+t "no oops, BUG or WARNING in the kernel log" $?
+echo "# $((n - fail)) passed, $fail failed" >&3
+echo STOCK-BOOT-DONE >&3
+poweroff -f
+EOF
+chmod 755 "$root/init"
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1 >"$tmp/initramfs.gz")
+
+append="console=ttyS0 panic=-1 loglevel=4"
+[ "$FIPS" = 1 ] && append="$append fips=1"
+rc=0
+timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m 1G -smp 2 \
+	-nographic -no-reboot -monitor none -nic none \
+	-serial "file:$tmp/console.log" -serial "file:$tmp/results.log" \
+	-kernel "$vmlinuz" -initrd "$tmp/initramfs.gz" -append "$append" \
+	</dev/null >"$tmp/qemu.out" 2>&1 || rc=$?
+sed 's/\r$//' "$tmp/results.log" | grep -v '^STOCK-BOOT-DONE$'
+if ! grep -q STOCK-BOOT-DONE "$tmp/results.log"; then
+	echo "# the stock kernel did not finish (qemu rc=$rc); console tail:"
+	tail -n 30 "$tmp/console.log" | sed 's/^/# /'
+	exit 1
+fi
+! grep -q '^not ok' "$tmp/results.log"
