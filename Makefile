@@ -12,6 +12,11 @@
 #   make bench             tools/testing/bench: instruction counts (-icount) and
 #                          2-CPU scaling, on the bench kernel variant; results
 #                          in results/bench-$(KVER)/
+#   make check-consumers   the Linux SMB client (stock cifs.ko, and the patched
+#                          one when tools/consumers/cifs/build.sh exists)
+#                          against Debian's smbd in the guest, every kernel
+#                          unless KVER is given; CIFS_KO=stock|smbsign|path
+#                          (tools/testing/consumers/README.md)
 #   make kernel            only build (or reuse) the cached test kernel
 #   make style             checkpatch.pl --strict on our sources
 #   make sparse            sparse (C=2) + W=1 against the cached test kernel
@@ -39,7 +44,7 @@ BENCH_VARIANT ?= bench
 HARNESS := tools/testing/qemu/harness.sh
 export KVER VARIANT SMBSIGN_CACHE
 
-.PHONY: all module modules check demo bench kernel deps style sparse clean clean-cache
+.PHONY: all module modules check check-consumers demo bench kernel deps style sparse clean clean-cache
 
 all: module
 
@@ -48,6 +53,9 @@ module modules:
 
 check:
 	@KVER=$(CHECK_KVER) bash $(HARNESS) check
+
+check-consumers:
+	@KVER=$(CHECK_KVER) bash tools/testing/consumers/run.sh
 
 demo:
 	@bash $(HARNESS) demo
