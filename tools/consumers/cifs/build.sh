@@ -7,11 +7,15 @@
 #
 # usage: tools/consumers/cifs/build.sh [KVER]     (default: $KVER, else 6.1)
 #
-# Prints the path of the built cifs.ko on stdout (progress goes to stderr);
-# smbsign.ko built against the same kernel is next to it. Environment:
-#   SMBSIGN_CACHE   cache directory (default ~/.cache/smbsign)
-#   JOBS            make -j (default: nproc)
-#   V=1             full build output
+# Prints the path of the built cifs.ko as the last line of stdout (progress
+# goes to stderr); smbsign.ko built against the same kernel is next to it
+# unless SMBSIGN_SYMVERS was given. Environment:
+#   KDIR, KSRC       kernel build and source dirs (default: harness.sh kdir/ksrc)
+#   SMBSIGN_SYMVERS  Module.symvers of an smbsign build against KDIR
+#                    (default: build smbsign.ko from a copy of this tree)
+#   SMBSIGN_CACHE    cache directory (default ~/.cache/smbsign)
+#   JOBS             make -j (default: nproc)
+#   V=1              full build output
 #
 # Steps: build smbsign.ko from a copy of this tree (its Module.symvers gives
 # cifs.ko the smbsign symbols, KBUILD_EXTRA_SYMBOLS); copy the kernel's
@@ -41,9 +45,9 @@ quiet() {
 	die "no patch series for kernel $KVER in $SERIES"
 
 harness() { KVER=$KVER bash "$REPO/tools/testing/qemu/harness.sh" "$1" 2>/dev/null | tail -n 1; }
-KSRC=$(harness ksrc)
+KSRC=${KSRC:-$(harness ksrc)}
 [ -d "$KSRC" ] || die "kernel $KVER source not found (harness.sh ksrc)"
-KDIR=$(harness kdir)
+KDIR=${KDIR:-$(harness kdir)}
 [ -f "$KDIR/Module.symvers" ] || die "kernel $KVER build not ready: $KDIR"
 
 if [ -d "$KSRC/fs/smb/client" ]; then
@@ -60,15 +64,20 @@ exec 8>"$OUT.lock"
 flock 8
 
 # 1. smbsign.ko against the same kernel, from a copy of this tree
-msg "building smbsign.ko for $(basename "$KDIR")"
-mkdir -p "$OUT/smbsign"
-rsync -a --delete --exclude .git --exclude '*.o' --exclude '*.ko' \
-	--exclude '*.cmd' --exclude '*.mod*' --exclude Module.symvers \
-	--exclude modules.order --exclude 'results*' \
-	"$REPO/" "$OUT/smbsign/"
-quiet make -C "$KDIR" M="$OUT/smbsign" -j"$JOBS" modules ||
-	die "smbsign build failed"
-SYMVERS=$OUT/smbsign/Module.symvers
+if [ -n "${SMBSIGN_SYMVERS:-}" ]; then
+	SYMVERS=$SMBSIGN_SYMVERS
+else
+	msg "building smbsign.ko for $(basename "$KDIR")"
+	mkdir -p "$OUT/smbsign"
+	rsync -a --delete --exclude .git --exclude '*.o' --exclude '*.ko' \
+		--exclude '*.cmd' --exclude '*.mod*' --exclude Module.symvers \
+		--exclude modules.order --exclude 'results*' \
+		"$REPO/" "$OUT/smbsign/"
+	quiet make -C "$KDIR" M="$OUT/smbsign" -j"$JOBS" modules ||
+		die "smbsign build failed"
+	SYMVERS=$OUT/smbsign/Module.symvers
+	cp "$OUT/smbsign/smbsign.ko" "$OUT/smbsign.ko"
+fi
 grep -qw smbsign_sign "$SYMVERS" || die "smbsign_sign missing from $SYMVERS"
 
 # 2. the client source with the series applied
@@ -100,7 +109,6 @@ case ",$deps," in
 *,smbsign,*) ;;
 *) die "cifs.ko does not depend on smbsign (depends: $deps)" ;;
 esac
-cp "$OUT/smbsign/smbsign.ko" "$OUT/smbsign.ko"
 cp "$KO" "$OUT/cifs.ko"
 msg "cifs.ko depends on: $deps"
 echo "$OUT/cifs.ko"
