@@ -87,6 +87,11 @@ mkdir -p "$OUT/src/$(dirname "$CDIR")"
 cp -a "$KSRC/$CDIR" "$OUT/src/$CDIR"
 [ -d "$KSRC/fs/smb/common" ] && [ ! -d "$OUT/src/fs/smb/common" ] &&
 	cp -a "$KSRC/fs/smb/common" "$OUT/src/fs/smb/common"
+# 6.5+: cifs_unicode.h includes ../../nls/nls_ucs2_utils.h (and its data)
+if [ -f "$KSRC/fs/nls/nls_ucs2_utils.h" ]; then
+	mkdir -p "$OUT/src/fs/nls"
+	cp "$KSRC"/fs/nls/nls_ucs2_*.h "$OUT/src/fs/nls/"
+fi
 G=(git -C "$OUT/src" -c user.name=smbsign-build -c user.email=build@localhost
    -c commit.gpgsign=false)
 "${G[@]}" init -q
