@@ -8,6 +8,9 @@
 #                          build a cached test kernel, boot it in QEMU, load
 #                          the modules, run KUnit, summarize ("N passed,
 #                          M failed")
+#   make check-debug       the same suites on the debug variant (KASAN,
+#                          lockdep, PREEMPT, kmemleak, UBSAN...) of one
+#                          kernel (DEBUG_KVER, default 6.1); any report fails
 #   make demo              boot the guest in demo mode (self-test + demo module)
 #   make bench             tools/testing/bench: instruction counts (-icount) and
 #                          2-CPU scaling, on the bench kernel variant; results
@@ -17,6 +20,10 @@
 #                          against Debian's smbd in the guest, every kernel
 #                          unless KVER is given; CIFS_KO=stock|smbsign|path
 #                          (tools/testing/consumers/README.md)
+#   make bench-cpu         tools/testing/bench-cpu: smbsign's and the test
+#                          kernel's (KVER, default 6.12) x86 assembly, checked
+#                          against OpenSSL, then timed in cycles on this CPU;
+#                          results in results/bench-cpu/ (BENCH_CPU_OUT=dir)
 #   make kernel            only build (or reuse) the cached test kernel
 #   make style             checkpatch.pl --strict on our sources
 #   make sparse            sparse (C=2) + W=1 against the cached test kernel
@@ -40,11 +47,17 @@ KVER ?= 6.1
 VARIANT ?= base
 SMBSIGN_CACHE ?= $(HOME)/.cache/smbsign
 BENCH_VARIANT ?= bench
+# bench-cpu measures 6.12's arch/x86/crypto unless KVER is given
+ifneq ($(filter command line environment,$(origin KVER)),)
+BENCH_CPU_KVER ?= $(KVER)
+else
+BENCH_CPU_KVER ?= 6.12
+endif
 
 HARNESS := tools/testing/qemu/harness.sh
 export KVER VARIANT SMBSIGN_CACHE
 
-.PHONY: all module modules check check-consumers demo bench kernel deps style sparse clean clean-cache
+.PHONY: all module modules check check-consumers demo bench kernel deps style sparse clean clean-cache check-debug bench-cpu
 
 all: module
 
@@ -56,12 +69,19 @@ check:
 
 check-consumers:
 	@KVER=$(CHECK_KVER) bash tools/testing/consumers/run.sh
+DEBUG_KVER ?= 6.1
+check-debug:
+	@KVER=$(DEBUG_KVER) VARIANT=debug GATES= HOST_TESTS= FIPS_BOOT=0 \
+		QEMU_TIMEOUT=$${QEMU_TIMEOUT:-2400} bash $(HARNESS) check
 
 demo:
 	@bash $(HARNESS) demo
 
 bench:
 	@VARIANT=$(BENCH_VARIANT) bash $(HARNESS) bench
+
+bench-cpu:
+	@BENCH_CPU_KVER=$(BENCH_CPU_KVER) bash tools/testing/bench-cpu/run.sh
 
 kernel:
 	@bash $(HARNESS) kernel

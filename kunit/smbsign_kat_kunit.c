@@ -12,6 +12,7 @@
 #include <crypto/hash.h>
 #include <crypto/sha2.h>
 #include <linux/err.h>
+#include <linux/fips.h>
 #include <linux/module.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -116,6 +117,15 @@ static u8 *kat_gen_stream(struct kunit *test, const struct smbsign_vec_mac *v)
 	return buf;
 }
 
+/* FIPS mode's hmac(sha256) (6.1, 6.12) refuses keys under 112 bits. */
+#define KAT_FIPS_HMAC_MIN_KEY	(112 / 8)
+
+static bool kat_fips_refuses(u16 alg, size_t klen)
+{
+	return fips_enabled && alg == SMBSIGN_ALG_HMAC_SHA256 &&
+	       klen < KAT_FIPS_HMAC_MIN_KEY;
+}
+
 static void kat_run_mac(struct kunit *test, u16 alg,
 			const struct smbsign_vec_mac *v)
 {
@@ -125,6 +135,9 @@ static void kat_run_mac(struct kunit *test, u16 alg,
 	u8 out[16];
 	int ret;
 
+	if (kat_fips_refuses(alg, v->key_len))
+		kunit_skip(test, "%s: FIPS mode: %zu-byte HMAC key under 112 bits",
+			   v->desc, v->key_len);
 	if (!data) {
 		gen = kat_gen_stream(test, v);
 		if (!gen)
@@ -167,6 +180,47 @@ static void smbsign_kat_hmac_test(struct kunit *test)
 static void smbsign_kat_gmac_test(struct kunit *test)
 {
 	kat_run_mac(test, SMBSIGN_ALG_AES_GMAC, test->param_value);
+}
+
+/*
+ * A SIMD GMAC key on a kernel and CPU whose gcm(aes) is faster for long
+ * messages (smbsign_simd_gmac_defers_long(): 6.19+ with VAES and
+ * VPCLMULQDQ) hands those to gcm(aes). No test CPU has VPCLMULQDQ under
+ * QEMU TCG, so the choice is forced here and every GMAC vector (1,000 and
+ * 65,537 bytes among them) goes through the mixed key.
+ */
+static void smbsign_kat_gmac_deferred(struct kunit *test)
+{
+	bool old;
+
+	if (!smbsign_simd_usable(SMBSIGN_ALG_AES_GMAC))
+		kunit_skip(test, "smbsign's SIMD GMAC is not in use here");
+	old = smbsign_simd_gmac_defer_set(true);
+	kat_run_mac(test, SMBSIGN_ALG_AES_GMAC, test->param_value);
+	smbsign_simd_gmac_defer_set(old);
+}
+
+/* The mixed key names both implementations, where gcm(aes) qualifies. */
+static void smbsign_kat_gmac_deferred_driver(struct kunit *test)
+{
+	static const u8 k[SMBSIGN_KEY_SIZE] = { 1 };
+	struct smbsign_key *key;
+	bool old;
+
+	if (!smbsign_simd_usable(SMBSIGN_ALG_AES_GMAC))
+		kunit_skip(test, "smbsign's SIMD GMAC is not in use here");
+	old = smbsign_simd_gmac_defer_set(true);
+	key = smbsign_key_alloc_raw(SMBSIGN_ALG_AES_GMAC, k, sizeof(k));
+	smbsign_simd_gmac_defer_set(old);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(key));
+	kunit_info(test, "driver: %s\n", smbsign_key_driver(key));
+	KUNIT_EXPECT_TRUE(test, smbsign_key_simd(key));
+#ifdef SMBSIGN_HAVE_GCM_SCATTERED_AAD
+	KUNIT_EXPECT_NOT_NULL(test, strstr(smbsign_key_driver(key), "+"));
+#else
+	KUNIT_EXPECT_NULL(test, strstr(smbsign_key_driver(key), "+"));
+#endif
+	smbsign_key_put(key);
 }
 
 static void kat_expect_raw_einval(struct kunit *test, u16 alg, size_t klen)
@@ -233,6 +287,11 @@ static void smbsign_kat_hmac_vs_shash(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(klens); i++) {
 		struct smbsign_key *key;
 
+		if (kat_fips_refuses(SMBSIGN_ALG_HMAC_SHA256, klens[i])) {
+			kunit_info(test, "FIPS mode: %zu-byte key skipped\n",
+				   klens[i]);
+			continue;
+		}
 		key = smbsign_key_alloc_raw(SMBSIGN_ALG_HMAC_SHA256, k,
 					    klens[i]);
 		KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(key));
@@ -780,6 +839,8 @@ static struct kunit_suite smbsign_kat_hmac_suite = {
 
 static struct kunit_case smbsign_kat_gmac_cases[] = {
 	KUNIT_CASE_PARAM(smbsign_kat_gmac_test, kat_gmac_gen_params),
+	KUNIT_CASE_PARAM(smbsign_kat_gmac_deferred, kat_gmac_gen_params),
+	KUNIT_CASE(smbsign_kat_gmac_deferred_driver),
 	{}
 };
 

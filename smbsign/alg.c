@@ -9,9 +9,8 @@
  *
  * On x86_64 with AES-NI, PCLMULQDQ and AVX, AES-CMAC and AES-GMAC keys use
  * smbsign's own SIMD code instead (simd-x86.c; off in FIPS mode or with
- * the simd module parameter off), and with AVX2, BMI1 and BMI2 so do
- * HMAC-SHA256 keys. What follows is the crypto API path,
- * used everywhere else.
+ * the simd module parameter off). What follows is the crypto API path,
+ * used everywhere else and always for HMAC-SHA256.
  *
  * AES-GMAC is computed as GHASH plus one AES block rather than through
  * gcm(aes) on Linux 6.1: its AES-NI GCM driver linearises associated data
@@ -61,6 +60,8 @@
 #include <crypto/internal/simd.h>
 #include <crypto/sha2.h>
 #include <crypto/skcipher.h>
+#include <linux/fips.h>
+#include <linux/highmem.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -86,8 +87,11 @@ MODULE_IMPORT_NS(SMBSIGN_CRYPTO_INTERNAL_NS);
 #define SMBSIGN_AHASH_REQ_MAX	320
 /* Stack space for a cbc(aes) request; checked when a key is made. */
 #define SMBSIGN_SKCIPHER_REQ_MAX	320
-/* Scatterlist entries fed to GHASH or CBC per request. */
-#define SMBSIGN_SG_INLINE	8
+/*
+ * Scatterlist entries fed to GHASH or CBC per request: six keeps the CBC
+ * walk's stack frame under the 1 KiB distributions warn at (FRAME_WARN).
+ */
+#define SMBSIGN_SG_INLINE	6
 /* Sink pages a CBC request may write, hence its maximum length. */
 #define SMBSIGN_CBC_SINK_PAGES	4
 #define SMBSIGN_CBC_MAX_BYTES	(SMBSIGN_CBC_SINK_PAGES * PAGE_SIZE)
@@ -123,16 +127,50 @@ MODULE_IMPORT_NS(SMBSIGN_CRYPTO_INTERNAL_NS);
  */
 static DEFINE_PER_CPU(struct page *, smbsign_sink);
 
+/*
+ * The transforms a key may use: implementations that run on the CPU and
+ * allocate nothing per request. Requests live on the stack and point at
+ * stack buffers, vmalloc'd messages and the zero page, which must never
+ * reach a device's DMA; a MAC must not fail for want of memory. So no
+ * hardware engine (CRYPTO_ALG_KERN_DRIVER_ONLY: Intel QAT's cbc(aes) is
+ * priority 4001 on 6.1, above AES-NI's 400) and nothing that allocates
+ * (CRYPTO_ALG_ALLOCATES_MEMORY), as dm-crypt asks. An async wrapper of CPU
+ * code (6.1's cbc-aes-aesni) qualifies; when its request does not fit the
+ * stack, smbsign_alloc_*() take a synchronous implementation instead.
+ */
+#define SMBSIGN_CRYPTO_MASK	(CRYPTO_ALG_ALLOCATES_MEMORY | \
+				 CRYPTO_ALG_KERN_DRIVER_ONLY)
+
 /* Requests live on the stack: refuse a driver that needs more room. */
 static int smbsign_check_reqsize(const char *driver, unsigned int size,
 				 unsigned int max)
 {
 	if (size <= max)
 		return 0;
-	pr_warn("%s needs a %u-byte request, more than %u\n", driver, size,
-		max);
+	pr_warn_ratelimited("%s needs a %u-byte request, more than %u\n",
+			    driver, size, max);
 	return -EOPNOTSUPP;
 }
+
+/*
+ * Allocate @name of a transform type with SMBSIGN_CRYPTO_MASK; if its
+ * request needs more than @max bytes, once more without async ones.
+ */
+#define SMBSIGN_DEFINE_ALLOC(type)					\
+static struct crypto_##type *smbsign_alloc_##type(const char *name,	\
+						  unsigned int max)	\
+{									\
+	struct crypto_##type *tfm;					\
+									\
+	tfm = crypto_alloc_##type(name, 0, SMBSIGN_CRYPTO_MASK);	\
+	if (IS_ERR(tfm) || crypto_##type##_reqsize(tfm) <= max)	\
+		return tfm;						\
+	crypto_free_##type(tfm);					\
+	return crypto_alloc_##type(name, 0, SMBSIGN_CRYPTO_MASK |	\
+				   CRYPTO_ALG_ASYNC);			\
+}
+
+SMBSIGN_DEFINE_ALLOC(skcipher)
 
 /*
  * Driver names ("cbc-aes-aesni+aes-aesni") are the same for every key of a
@@ -213,7 +251,7 @@ static int smbsign_aes_init(struct smbsign_key *key, const u8 *k, size_t klen)
 {
 	int ret;
 
-	key->aes = crypto_alloc_cipher("aes", 0, 0);
+	key->aes = crypto_alloc_cipher("aes", 0, SMBSIGN_CRYPTO_MASK);
 	if (IS_ERR(key->aes))
 		return PTR_ERR(key->aes);
 	ret = crypto_cipher_setkey(key->aes, k, klen);
@@ -247,7 +285,7 @@ static int smbsign_shash_init(struct smbsign_key *key, const char *name,
 	struct crypto_shash *tfm;
 	int ret;
 
-	tfm = crypto_alloc_shash(name, 0, 0);
+	tfm = crypto_alloc_shash(name, 0, SMBSIGN_CRYPTO_MASK);
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
 	ret = crypto_shash_setkey(tfm, k, klen);
@@ -267,18 +305,12 @@ static int smbsign_shash_init(struct smbsign_key *key, const char *name,
 static int smbsign_hmac_init(struct smbsign_key *key, const u8 *k,
 			     size_t klen)
 {
-	if (smbsign_simd_usable(SMBSIGN_ALG_HMAC_SHA256))
-		return smbsign_simd_hmac_init(key, k, klen) ?:
-		       smbsign_set_driver(key, "smbsign-hmac-sha256-avx2",
-					  NULL);
 	return smbsign_shash_init(key, "hmac(sha256)", k, klen);
 }
 
 static void smbsign_hmac_exit(struct smbsign_key *key)
 {
-	/* a SIMD key's states go with the key (kfree_sensitive()) */
-	if (!smbsign_key_simd(key))
-		crypto_free_shash(key->shash);
+	crypto_free_shash(key->shash);
 }
 
 /* Multiply by x in GF(2^128), the CMAC subkey step, in constant time. */
@@ -343,6 +375,15 @@ static void smbsign_cbc_req_init(struct skcipher_request *req,
 				      crypto_req_done, wait);
 }
 
+static int smbsign_shash_mac(struct smbsign_key *key,
+			     const struct smbsign_msg *m, const u8 *nonce,
+			     u8 *out);
+
+/*
+ * In FIPS mode CMAC is the crypto API's cmac(aes), keyed once, rather
+ * than smbsign's composition of CBC and subkeys: slower (one AES block a
+ * call), but the validated module's own CMAC service.
+ */
 static int smbsign_cmac_init(struct smbsign_key *key, const u8 *k,
 			     size_t klen)
 {
@@ -351,11 +392,14 @@ static int smbsign_cmac_init(struct smbsign_key *key, const u8 *k,
 
 	if (klen != SMBSIGN_KEY_SIZE)
 		return -EINVAL;
+	if (fips_enabled)
+		return smbsign_shash_init(key, "cmac(aes)", k, klen);
 	if (smbsign_simd_usable(SMBSIGN_ALG_AES_CMAC))
 		return smbsign_simd_cmac_init(key, k) ?:
 		       smbsign_set_driver(key, "smbsign-cmac-aesni-avx", NULL);
 
-	key->cbc = crypto_alloc_skcipher("cbc(aes)", 0, 0);
+	key->cbc = smbsign_alloc_skcipher("cbc(aes)",
+					  SMBSIGN_SKCIPHER_REQ_MAX);
 	if (IS_ERR(key->cbc))
 		return PTR_ERR(key->cbc);
 	ret = smbsign_check_reqsize(crypto_skcipher_driver_name(key->cbc),
@@ -392,6 +436,10 @@ static void smbsign_cmac_exit(struct smbsign_key *key)
 {
 	if (smbsign_key_simd(key))
 		return;
+	if (key->shash) {
+		crypto_free_shash(key->shash);
+		return;
+	}
 	smbsign_aes_exit(key);
 	crypto_free_skcipher(key->cbc);
 }
@@ -612,14 +660,20 @@ static int smbsign_cmac_mac_small(struct smbsign_key *key,
 			      iv);
 	if (!ret)
 		memcpy(out, iv, AES_BLOCK_SIZE);
-	memzero_explicit(last, AES_BLOCK_SIZE);
+	/* every CBC-MAC chaining value is in @buf, the subkey in the last */
+	memzero_explicit(buf, nblocks * AES_BLOCK_SIZE);
 	memzero_explicit(iv, sizeof(iv));
+	skcipher_request_zero(req);
 	return ret;
 }
 
-static int smbsign_cmac_mac(struct smbsign_key *key,
-			    const struct smbsign_msg *m, const u8 *nonce,
-			    u8 *out)
+/*
+ * Longer messages: whole blocks through bulk CBC passes, straight from the
+ * caller's memory. noinline: its ~1 KiB frame (request, scatterlists,
+ * bounce blocks) stays off the paths above and off the SIMD path.
+ */
+static noinline int smbsign_cmac_mac_bulk(struct smbsign_key *key,
+					  const struct smbsign_msg *m, u8 *out)
 {
 	u8 reqbuf[sizeof(struct skcipher_request) + SMBSIGN_SKCIPHER_REQ_MAX]
 		__aligned(CRYPTO_MINALIGN) __uninitialized;
@@ -628,13 +682,6 @@ static int smbsign_cmac_mac(struct smbsign_key *key,
 	struct smbsign_cmac_walk w __uninitialized;
 	u8 *b;
 	int ret;
-
-	if (smbsign_key_simd(key))
-		return smbsign_simd_cmac_mac(key, m, out);
-	if (m->len <= SMBSIGN_CMAC_BLOCKS_MAX)
-		return smbsign_cmac_mac_blocks(key, m, out);
-	if (m->len <= SMBSIGN_SMALL_MSG)
-		return smbsign_cmac_mac_small(key, m, out);
 
 	w.req = (void *)reqbuf;
 	w.wait = &wait;
@@ -665,12 +712,46 @@ out:
 	memzero_explicit(w.bounce, sizeof(w.bounce));
 	memzero_explicit(w.last, sizeof(w.last));
 	memzero_explicit(w.x, sizeof(w.x));
+	skcipher_request_zero(w.req);
 	return ret;
 }
 
-static int smbsign_shash_feed(void *ctx, const void *p, size_t n)
+static int smbsign_cmac_mac(struct smbsign_key *key,
+			    const struct smbsign_msg *m, const u8 *nonce,
+			    u8 *out)
 {
-	return crypto_shash_update(ctx, p, n);
+	if (smbsign_key_simd(key))
+		return smbsign_simd_cmac_mac(key, m, out);
+	if (key->shash)
+		return smbsign_shash_mac(key, m, nonce, out);
+	if (m->len <= SMBSIGN_CMAC_BLOCKS_MAX)
+		return smbsign_cmac_mac_blocks(key, m, out);
+	if (m->len <= SMBSIGN_SMALL_MSG)
+		return smbsign_cmac_mac_small(key, m, out);
+	return smbsign_cmac_mac_bulk(key, m, out);
+}
+
+/*
+ * Bytes per shash update: the x86 SHA-256 and GHASH drivers hold one FPU
+ * section, with preemption off, for a whole update (milliseconds for an
+ * 8 MiB kvec), and update lengths are unsigned int.
+ */
+#define SMBSIGN_SHASH_CHUNK	4096
+
+static int smbsign_shash_feed(void *ctx, const void *data, size_t n)
+{
+	const u8 *p = data;
+
+	while (n) {
+		unsigned int k = min_t(size_t, n, SMBSIGN_SHASH_CHUNK);
+		int ret = crypto_shash_update(ctx, p, k);
+
+		if (ret)
+			return ret;
+		p += k;
+		n -= k;
+	}
+	return 0;
 }
 
 /*
@@ -704,10 +785,9 @@ static __always_inline int smbsign_shash_msg(struct shash_desc *desc,
 	return ret ?: crypto_shash_final(desc, out);
 }
 
-/* noinline: its stack frame is not the SIMD path's (smbsign_hmac_mac()) */
-static noinline int smbsign_shash_mac(struct smbsign_key *key,
-				      const struct smbsign_msg *m,
-				      const u8 *nonce, u8 *out)
+static int smbsign_shash_mac(struct smbsign_key *key,
+			     const struct smbsign_msg *m, const u8 *nonce,
+			     u8 *out)
 {
 	u8 descbuf[sizeof(struct shash_desc) + HASH_MAX_DESCSIZE]
 		__aligned(__alignof__(struct shash_desc)) __uninitialized;
@@ -724,16 +804,6 @@ static noinline int smbsign_shash_mac(struct smbsign_key *key,
 	shash_desc_zero(desc);
 	memzero_explicit(digest, sizeof(digest));
 	return ret;
-}
-
-/* The SIMD path first, so that it does not pay for the shash's frame. */
-static int smbsign_hmac_mac(struct smbsign_key *key,
-			    const struct smbsign_msg *m, const u8 *nonce,
-			    u8 *out)
-{
-	if (smbsign_key_simd(key))
-		return smbsign_simd_hmac_mac(key, m, out);
-	return smbsign_shash_mac(key, m, nonce, out);
 }
 
 /* AES-GMAC: GHASH (ahash, fed piecewise) and one AES block. */
@@ -777,6 +847,8 @@ static const char *smbsign_ghash_driver(const struct smbsign_key *key)
 	return "polyval-lib";
 }
 #else
+SMBSIGN_DEFINE_ALLOC(ahash)
+
 /*
  * GHASH with the CPU's carry-less multiply, called directly: the x86
  * driver's shash ("__ghash", CRYPTO_ALG_INTERNAL) brackets every update
@@ -804,7 +876,7 @@ static int smbsign_ghash_init(struct smbsign_key *key, const u8 *h)
 		return 0;
 	}
 
-	key->ghash = crypto_alloc_ahash("ghash", 0, 0);
+	key->ghash = smbsign_alloc_ahash("ghash", SMBSIGN_AHASH_REQ_MAX);
 	if (IS_ERR(key->ghash))
 		return PTR_ERR(key->ghash);
 	ret = smbsign_check_reqsize(crypto_ahash_driver_name(key->ghash),
@@ -848,7 +920,16 @@ static const char *smbsign_ghash_driver(const struct smbsign_key *key)
  * one) takes the slower POLYVAL path.
  */
 #define SMBSIGN_AEAD_REQ_MAX	320
+SMBSIGN_DEFINE_ALLOC(aead)
 #define SMBSIGN_GMAC_GCM_MIN	512
+/*
+ * A SIMD GMAC key whose kernel GCM is faster (smbsign_simd_gmac_defers_long())
+ * keeps messages up to this size: estimated from make bench-cpu (AMD Zen 5,
+ * 7.2: smbsign ~110 cycles + 0.52/byte, the kernel's VAES GCM ~100 + 0.14
+ * a byte plus several hundred for a crypto API request), not measured in
+ * the kernel, where no test CPU has VPCLMULQDQ.
+ */
+#define SMBSIGN_SIMD_GMAC_GCM_MIN	1024
 #define SMBSIGN_GCM_SG_INLINE	20
 #define SMBSIGN_GCM_SG_BIG	((8 << 20) / PAGE_SIZE + 64)
 
@@ -863,7 +944,7 @@ static int smbsign_gcm_init(struct smbsign_key *key, const u8 *k, size_t klen)
 {
 	int ret;
 
-	key->gcm = crypto_alloc_aead("gcm(aes)", 0, 0);
+	key->gcm = smbsign_alloc_aead("gcm(aes)", SMBSIGN_AEAD_REQ_MAX);
 	if (IS_ERR(key->gcm))
 		return PTR_ERR(key->gcm);
 	ret = smbsign_check_reqsize(crypto_aead_driver_name(key->gcm),
@@ -893,6 +974,12 @@ static int smbsign_gcm_run(struct smbsign_key *key, struct smbsign_sgt *t,
 	DECLARE_CRYPTO_WAIT(wait);
 	int ret;
 
+	/*
+	 * assoclen is an unsigned int: a longer message would be MACed only
+	 * in part, and the tag written into it (sign.c caps lengths first).
+	 */
+	if (m->len > UINT_MAX - SMBSIGN_SIG_SIZE)
+		return -EINVAL;
 	/* the tag is written right after the associated data */
 	ret = smbsign_msg_walk(m, smbsign_gcm_feed, t) ?:
 	      smbsign_gcm_feed(t, tag, SMBSIGN_SIG_SIZE);
@@ -980,6 +1067,7 @@ static int smbsign_gcm_pool_init(void)
 }
 #else
 #define SMBSIGN_GMAC_GCM_MIN	0
+#define SMBSIGN_SIMD_GMAC_GCM_MIN	0
 
 static int smbsign_gcm_init(struct smbsign_key *key, const u8 *k, size_t klen)
 {
@@ -1017,10 +1105,25 @@ static int smbsign_gmac_init(struct smbsign_key *key, const u8 *k,
 
 	if (klen != SMBSIGN_KEY_SIZE)
 		return -EINVAL;
-	if (smbsign_simd_usable(SMBSIGN_ALG_AES_GMAC))
-		return smbsign_simd_gmac_init(key, k) ?:
-		       smbsign_set_driver(key, "smbsign-gmac-aesni-pclmul-avx",
-					  NULL);
+	if (smbsign_simd_usable(SMBSIGN_ALG_AES_GMAC)) {
+		/* long messages to the kernel's GCM where it is faster */
+		ret = smbsign_simd_gmac_init(key, k);
+		if (ret || !smbsign_simd_gmac_defers_long())
+			return ret ?:
+			       smbsign_set_driver(key,
+						  "smbsign-gmac-aesni-pclmul-avx",
+						  NULL);
+		ret = smbsign_gcm_init(key, k, klen);
+		if (ret)
+			return ret;
+		ret = smbsign_set_driver(key, "smbsign-gmac-aesni-pclmul-avx",
+					 key->gcm ?
+					 crypto_aead_driver_name(key->gcm) :
+					 NULL);
+		if (ret && key->gcm)
+			crypto_free_aead(key->gcm);
+		return ret;
+	}
 
 	ret = smbsign_gcm_init(key, k, klen);
 	if (ret)
@@ -1065,8 +1168,11 @@ err_gcm:
 
 static void smbsign_gmac_exit(struct smbsign_key *key)
 {
-	if (smbsign_key_simd(key))
+	if (smbsign_key_simd(key)) {
+		if (key->gcm)
+			crypto_free_aead(key->gcm);
 		return;
+	}
 	smbsign_ghash_exit(key);
 #ifndef SMBSIGN_HAVE_LIB_AES
 	if (key->aes)
@@ -1209,6 +1315,9 @@ static int smbsign_gmac_flush(struct smbsign_gmac_walk *w)
 
 	if (!w->t.n)
 		return 0;
+	/* nbytes is an unsigned int (sign.c caps message lengths first) */
+	if (w->t.bytes > UINT_MAX)
+		return -EINVAL;
 	ahash_request_set_crypt(w->req, w->t.sg, NULL, w->t.bytes);
 	ret = crypto_wait_req(crypto_ahash_update(w->req), w->wait);
 	smbsign_sgt_init(&w->t, w->sg, ARRAY_SIZE(w->sg));
@@ -1286,9 +1395,16 @@ static int smbsign_gmac_mac(struct smbsign_key *key,
 	u8 s[GHASH_DIGEST_SIZE];
 	int ret;
 
-	if (smbsign_key_simd(key))
+	if (smbsign_key_simd(key)) {
+		if (key->gcm && m->len > SMBSIGN_SIMD_GMAC_GCM_MIN) {
+			ret = smbsign_gmac_gcm(key, m, nonce, out);
+			if (ret != -E2BIG)
+				return ret;
+		}
 		return smbsign_simd_gmac_mac(key, m, nonce, out);
-	if (key->gcm && m->len > SMBSIGN_GMAC_GCM_MIN) {
+	}
+	/* FIPS mode: the validated gcm(aes) for every length it can take */
+	if (key->gcm && (m->len > SMBSIGN_GMAC_GCM_MIN || fips_enabled)) {
 		ret = smbsign_gmac_gcm(key, m, nonce, out);
 		if (ret != -E2BIG)
 			return ret;
@@ -1308,7 +1424,7 @@ const struct smbsign_alg_desc smbsign_algs[SMBSIGN_ALG_COUNT] = {
 		.name	= "HMAC-SHA256",
 		.init	= smbsign_hmac_init,
 		.exit	= smbsign_hmac_exit,
-		.mac	= smbsign_hmac_mac,
+		.mac	= smbsign_shash_mac,
 	},
 	[SMBSIGN_ALG_AES_CMAC] = {
 		.name	= "AES-128-CMAC",
@@ -1333,8 +1449,11 @@ void smbsign_alg_exit(void)
 	for_each_possible_cpu(cpu) {
 		struct page *page = per_cpu(smbsign_sink, cpu);
 
-		if (page)
+		/* CBC ciphertext under session keys: not for the next owner */
+		if (page) {
+			clear_highpage(page);
 			__free_page(page);
+		}
 		per_cpu(smbsign_sink, cpu) = NULL;
 	}
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * smbsign: AES-128-CMAC and AES-128-GMAC with AES-NI, PCLMULQDQ and AVX;
- * HMAC-SHA256 with AVX2, BMI1 and BMI2.
+ * smbsign: AES-128-CMAC and AES-128-GMAC with AES-NI, PCLMULQDQ and AVX.
  *
  * The crypto API's cmac(aes) runs one AES block per call, each in its own
  * FPU section; its cbc(aes) and gcm(aes) are fast in bulk but cost several
@@ -18,19 +17,20 @@
  *	   prepared once per key; the last call adds E_K(J0). The header goes
  *	   as one copied block run (signature field zeroed), the rest is
  *	   hashed in place, only blocks split between kvecs being copied;
- *   HMAC: SHA-256 (sha256-avx2-x86_64.S) from the inner and outer states
- *	   computed once per key; messages up to 256 bytes are copied, padded
- *	   and hashed in one call.
  *
  * For short messages the cost is per call, not per byte: the paths above
  * keep a 64-byte GMAC to three calls and one FPU section (make bench).
  *
+ * HMAC-SHA256 is not here: timed on a real CPU (make bench-cpu), the
+ * kernel's own SHA-256 (sha256-ni, or sha256-avx2 without SHA-NI) beats any
+ * AVX2 SHA-256 of ours, so HMAC keys always use the crypto API.
+ *
  * A key holds the 176-byte AES-128 key schedule and, for GMAC, the powers of
- * H, or for HMAC two SHA-256 states: no crypto transform, nothing allocated
- * after the key itself. Used when the CPU has the instructions above, the
- * OS saves AVX state, the kernel is not in FIPS mode (where only the
- * validated crypto API may compute MACs) and the "simd" module parameter
- * is on; else the crypto API paths of alg.c are used.
+ * H: no crypto transform, nothing allocated after the key itself. Used
+ * when the CPU has the instructions above, the OS saves AVX state, the
+ * kernel is not in FIPS mode (where only the validated crypto API may
+ * compute MACs) and the "simd" module parameter is on; else the crypto
+ * API paths of alg.c are used.
  *
  * Copyright (C) 2026 The smbsign authors.
  */
@@ -65,8 +65,6 @@ asmlinkage void smbsign_cbcmac_avx(const u8 *rk, u8 *state, const u8 *src,
 				   size_t nblocks);
 asmlinkage void smbsign_ghash_avx(u8 *acc, const u8 *src, size_t nblocks,
 				  const u8 *keys, const u8 *rk, const u8 *j0);
-asmlinkage void smbsign_sha256_avx2(u32 *state, const u8 *data,
-				    size_t nblocks);
 
 /*
  * Integer vector instructions only (AES, carry-less multiply, logic): the
@@ -78,11 +76,10 @@ static inline void smbsign_fpu_begin(void)
 }
 
 static bool smbsign_simd_cpu __ro_after_init;
-static bool smbsign_simd_sha_cpu __ro_after_init;
 static bool smbsign_simd_param = true;
 module_param_named(simd, smbsign_simd_param, bool, 0644);
 MODULE_PARM_DESC(simd,
-		 "Sign with smbsign's own x86 SIMD code where the CPU has it: AES-CMAC/GMAC with AES-NI+PCLMULQDQ+AVX, HMAC-SHA256 with AVX2+BMI1+BMI2 (default: on; off: the kernel crypto API; applies to keys created afterwards; always off in FIPS mode)");
+		 "Sign with smbsign's own x86 SIMD code where the CPU has it: AES-CMAC and AES-GMAC with AES-NI+PCLMULQDQ+AVX (default: on; off: the kernel crypto API; applies to keys created afterwards; always off in FIPS mode)");
 
 void smbsign_simd_init(void)
 {
@@ -92,25 +89,20 @@ void smbsign_simd_init(void)
 	smbsign_simd_cpu = boot_cpu_has(X86_FEATURE_AES) &&
 			   boot_cpu_has(X86_FEATURE_PCLMULQDQ) &&
 			   boot_cpu_has(X86_FEATURE_AVX) && ymm;
-	smbsign_simd_sha_cpu = boot_cpu_has(X86_FEATURE_AVX2) &&
-			       boot_cpu_has(X86_FEATURE_BMI1) &&
-			       boot_cpu_has(X86_FEATURE_BMI2) && ymm;
 }
 
 /**
  * smbsign_simd_usable() - whether a key created now uses this code
  * @alg: the key's signing algorithm
  *
- * Return: true outside FIPS mode, with the simd module parameter on, and
- * for AES-CMAC and AES-GMAC with AES-NI, PCLMULQDQ and AVX, for
- * HMAC-SHA256 with AVX2, BMI1 and BMI2.
+ * Return: true for AES-CMAC and AES-GMAC on CPUs with AES-NI, PCLMULQDQ
+ * and AVX, outside FIPS mode, with the simd module parameter on; never for
+ * HMAC-SHA256 (the kernel's SHA-256 is faster).
  */
 bool smbsign_simd_usable(u16 alg)
 {
-	bool cpu = alg == SMBSIGN_ALG_HMAC_SHA256 ? smbsign_simd_sha_cpu :
-						    smbsign_simd_cpu;
-
-	return cpu && !fips_enabled && READ_ONCE(smbsign_simd_param);
+	return alg != SMBSIGN_ALG_HMAC_SHA256 && smbsign_simd_cpu &&
+	       !fips_enabled && READ_ONCE(smbsign_simd_param);
 }
 EXPORT_SYMBOL_IF_KUNIT(smbsign_simd_usable);
 
@@ -125,6 +117,44 @@ bool smbsign_simd_set(bool on)
 	return xchg(&smbsign_simd_param, on);
 }
 EXPORT_SYMBOL_IF_KUNIT(smbsign_simd_set);
+
+static bool smbsign_gmac_defer_forced;
+
+/**
+ * smbsign_simd_gmac_defers_long() - whether long GMAC messages go to gcm(aes)
+ *
+ * Kernels from 6.19 hash GCM associated data with VAES and VPCLMULQDQ, up
+ * to four times faster than the PCLMULQDQ GHASH here (AMD Zen 5: 0.14
+ * against 0.52 cycles per byte, make bench-cpu): on such a kernel and CPU
+ * a SIMD GMAC key hands messages longer than SMBSIGN_SIMD_GMAC_GCM_MIN to
+ * the kernel's gcm(aes), and keeps the short ones, where a crypto API
+ * request costs more than the hashing.
+ *
+ * Return: true on such a kernel and CPU, or when KUnit forces it.
+ */
+bool smbsign_simd_gmac_defers_long(void)
+{
+	if (READ_ONCE(smbsign_gmac_defer_forced))
+		return true;
+#ifdef SMBSIGN_HAVE_GCM_VPCLMUL_AAD
+	return boot_cpu_has(X86_FEATURE_VAES) &&
+	       boot_cpu_has(X86_FEATURE_VPCLMULQDQ);
+#else
+	return false;
+#endif
+}
+
+/**
+ * smbsign_simd_gmac_defer_set() - force smbsign_simd_gmac_defers_long() (KUnit)
+ * @on: true to force it, false for the CPU's and kernel's answer
+ *
+ * Return: the previous value.
+ */
+bool smbsign_simd_gmac_defer_set(bool on)
+{
+	return xchg(&smbsign_gmac_defer_forced, on);
+}
+EXPORT_SYMBOL_IF_KUNIT(smbsign_simd_gmac_defer_set);
 
 /* Expand @k and encrypt one block, in one FPU section. */
 static void smbsign_simd_expand(struct smbsign_key *key, const u8 *k,
@@ -544,219 +574,5 @@ int smbsign_simd_gmac_mac(const struct smbsign_key *key,
 		memzero_explicit(g.s, sizeof(g.s));
 	else
 		memcpy(out, g.s, SMBSIGN_SIG_SIZE);
-	return ret;
-}
-
-/*
- * HMAC-SHA256 (RFC 2104), with the SHA-256 block function of
- * sha256-avx2-x86_64.S:
- *
- *   HMAC(K, M) = H(K0 xor opad || H(K0 xor ipad || M))
- *
- * K0 being K zero-padded to a block (or H(K) if longer). The states after
- * the blocks K0 xor ipad and K0 xor opad are computed once per key, so a
- * message costs its own blocks, its padding and one outer block: for the
- * 256-byte message six blocks where the per-message sequence of the SMB
- * client (set the key, then hash) costs eight.
- */
-static const u32 smbsign_sha256_iv[SHA256_DIGEST_SIZE / 4] = {
-	SHA256_H0, SHA256_H1, SHA256_H2, SHA256_H3,
-	SHA256_H4, SHA256_H5, SHA256_H6, SHA256_H7,
-};
-
-/*
- * HMAC messages up to this size (all but READ/WRITE data, mostly) are
- * copied to the stack, padded there, and hashed in one call.
- */
-#define SMBSIGN_SIMD_HMAC_COPY_MAX	256
-
-/*
- * Pad @n bytes at @buf, the end of a message of @total bytes: 0x80, zeroes
- * and the length in bits, to the next block boundary (room for @n + 72).
- * Return: the blocks at @buf to hash.
- */
-static size_t smbsign_sha256_pad(u8 *buf, size_t n, u64 total)
-{
-	size_t end = round_up(n + 9, SHA256_BLOCK_SIZE);
-
-	buf[n] = 0x80;
-	memset(buf + n + 1, 0, end - 8 - n - 1);
-	put_unaligned_be64(total << 3, buf + end - 8);
-	return end / SHA256_BLOCK_SIZE;
-}
-
-/* Hash whole blocks, re-entering the FPU section every 4 KiB. */
-static void smbsign_sha256_simd_blocks(u32 *state, size_t *budget,
-				       const u8 *p, size_t nblocks)
-{
-	while (nblocks) {
-		size_t n = smbsign_simd_budget(budget, nblocks,
-					       SHA256_BLOCK_SIZE);
-
-		smbsign_sha256_avx2(state, p, n);
-		p += n * SHA256_BLOCK_SIZE;
-		nblocks -= n;
-	}
-}
-
-/* K0: the key zero-padded to a block, or its SHA-256 digest if longer. */
-static void smbsign_hmac_simd_k0(u8 *k0, const u8 *k, size_t klen)
-{
-	size_t budget = SMBSIGN_SIMD_CHUNK / SHA256_BLOCK_SIZE;
-	size_t whole = klen / SHA256_BLOCK_SIZE;
-	size_t rest = klen - whole * SHA256_BLOCK_SIZE;
-	u32 st[SHA256_DIGEST_SIZE / 4];
-	int i;
-
-	if (klen <= SHA256_BLOCK_SIZE) {
-		memcpy(k0, k, klen);
-		return;
-	}
-	memcpy(st, smbsign_sha256_iv, sizeof(st));
-	smbsign_sha256_simd_blocks(st, &budget, k, whole);
-	memcpy(k0, k + whole * SHA256_BLOCK_SIZE, rest);
-	smbsign_sha256_avx2(st, k0, smbsign_sha256_pad(k0, rest, klen));
-	memset(k0, 0, 2 * SHA256_BLOCK_SIZE);
-	for (i = 0; i < ARRAY_SIZE(st); i++)
-		put_unaligned_be32(st[i], k0 + 4 * i);
-	memzero_explicit(st, sizeof(st));
-}
-
-int smbsign_simd_hmac_init(struct smbsign_key *key, const u8 *k, size_t klen)
-{
-	u8 k0[2 * SHA256_BLOCK_SIZE] = {};
-	int i;
-
-	smbsign_fpu_begin();
-	smbsign_hmac_simd_k0(k0, k, klen);
-	for (i = 0; i < SHA256_BLOCK_SIZE; i++)
-		k0[i] ^= 0x36;
-	memcpy(key->simd.istate, smbsign_sha256_iv, SHA256_DIGEST_SIZE);
-	smbsign_sha256_avx2(key->simd.istate, k0, 1);
-	for (i = 0; i < SHA256_BLOCK_SIZE; i++)
-		k0[i] ^= 0x36 ^ 0x5c;
-	memcpy(key->simd.ostate, smbsign_sha256_iv, SHA256_DIGEST_SIZE);
-	smbsign_sha256_avx2(key->simd.ostate, k0, 1);
-	kernel_fpu_end();
-	memzero_explicit(k0, sizeof(k0));
-	key->simd_on = true;
-	return 0;
-}
-
-/*
- * The outer hash of the inner digest in @st, into @out (16 bytes, the
- * signature's truncation). @st is left with the full HMAC.
- */
-static void smbsign_hmac_simd_outer(const struct smbsign_key *key, u32 *st,
-				    u8 *out)
-{
-	u8 blk[SHA256_BLOCK_SIZE] __uninitialized;
-	int i;
-
-	for (i = 0; i < SHA256_DIGEST_SIZE / 4; i++)
-		put_unaligned_be32(st[i], blk + 4 * i);
-	blk[SHA256_DIGEST_SIZE] = 0x80;
-	memset(blk + SHA256_DIGEST_SIZE + 1, 0,
-	       SHA256_BLOCK_SIZE - SHA256_DIGEST_SIZE - 9);
-	put_unaligned_be64((SHA256_BLOCK_SIZE + SHA256_DIGEST_SIZE) * 8,
-			   blk + SHA256_BLOCK_SIZE - 8);
-	memcpy(st, key->simd.ostate, SHA256_DIGEST_SIZE);
-	smbsign_sha256_avx2(st, blk, 1);
-	for (i = 0; i < SMBSIGN_SIG_SIZE / 4; i++)
-		put_unaligned_be32(st[i], out + 4 * i);
-	/* the inner digest */
-	memzero_explicit(blk, SHA256_DIGEST_SIZE);
-}
-
-/* A short message: copied, padded and hashed in one call. */
-static __always_inline int
-smbsign_hmac_simd_small(const struct smbsign_key *key,
-			const struct smbsign_msg *m, u8 *out)
-{
-	u8 buf[SMBSIGN_SIMD_HMAC_COPY_MAX + SHA256_BLOCK_SIZE] __uninitialized;
-	u32 st[SHA256_DIGEST_SIZE / 4] __uninitialized;
-	size_t nblocks;
-	int ret;
-
-	BUILD_BUG_ON(SMBSIGN_SIMD_HMAC_COPY_MAX % SHA256_BLOCK_SIZE);
-	ret = smbsign_msg_copy(m, buf);
-	if (ret)
-		return ret;
-	nblocks = smbsign_sha256_pad(buf, m->len, SHA256_BLOCK_SIZE + m->len);
-	memcpy(st, key->simd.istate, sizeof(st));
-	smbsign_fpu_begin();
-	smbsign_sha256_avx2(st, buf, nblocks);
-	smbsign_hmac_simd_outer(key, st, out);
-	kernel_fpu_end();
-	memzero_explicit(st, sizeof(st));
-	return 0;
-}
-
-/**
- * struct smbsign_hmac_simd_walk - SHA-256 state while a message is fed
- * @st: the inner hash's state
- * @budget: blocks left in this FPU section
- * @fill: bytes in @part
- * @part: a block split between pieces; then the padding
- */
-struct smbsign_hmac_simd_walk {
-	u32 st[SHA256_DIGEST_SIZE / 4];
-	size_t budget;
-	unsigned int fill;
-	u8 part[2 * SHA256_BLOCK_SIZE];
-};
-
-static int smbsign_hmac_simd_feed(void *ctx, const void *data, size_t n)
-{
-	struct smbsign_hmac_simd_walk *w = ctx;
-	const u8 *p = data;
-	size_t nblocks;
-
-	if (w->fill) {
-		size_t take = min_t(size_t, n, SHA256_BLOCK_SIZE - w->fill);
-
-		memcpy(w->part + w->fill, p, take);
-		w->fill += take;
-		if (w->fill < SHA256_BLOCK_SIZE)
-			return 0;
-		p += take;
-		n -= take;
-		smbsign_sha256_simd_blocks(w->st, &w->budget, w->part, 1);
-		w->fill = 0;
-	}
-	nblocks = n / SHA256_BLOCK_SIZE;
-	smbsign_sha256_simd_blocks(w->st, &w->budget, p, nblocks);
-	p += nblocks * SHA256_BLOCK_SIZE;
-	n -= nblocks * SHA256_BLOCK_SIZE;
-	memcpy(w->part, p, n);
-	w->fill = n;
-	return 0;
-}
-
-int smbsign_simd_hmac_mac(const struct smbsign_key *key,
-			  const struct smbsign_msg *m, u8 *out)
-{
-	struct smbsign_hmac_simd_walk w __uninitialized;
-	int ret;
-
-	if (!crypto_simd_usable())
-		return smbsign_simd_unusable();
-	if (m->len <= SMBSIGN_SIMD_HMAC_COPY_MAX)
-		return smbsign_hmac_simd_small(key, m, out);
-	memcpy(w.st, key->simd.istate, sizeof(w.st));
-	w.budget = SMBSIGN_SIMD_CHUNK / SHA256_BLOCK_SIZE;
-	w.fill = 0;
-	smbsign_fpu_begin();
-	ret = smbsign_msg_walk(m, smbsign_hmac_simd_feed, &w);
-	if (!ret) {
-		smbsign_sha256_avx2(w.st, w.part,
-				    smbsign_sha256_pad(w.part, w.fill,
-						       SHA256_BLOCK_SIZE +
-						       m->len));
-		smbsign_hmac_simd_outer(key, w.st, out);
-	}
-	kernel_fpu_end();
-	/* the inner hash is not public (the signature is half the outer) */
-	memzero_explicit(w.st, sizeof(w.st));
 	return ret;
 }

@@ -139,20 +139,10 @@ extern const struct smbsign_alg_desc smbsign_algs[SMBSIGN_ALG_COUNT];
  * struct smbsign_simd_key - key state of the x86 SIMD code (simd-x86.c)
  * @rk: CMAC and GMAC: AES-128 round keys
  * @htab: GMAC: GHASH key powers, prepared for simd-x86_64.S
- * @istate: HMAC: SHA-256 state after the inner block (key xor ipad)
- * @ostate: HMAC: SHA-256 state after the outer block (key xor opad)
  */
 struct smbsign_simd_key {
-	union {
-		struct {
-			u8 rk[11 * 16];
-			u8 htab[SMBSIGN_SIMD_HPOWERS][16];
-		};
-		struct {
-			u32 istate[8];
-			u32 ostate[8];
-		};
-	};
+	u8 rk[11 * 16];
+	u8 htab[SMBSIGN_SIMD_HPOWERS][16];
 };
 
 /**
@@ -209,10 +199,8 @@ struct smbsign_key {
 void smbsign_simd_init(void);
 bool smbsign_simd_usable(u16 alg);
 bool smbsign_simd_set(bool on);
-int smbsign_simd_hmac_init(struct smbsign_key *key, const u8 *k,
-			   size_t klen);
-int smbsign_simd_hmac_mac(const struct smbsign_key *key,
-			  const struct smbsign_msg *m, u8 *out);
+bool smbsign_simd_gmac_defers_long(void);
+bool smbsign_simd_gmac_defer_set(bool on);
 int smbsign_simd_cmac_init(struct smbsign_key *key, const u8 *k);
 int smbsign_simd_gmac_init(struct smbsign_key *key, const u8 *k);
 int smbsign_simd_cmac_mac(const struct smbsign_key *key,
@@ -236,16 +224,14 @@ static inline bool smbsign_simd_set(bool on)
 	return false;
 }
 
-static inline int smbsign_simd_hmac_init(struct smbsign_key *key,
-					 const u8 *k, size_t klen)
+static inline bool smbsign_simd_gmac_defers_long(void)
 {
-	return -EOPNOTSUPP;
+	return false;
 }
 
-static inline int smbsign_simd_hmac_mac(const struct smbsign_key *key,
-					const struct smbsign_msg *m, u8 *out)
+static inline bool smbsign_simd_gmac_defer_set(bool on)
 {
-	return -EOPNOTSUPP;
+	return false;
 }
 
 static inline int smbsign_simd_cmac_init(struct smbsign_key *key,

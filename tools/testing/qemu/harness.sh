@@ -27,6 +27,8 @@
 #   HOST_TESTS="a b"        host tests (host-tests/*.sh) run by `check`
 #                           (default: all; empty: none)
 #   QEMU_TIMEOUT=secs       guest time limit (default 420)
+#   FIPS_BOOT=0|1           check: boot each kernel a second time with
+#                           fips=1 and run every suite there (default 1)
 #   BENCH_MODES="single smp" bench runs (single: -icount counts; smp: 2 CPUs)
 #   BENCH_MAX_SIZE=bytes    bench: largest message size (default 8 MiB)
 #   BENCH_TIMEOUT=secs      bench: guest time limit per run (default 1800)
@@ -100,25 +102,28 @@ kver_check_min() {
 # ------------------------------------------------------------------ deps --
 pkg_installed() { dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q 'ok installed'; }
 
-# Debian sid, without touching the system's apt configuration: a private
-# sources list (derived from the machine's deb.debian.org or mirror entry),
-# private package lists, and `apt-get download` + dpkg-deb instead of an
-# install (a sid package must not drag sid's libc & co. into the system).
+# Another Debian suite ($1: sid, trixie-backports, ...), without touching
+# the system's apt configuration: a private sources list (derived from the
+# machine's deb.debian.org or mirror entry), private package lists, and
+# `apt-get download` + dpkg-deb instead of an install (such a package must
+# not drag another release's libc & co. into the system).
 # Sets SIDAPT (apt options).
 sid_apt() {
-	local d=$CACHE/apt uri=""
+	local suite=${1:-sid} d uri=""
+	d=$CACHE/apt
+	[ "$suite" = sid ] || d=$CACHE/apt-$suite
 	mkdir -p "$d/lists/partial" "$d/archives/partial"
 	uri=$(grep -rhoE '^[[:space:]]*(URIs:|deb)[[:space:]]+(\[[^]]*\][[:space:]]+)?https?://[^ ]+/debian/?([[:space:]]|$)' \
 		/etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null |
 		grep -oE 'https?://[^ ]+/debian/?' | head -n1 || true)
 	uri=${uri:-http://deb.debian.org/debian}
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${uri%/} sid main" >"$d/sid.list"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${uri%/} $suite main" >"$d/sid.list"
 	SIDAPT=(-o "Dir::Etc::SourceList=$d/sid.list" -o Dir::Etc::SourceParts=/dev/null
 		-o "Dir::State::Lists=$d/lists" -o "Dir::Cache::Archives=$d/archives"
 		-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
 		-o Debug::NoLocking=1 -o APT::Sandbox::User=root)
 	if [ -z "$(find "$d/lists" -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null)" ]; then
-		msg "apt-get update (sid, private lists in $d)"
+		msg "apt-get update ($suite, private lists in $d)"
 		apt-get "${SIDAPT[@]}" update -qq
 	fi
 }
@@ -145,9 +150,27 @@ cmd_deps() {
 		# sid kernels are downloaded (not installed) by kernel_source
 		if [ "$APTSRC" = default ] && ! pkg_installed "$PKG"; then
 			msg "installing $PKG"
-			apt_install "$PKG"
+			apt_install "$PKG" || warn "$PKG cannot be installed: KVER=$k will be skipped"
 		fi
 	done
+}
+
+# Whether $KVER's source package can be had: already extracted in the
+# cache, installed, or offered by its apt source. Prints why not.
+kver_available() {
+	kver_lookup "$KVER"
+	ls -d "$CACHE/src/$PKG"-*/.extracted >/dev/null 2>&1 && return 0
+	local cand
+	if [ "$APTSRC" = default ]; then
+		pkg_installed "$PKG" && return 0
+		cand=$(apt-cache policy "$PKG" 2>/dev/null | sed -n 's/^ *Candidate: *//p')
+	else
+		sid_apt "$APTSRC" >&2
+		cand=$(apt-cache "${SIDAPT[@]}" policy "$PKG" 2>/dev/null | sed -n 's/^ *Candidate: *//p')
+	fi
+	[ -n "$cand" ] && [ "$cand" != "(none)" ] && return 0
+	echo "$PKG is not in Debian's $APTSRC archive any more (kernels.conf row $KVER)"
+	return 1
 }
 
 # ---------------------------------------------------------------- kernel --
@@ -162,12 +185,11 @@ kernel_source() {
 		tarball=$(dpkg -L "$PKG" | grep -E '^/usr/src/linux-source-.*\.tar\.(xz|bz2|gz)$' | head -n1)
 		[ -f "$tarball" ] || die "$PKG: no source tarball found in the package"
 		;;
-	sid)
-		sid_apt
+	*)
+		sid_apt "$APTSRC"
 		PKGVER=$(apt-cache "${SIDAPT[@]}" policy "$PKG" | sed -n 's/^ *Candidate: *//p')
-		[ -n "$PKGVER" ] && [ "$PKGVER" != "(none)" ] || die "$PKG not found in Debian sid"
+		[ -n "$PKGVER" ] && [ "$PKGVER" != "(none)" ] || die "$PKG not found in Debian $APTSRC"
 		;;
-	*) die "kernels.conf: unknown apt source '$APTSRC' for $KVER" ;;
 	esac
 	kver_check_min
 	local dir=$CACHE/src/$PKG-${PKGVER//[:~]/_}
@@ -179,10 +201,12 @@ kernel_source() {
 	if [ ! -f "$dir/.extracted" ]; then
 		rm -rf "$dir" "$dir.tmp"
 		mkdir -p "$dir.tmp"
-		if [ "$APTSRC" = sid ]; then
-			msg "downloading $PKG $PKGVER from sid"
-			(cd "$CACHE/apt/archives" && apt-get "${SIDAPT[@]}" download "$PKG=$PKGVER" -qq)
-			deb=$(ls -1t "$CACHE/apt/archives/${PKG}_"*.deb | head -n1)
+		if [ "$APTSRC" != default ]; then
+			local arch=$CACHE/apt/archives
+			[ "$APTSRC" = sid ] || arch=$CACHE/apt-$APTSRC/archives
+			msg "downloading $PKG $PKGVER from $APTSRC"
+			(cd "$arch" && apt-get "${SIDAPT[@]}" download "$PKG=$PKGVER" -qq)
+			deb=$(ls -1t "$arch/${PKG}_"*.deb | head -n1)
 			msg "extracting $(basename "$deb") into the cache"
 			dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards "./usr/src/$PKG.tar.*" | tar -xJ -C "$dir.tmp"
 			rm -f "$deb"
@@ -213,11 +237,18 @@ config_fragments() {
 verify_config() {
 	local cfg=$1; shift
 	local want missing=() absent=() sym val line
-	want=$(cat "$@" | sed -nE 's/^(CONFIG_[A-Za-z0-9_]+)=(.*)$/\1 \2/p' |
+	# "# CONFIG_X is not set" in a later fragment overrides an earlier =y
+	want=$(cat "$@" | sed -nE -e 's/^(CONFIG_[A-Za-z0-9_]+)=(.*)$/\1 \2/p' \
+			-e 's/^# (CONFIG_[A-Za-z0-9_]+) is not set$/\1 n/p' |
 		awk '{ v[$1] = $2; if (!($1 in o)) { o[$1] = n++ ; k[n-1] = $1 } }
 		     END { for (i = 0; i < n; i++) print k[i], v[k[i]] }')
 	while read -r sym val; do
 		[ -n "$sym" ] || continue
+		if [ "$val" = n ]; then
+			# wanted off but selected by something: worth a word only
+			grep -qE "^$sym=[ym]$" "$cfg" && warn "$sym is on although a fragment turns it off (selected)"
+			continue
+		fi
 		line="$sym=$val"
 		grep -qxF "$line" "$cfg" || missing+=("$sym")
 	done <<<"$want"
@@ -333,7 +364,22 @@ cmd_modules() {
 	fi
 	MODULES=$(built_modules)
 	[ -n "$MODULES" ] || die "module build produced no .ko files"
+	sign_modules
 	msg "built: $(echo $MODULES)"
+}
+
+# With CONFIG_MODULE_SIG the test kernel trusts its build's own key: sign
+# our modules with it, as DKMS does with a machine owner key. In FIPS mode
+# an unsigned module that registers a crypto algorithm panics the kernel.
+sign_modules() {
+	local key=$KBUILD/certs/signing_key.pem hash m
+	grep -q '^CONFIG_MODULE_SIG=y' "$KBUILD/.config" && [ -f "$key" ] || return 0
+	hash=$(sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"/\1/p' "$KBUILD/.config")
+	for m in $MODULES; do
+		"$KBUILD/scripts/sign-file" "${hash:-sha512}" "$key" \
+			"$KBUILD/certs/signing_key.x509" "$MCOPY/$m" ||
+			die "signing $m failed"
+	done
 }
 
 # ------------------------------------------------------------- initramfs --
@@ -444,7 +490,7 @@ run_host_tests() {
 boot_guest() {
 	local mode=$1 loglevel=7
 	[ "$mode" = check ] || loglevel=5
-	local append="console=ttyS0 panic=-1 oops=panic loglevel=$loglevel log_buf_len=8M smbsign_mode=$mode ${BOOT_APPEND:-}"
+	local append="console=ttyS0 panic=-1 oops=panic no_timer_check loglevel=$loglevel log_buf_len=8M smbsign_mode=$mode ${BOOT_APPEND:-}"
 	msg "booting $KREL in QEMU (TCG, mode=$mode, timeout ${QEMU_TIMEOUT}s)"
 	local rc=0 t
 	t=$(date +%s)
@@ -588,9 +634,34 @@ check_one() {
 			--rundir "$RUNDIR" --kunit "$KSRC/tools/testing/kunit/kunit.py"
 		return 1
 	fi
+	local rc=0
 	python3 "$QEMU_DIR/report.py" --kver "$KVER" "${gates_args[@]}" \
 		--rundir "$RUNDIR" --kunit "$KSRC/tools/testing/kunit/kunit.py" \
-		--qemu-rc "$(cat "$RUNDIR/qemu.rc")" --timeout "$QEMU_TIMEOUT"
+		--qemu-rc "$(cat "$RUNDIR/qemu.rc")" --timeout "$QEMU_TIMEOUT" |
+		tee "$RUNDIR/report.txt" || rc=1
+	[ "${FIPS_BOOT:-1}" = 1 ] || return "$rc"
+	# The same initramfs again with fips=1 (CONFIG_CRYPTO_FIPS=y, as
+	# distributions build): smbsign must load and every KUnit suite pass
+	# (the userspace tests of the netlink family do not depend on it).
+	mkdir -p "$RUNDIR/fips"
+	ln -s ../initramfs.cpio.gz "$RUNDIR/fips/initramfs.cpio.gz"
+	(RUNDIR=$RUNDIR/fips BOOT_APPEND="fips=1 smbsign_guest_tests=0" boot_guest check)
+	python3 "$QEMU_DIR/report.py" --kver "$KVER fips=1" \
+		--rundir "$RUNDIR/fips" --kunit "$KSRC/tools/testing/kunit/kunit.py" \
+		--qemu-rc "$(cat "$RUNDIR/fips/qemu.rc")" --timeout "$QEMU_TIMEOUT" |
+		tee "$RUNDIR/fips/report.txt" || rc=1
+	local p=0 f=0 t
+	for t in "$RUNDIR/report.txt" "$RUNDIR/fips/report.txt"; do
+		if [[ $(tail -n1 "$t") =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+			p=$((p + BASH_REMATCH[1])); f=$((f + BASH_REMATCH[2]))
+		else
+			f=$((f + 1))
+		fi
+	done
+	echo "===== $KVER: both boots (fips=0, fips=1) ====="
+	echo "$p passed, $f failed"
+	[ "$f" = 0 ] || rc=1
+	return "$rc"
 }
 
 cmd_check() {
@@ -598,6 +669,11 @@ cmd_check() {
 	if [ "$KVER" = all ]; then kvers=$(kver_list); else kvers=$KVER; fi
 	cmd_deps
 	for k in $kvers; do
+		local why
+		if ! why=$(KVER=$k self _available 2>/dev/null); then
+			echo "===== KVER=$k skipped: ${why:-its source package cannot be had} ====="
+			continue
+		fi
 		out=$(mktemp)
 		set +e
 		KVER=$k self _check_one 2>&1 | tee "$out"
@@ -711,6 +787,7 @@ main() {
 	_prepare) [ -n "${RUNDIR:-}" ] || die "_prepare: RUNDIR not set"; prepare_guest ;;
 	_check_one) check_one ;;
 	_kernel) cmd_kernel ;;
+	_available) kver_available ;;
 	_host_tests) run_host_tests ;;
 	*) sed -n '3,30p' "$0"; exit 2 ;;
 	esac

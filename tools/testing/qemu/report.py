@@ -270,6 +270,9 @@ def module_problems(events, problems):
             problems.append('module %s failed to unload' % rest)
         elif ev == 'INIT-BADMODE':
             problems.append('guest /init got an unknown mode %r' % rest)
+        elif ev == 'FIPS-INACTIVE':
+            problems.append('booted with fips=1 but the kernel is not in '
+                            'FIPS mode (%s)' % rest)
 
 
 def show_console_tail(args, console):
