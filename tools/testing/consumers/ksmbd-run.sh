@@ -12,7 +12,7 @@
 #   KVER=6.1|6.12|7.2|all  kernel(s) (default 6.1)
 #   KSMBD_MODES="stock smbsign"  stock = the kernel's own fs/smb/server built
 #                          out of tree, smbsign = with the series (one boot)
-#   CELLS="2.0.2 2.1 3.0 3.0.2 3.1.1 gmac cmac hmac hmac-first cmac-gmac"
+#   CELLS="2.1 3.0 3.0.2 3.1.1 gmac cmac hmac hmac-first cmac-gmac"
 #   SIZES="0 4096 1048576"         file sizes (bytes) in every cell
 #   BIG_SIZE=67108864, BIG_CELLS="3.1.1 gmac"   one more file in those cells
 #   POLICY=1               the inbound-policy tests (smbsign mode)
@@ -33,7 +33,7 @@ BUILD=$REPO/tools/consumers/ksmbd/build.sh
 CACHE=${SMBSIGN_CACHE:-$HOME/.cache/smbsign}
 KVER=${KVER:-6.1}
 KSMBD_MODES=${KSMBD_MODES-stock smbsign}
-CELLS=${CELLS-2.0.2 2.1 3.0 3.0.2 3.1.1 gmac cmac hmac hmac-first cmac-gmac}
+CELLS=${CELLS-2.1 3.0 3.0.2 3.1.1 gmac cmac hmac hmac-first cmac-gmac}
 SIZES=${SIZES-0 4096 1048576}
 BIG_SIZE=${BIG_SIZE-67108864}
 BIG_CELLS=${BIG_CELLS-3.1.1 gmac}
