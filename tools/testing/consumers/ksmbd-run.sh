@@ -16,6 +16,9 @@
 #   SIZES="0 4096 1048576"         file sizes (bytes) in every cell
 #   BIG_SIZE=67108864, BIG_CELLS="3.1.1 gmac"   one more file in those cells
 #   POLICY=1               the inbound-policy tests (smbsign mode)
+#   CIFS_KO=none|PATH      the patched cifs.ko that mounts the patched ksmbd
+#                          (default: tools/consumers/cifs/build.sh's, built
+#                          if not in the cache yet; none: skip)
 #   KSMBD_MEM=2G, KSMBD_TIMEOUT=1800   guest memory, time limit (s)
 #   SMBSIGN_SRC            tree smbsign.ko is built from (default this one)
 #   SMBSIGN_CACHE          as for `make check` (default ~/.cache/smbsign)
@@ -38,6 +41,8 @@ SIZES=${SIZES-0 4096 1048576}
 BIG_SIZE=${BIG_SIZE-67108864}
 BIG_CELLS=${BIG_CELLS-3.1.1 gmac}
 POLICY=${POLICY:-1}
+CIFS_KO=${CIFS_KO:-}
+CIFS_BUILD=$REPO/tools/consumers/cifs/build.sh
 KSMBD_MEM=${KSMBD_MEM:-2G}
 KSMBD_TIMEOUT=${KSMBD_TIMEOUT:-1800}
 KTOOLS_VER=3.5.3-1
@@ -131,6 +136,27 @@ build_modules() {
 		{ tail -n 30 "$log"; die "smbsignctl build failed"; }
 }
 
+# the patched cifs.ko for the Linux-to-Linux test; sets CIFS_PATCHED
+patched_cifs() {
+	local c log
+	CIFS_PATCHED=
+	case "$CIFS_KO" in
+	none) return 0 ;;
+	"")
+		[ -f "$CIFS_BUILD" ] || return 0
+		c=$CACHE/consumers/cifs-$(basename "$KBUILD")-$(echo "$REPO" | sha256sum | cut -c1-8)/cifs.ko
+		if [ ! -f "$c" ]; then
+			log=$CACHE/consumers/$(basename "$KBUILD")/cifs-build-for-ksmbd.log
+			msg "building the patched cifs.ko (log: $log)"
+			c=$(KVER=$KVER KDIR=$KBUILD KSRC=$KSRC SMBSIGN_SYMVERS=$BOUT/smbsign/Module.symvers \
+				bash "$CIFS_BUILD" 2>"$log" | tail -n 1) || { msg "cifs build failed, no cifs test"; return 0; }
+		fi ;;
+	*) c=$CIFS_KO ;;
+	esac
+	[ -f "$c" ] && CIFS_PATCHED=$c
+	[ -z "$CIFS_PATCHED" ] || msg "patched cifs.ko: $CIFS_PATCHED"
+}
+
 prepare_run() {
 	local share mdir
 	mkdir -p "$CACHE/runs"
@@ -141,6 +167,9 @@ prepare_run() {
 	mdir=$share/modroot/lib/modules/$KREL
 	mkdir -p "$mdir/extra"
 	cp "$BOUT/smbsign.ko" "$mdir/extra/"
+	if [ -n "$CIFS_PATCHED" ]; then
+		cp "$CIFS_PATCHED" "$(find "$mdir/kernel" -name cifs.ko | head -n1)"
+	fi
 	depmod -b "$share/modroot" "$KREL" || die "depmod failed"
 	cp "$BOUT/smbsign.ko" "$share/smbsign.ko"
 	cp "$KO_SMBSIGN" "$share/ksmbd-smbsign.ko"
@@ -158,6 +187,7 @@ prepare_run() {
 	BIG_SIZE="$BIG_SIZE"
 	BIG_CELLS="$BIG_CELLS"
 	POLICY=$POLICY
+	CIFS=$([ -n "$CIFS_PATCHED" ] && echo 1 || echo 0)
 	GUEST_TEST_TIMEOUT=$((KSMBD_TIMEOUT - 30))
 	PATH=/run/smbsign/bin:\$PATH
 	EOF
@@ -192,6 +222,7 @@ main() {
 		if ! kernel; then echo "ksmbd KVER=$k: kernel build failed"; f=$((f + 1)); continue; fi
 		kernel_modules
 		build_modules
+		patched_cifs
 		prepare_run
 		boot
 		out=$(mktemp)
