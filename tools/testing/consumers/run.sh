@@ -174,7 +174,7 @@ check_capture() {
 		echo 1 >"$RUNDIR/host-capture.rc"
 		return 0
 	fi
-	python3 "$HERE/verify-capture.py" --pcap "$out/capture.pcap" --password "$PASSWORD" \
+	python3 -B "$HERE/verify-capture.py" --pcap "$out/capture.pcap" --password "$PASSWORD" \
 		--logs "$out/samba-$variant" --expect "$(cat "$out/capture.info" 2>/dev/null)" \
 		>"$RUNDIR/host-capture.out" 2>&1 || rc=$?
 	echo "$rc" >"$RUNDIR/host-capture.rc"
