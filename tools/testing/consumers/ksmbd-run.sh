@@ -21,6 +21,7 @@
 #                          if not in the cache yet; none: skip)
 #   KSMBD_MEM=2G, KSMBD_TIMEOUT=1800   guest memory, time limit (s)
 #   SMBSIGN_SRC            tree smbsign.ko is built from (default this one)
+#   KSMBD_KDIR             a kernel build dir instead of harness.sh kdir's
 #   SMBSIGN_CACHE          as for `make check` (default ~/.cache/smbsign)
 #
 # ksmbd-tools 3.5.3 comes from Debian trixie (apt-get download with a
@@ -90,7 +91,7 @@ ksmbd_tools() {
 }
 
 kernel() {
-	KBUILD=$(bash "$HARNESS" kdir) || return 1
+	KBUILD=${KSMBD_KDIR:-$(bash "$HARNESS" kdir)} || return 1
 	KSRC=$(bash "$HARNESS" ksrc 2>/dev/null) || return 1
 	KREL=$(cat "$KBUILD/include/config/kernel.release")
 }

@@ -166,13 +166,13 @@ start_ksmbd() {
 	# start_ksmbd MODE SIGNING
 	_mode=$1
 	write_conf "$2"
-	modprobe cifs_arc4 2>>"$ERR"
-	if [ "$_mode" = smbsign ]; then
-		modprobe smbsign 2>>"$ERR" || insmod "$RUN/smbsign.ko" 2>>"$ERR"
-		insmod "$RUN/ksmbd-smbsign.ko" 2>>"$ERR" || return 1
-	else
-		insmod "$RUN/ksmbd-stock.ko" 2>>"$ERR" || return 1
-	fi
+	_ko=$RUN/ksmbd-$_mode.ko
+	# its dependencies from the test kernel's modules (cifs_arc4,
+	# nls_ucs2_utils from 6.9 on) and smbsign from extra/
+	for _d in $(modinfo -F depends "$_ko" | tr , ' '); do
+		modprobe "$_d" 2>>"$ERR" || return 1
+	done
+	insmod "$_ko" 2>>"$ERR" || return 1
 	rm -f "$KPWDB"
 	"$KT/usr/sbin/ksmbd.adduser" -P "$KPWDB" -C "$KCONF" -a smbtest -p "$PW" \
 		>>"$ERR" 2>&1 || return 1
