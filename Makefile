@@ -18,6 +18,11 @@
 #   make bench             tools/testing/bench: instruction counts (-icount) and
 #                          2-CPU scaling, on the bench kernel variant; results
 #                          in results/bench-$(KVER)/
+#   make check-consumers   the Linux SMB client (stock cifs.ko, and the patched
+#                          one when tools/consumers/cifs/build.sh exists)
+#                          against Debian's smbd in the guest, every kernel
+#                          unless KVER is given; CIFS_KO=stock|smbsign|path
+#                          (tools/testing/consumers/README.md)
 #   make bench-cpu         tools/testing/bench-cpu: smbsign's and the test
 #                          kernel's (KVER, default 6.12) x86 assembly, checked
 #                          against OpenSSL, then timed in cycles on this CPU;
@@ -81,7 +86,7 @@ BUILD_PRODUCTS := --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 	--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' --exclude='*.dwo' \
 	--exclude=modules.order --exclude=Module.symvers
 
-.PHONY: all module modules check check-debug demo bench bench-cpu kernel deps style sparse clean clean-cache \
+.PHONY: all module modules check check-debug check-consumers demo bench bench-cpu kernel deps style sparse clean clean-cache \
 	version dkms-source dkms-install dkms-remove deb
 
 all: module
@@ -92,6 +97,8 @@ module modules:
 check:
 	@KVER=$(CHECK_KVER) bash $(HARNESS) check
 
+check-consumers:
+	@KVER=$(CHECK_KVER) bash tools/testing/consumers/run.sh
 DEBUG_KVER ?= 6.1
 check-debug:
 	@KVER=$(DEBUG_KVER) VARIANT=debug GATES= HOST_TESTS= FIPS_BOOT=0 \

@@ -1,0 +1,390 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The Linux SMB client (cifs.ko) against Debian's smbd, both in the guest,
+# over loopback. Run by guest-init.sh; prints TAP on stdout.
+#
+# Configuration: $RUN/config (written by run.sh):
+#   CIFS_MODE   stock    the test kernel's own cifs.ko
+#               smbsign  a cifs.ko that signs through smbsign (smbsign
+#                        is loaded first; `smbsignctl stats` is checked)
+#   VARIANTS    server variants, in order (base gmac cmac hmac disabled)
+#   DIALECTS    dialects mounted against the base variant
+#               (2.0 2.1 3.0 3.0.2 3.1.1); the other variants get 3.1.1
+#   SIZES       file sizes in bytes (0 1 4096 1048576 67108864)
+#   CAPTURE     "<variant> <vers>": the mount captured with tcpdump
+#               (empty: none); the pcap goes to $RUN/out/capture.pcap
+#   IOSIZE      wsize= and rsize= of every mount, and dd's block size
+#
+# Every mount: mount, per size write + read back + compare, list, rename,
+# delete, the signing algorithm smbd reports for the session, smbsign's
+# counters (smbsign mode), umount. A mount expected to be refused is one
+# passing test and the rest of its tests are skipped; a mount that fails
+# unexpectedly is one failure and the rest are skipped.
+set -u
+
+RUN=/run/smbsign
+. "$RUN/config"
+OUT=$RUN/out
+SRC=/tmp/src
+ERR=/tmp/gt.err
+PW=Smbs1gn-consumer-test
+mkdir -p "$OUT" "$SRC"
+export LC_ALL=C
+
+n=0
+nfail=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+notok() {
+	n=$((n + 1)); nfail=$((nfail + 1))
+	echo "not ok $n - $*"
+	[ -s "$ERR" ] && sed -e 's/#/_/g' -e 's/^/# err: /' "$ERR" | head -n 8
+	: >"$ERR"
+}
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+diag() { echo "# [$(cut -d" " -f1 /proc/uptime)] $*" | tr '#' '_' | sed 's/^_/#/'; }
+now() { date +%s.%N | cut -c1-14; }
+since() { echo "$(now) $1" | awk '{ printf "%.2f", $1 - $2 }'; }
+
+# wait_until SECONDS CMD...: run CMD until it succeeds or the deadline passes
+wait_until() {
+	_end=$(( $(date +%s) + $1 )); shift
+	while ! "$@" 2>/dev/null; do
+		[ "$(date +%s)" -lt "$_end" ] || return 1
+		sleep 0.2
+	done
+}
+
+listening() { grep -q '^ *[0-9]*: 0100007F:01BD 00000000:0000 0A' /proc/net/tcp; }
+not_listening() { ! listening; }
+
+nsizes=$(echo $SIZES | wc -w)
+per_mount=$((nsizes + 7))
+plan=0
+for v in $VARIANTS; do
+	plan=$((plan + 1))				# smbd starts
+	if [ "$v" = base ]; then d=$DIALECTS; else d=3.1.1; fi
+	plan=$((plan + $(echo $d | wc -w) * per_mount))
+	case "$v" in base|disabled) plan=$((plan + 1)) ;; esac	# guest share
+done
+[ -n "$CAPTURE" ] && plan=$((plan + 1))
+echo "TAP version 13"
+echo "1..$plan"
+diag "cifs mode $CIFS_MODE, kernel $(uname -r), $(smbd --version)"
+
+# ------------------------------------------------------------ modules --
+if [ "$CIFS_MODE" = smbsign ]; then
+	modprobe smbsign 2>>"$ERR" || diag "modprobe smbsign failed: $(cat "$ERR")"
+fi
+modprobe cifs 2>>"$ERR" || diag "modprobe cifs failed: $(cat "$ERR")"
+: >"$ERR"
+diag "cifs.ko: $(modinfo -F filename cifs 2>/dev/null) version $(cat /sys/module/cifs/version 2>/dev/null)"
+diag "cifs depends on: $(modinfo -F depends cifs 2>/dev/null)"
+have_smbsign=0
+[ -d /sys/module/smbsign ] && command -v smbsignctl >/dev/null && have_smbsign=1
+
+# ------------------------------------------------------- source files --
+t=$(now)
+for s in $SIZES; do
+	head -c "$s" /dev/urandom >"$SRC/$s"
+done
+diag "source files ($SIZES bytes) made in $(since "$t") s"
+
+# ---------------------------------------------------------------- smbd --
+smbd_pid=
+start_smbd() {
+	case "$1" in
+	base)     sign=mandatory; algs= ;;
+	gmac)     sign=mandatory; algs="server smb3 signing algorithms = AES-128-GMAC" ;;
+	cmac)     sign=mandatory; algs="server smb3 signing algorithms = AES-128-CMAC" ;;
+	hmac)     sign=mandatory; algs="server smb3 signing algorithms = HMAC-SHA256" ;;
+	disabled) sign=disabled;  algs= ;;
+	*) echo "unknown variant $1" >"$ERR"; return 1 ;;
+	esac
+	sed -e "s/@SIGNING@/$sign/" -e "s/@ALGS@/$algs/" "$RUN/smb.conf.in" >/etc/samba/smb.conf
+	cp /etc/samba/smb.conf "$OUT/smb.conf.$1"
+	if [ ! -f /var/lib/samba/private/passdb.tdb ]; then
+		mkdir -p /srv/smb/user /srv/smb/guest
+		chown smbtest:smbtest /srv/smb/user
+		chmod 0777 /srv/smb/guest
+		printf '%s\n%s\n' "$PW" "$PW" | smbpasswd -s -a smbtest >/dev/null 2>>"$ERR" || return 1
+	fi
+	rm -f /run/samba/smbd.pid
+	smbd -D 2>>"$ERR" || return 1
+	wait_until 60 listening || { echo "smbd not listening after 60 s" >>"$ERR"; return 1; }
+	smbd_pid=$(cat /run/samba/smbd.pid 2>/dev/null)
+}
+
+stop_smbd() {
+	[ -n "$smbd_pid" ] || return 0
+	kill "$smbd_pid" 2>/dev/null
+	wait_until 30 not_listening || diag "smbd still listening 30 s after SIGTERM"
+	wait_until 30 sh -c "! kill -0 $smbd_pid" || { diag "smbd still running: SIGKILL"; kill -9 "$smbd_pid"; }
+	smbd_pid=
+	# the next variant's sessions only in the next variant's logs
+	mkdir -p "$OUT/samba-$cur_variant"
+	mv /var/log/samba/* "$OUT/samba-$cur_variant/" 2>/dev/null
+}
+
+# --------------------------------------------------------- expectations --
+# expect_mount VARIANT VERS: "y" if this client must be able to mount,
+# else why the mount must fail
+expect_mount() {
+	if [ "$CIFS_MODE" = stock ] && [ "$2" = 3.1.1 ] &&
+		{ [ "$1" = gmac ] || [ "$1" = hmac ]; }; then
+		# the stock client offers no signing algorithm (no
+		# SIGNING_CAPABILITIES, so CMAC), which this server does not allow
+		echo "refused by smbd: the stock client cannot sign with $(echo "$1" | tr a-z A-Z) at 3.1.1"
+	else
+		echo y
+	fi
+}
+
+# expect_alg VARIANT VERS: what smbstatus must report as the session's
+# signing (Samba 4.17: HMAC-SHA256, AES-128-CMAC, AES-128-GMAC; - for not
+# signed, or partial(ALG) when only the session setup was signed)
+#
+# `server signing = disabled` does not stop smbd from signing at SMB2 (its
+# NEGOTIATE response still says SIGNING_ENABLED): the stock client, which
+# signs only when the server requires it, does not sign; the patched one
+# (require_client_signing=Y) signs with the server's choice.
+expect_alg() {
+	if [ "$1" = disabled ] && [ "$CIFS_MODE" = stock ]; then echo -; return; fi
+	case "$2" in
+	2.0|2.1) echo HMAC-SHA256; return ;;
+	3.0|3.0.2) echo AES-128-CMAC; return ;;
+	esac
+	if [ "$CIFS_MODE" = stock ]; then
+		# the stock client sends no SMB2_SIGNING_CAPABILITIES
+		# (enable_negotiate_signing=N): 3.1.1 falls back to CMAC
+		echo AES-128-CMAC
+		return
+	fi
+	case "$1" in
+	base|gmac|disabled) echo AES-128-GMAC ;;
+	cmac) echo AES-128-CMAC ;;
+	hmac) echo HMAC-SHA256 ;;
+	esac
+}
+
+# smbstatus' Signing column of the (one) session of user $1
+session_signing() {
+	smbstatus -b 2>/dev/null | awk -v u="$1" '$2 == u { print $NF; exit }'
+}
+
+smbsign_signed() {
+	smbsignctl -j stats 2>/dev/null | sed -n 's/^{"client":{"signed":\([0-9]*\).*/\1/p'
+}
+
+# ---------------------------------------------------------- mount tests --
+mount_tests() {
+	variant=$1 vers=$2
+	name="$variant vers=$vers"
+	m=/mnt/$variant-$vers
+	mkdir -p "$m"
+	opts="vers=$vers,username=smbtest,password=$PW,cache=none,wsize=$IOSIZE,rsize=$IOSIZE,actimeo=0"
+	want=$(expect_mount "$variant" "$vers")
+	signed0=
+	[ $have_smbsign = 1 ] && signed0=$(smbsign_signed)
+	dmesg -c >/dev/null
+	capturing=0
+	if [ -n "$CAPTURE" ] && [ "$CAPTURE" = "$variant $vers" ]; then
+		tcpdump -i lo -n -s 0 --immediate-mode -B 65536 -w /tmp/capture.pcap \
+			'tcp port 445' 2>/tmp/tcpdump.err &
+		tcpdump_pid=$!
+		capturing=1
+		wait_until 30 grep -q 'listening on' /tmp/tcpdump.err ||
+			diag "tcpdump did not say it is listening within 30 s"
+	fi
+	t=$(now)
+	if mount -t cifs //127.0.0.1/user "$m" -o "$opts" 2>>"$ERR"; then
+		mounted=1
+		diag "$name: mounted in $(since "$t") s; DebugData: $(grep -m1 -o 'Dialect 0x[0-9a-f]*.*' /proc/fs/cifs/DebugData 2>/dev/null)"
+	else
+		mounted=0
+		dmesg | tail -n 6 >>"$ERR"
+	fi
+	rest=$((per_mount - 1))
+	if [ $mounted = 0 ] && [ "$want" != y ]; then
+		diag "$name: mount failed: $(grep -v -e '^Refer to' -e 'Attempting to mount' "$ERR" | tr '\n' ' ')"
+		: >"$ERR"
+		ok "$name: mount fails as it must ($want)"
+		while [ $rest -gt 0 ]; do skip "$name: (not mounted)" "refused as expected"; rest=$((rest - 1)); done
+		stop_capture
+		return
+	fi
+	if [ $mounted = 0 ]; then
+		notok "$name: mount"
+		while [ $rest -gt 0 ]; do skip "$name: (not mounted)" "mount failed"; rest=$((rest - 1)); done
+		stop_capture
+		return
+	fi
+	if [ "$want" != y ]; then
+		notok "$name: mount succeeded but must fail ($want)"
+	else
+		ok "$name: mount"
+	fi
+
+	for s in $SIZES; do
+		rm -f /tmp/back
+		t=$(now)
+		if ! dd if="$SRC/$s" of="$m/f$s" bs="$IOSIZE" status=none 2>>"$ERR"; then
+			notok "$name: write $s B"
+			continue
+		fi
+		tw=$(since "$t")
+		t=$(now)
+		if ! dd if="$m/f$s" of=/tmp/back bs="$IOSIZE" status=none 2>>"$ERR"; then
+			notok "$name: read back $s B"
+			continue
+		fi
+		tr_=$(since "$t")
+		if cmp "$SRC/$s" /tmp/back >>"$ERR" 2>&1; then
+			ok "$name: write, read back, compare $s B (write $tw s, read $tr_ s)"
+		else
+			notok "$name: $s B read back differs from what was written"
+		fi
+	done
+	rm -f /tmp/back
+
+	bad=
+	for s in $SIZES; do
+		got=$(stat -c %s "$m/f$s" 2>>"$ERR")
+		[ "$got" = "$s" ] || bad="$bad f$s=$got"
+		ls "$m" | grep -qx "f$s" || bad="$bad f$s-not-listed"
+	done
+	if [ -z "$bad" ]; then ok "$name: list ($(ls "$m" | wc -l) files, sizes right)"
+	else echo "listing: $bad" >>"$ERR"; notok "$name: list"; fi
+
+	bad=
+	for s in $SIZES; do
+		mv "$m/f$s" "$m/r$s" 2>>"$ERR" || bad="$bad mv-f$s"
+		[ -e "$m/f$s" ] && bad="$bad f$s-still-there"
+		[ -e "$m/r$s" ] || bad="$bad r$s-missing"
+	done
+	# one file read again under its new name
+	s=4096
+	case " $SIZES " in *" 4096 "*) ;; *) s=${SIZES##* } ;; esac
+	[ -z "$bad" ] && ! cmp "$SRC/$s" "$m/r$s" >>"$ERR" 2>&1 && bad="$bad r$s-content"
+	if [ -z "$bad" ]; then ok "$name: rename"
+	else echo "rename: $bad" >>"$ERR"; notok "$name: rename"; fi
+
+	bad=
+	for s in $SIZES; do
+		rm "$m/r$s" 2>>"$ERR" || bad="$bad rm-r$s"
+	done
+	left=$(ls -A "$m" | wc -l)
+	[ "$left" = 0 ] || bad="$bad $left-left"
+	[ -z "$(ls -A /srv/smb/user)" ] || bad="$bad server-side:$(ls -A /srv/smb/user | tr '\n' ' ')"
+	if [ -z "$bad" ]; then ok "$name: delete"
+	else echo "delete: $bad" >>"$ERR"; notok "$name: delete"; fi
+
+	walg=$(expect_alg "$variant" "$vers")
+	galg=$(session_signing smbtest)
+	diag "$name: smbstatus: $(smbstatus -b 2>/dev/null | awk '$2 == "smbtest"' | tr -s ' ' | head -n 1)"
+	# "-" wants a session that is not signed throughout: smbstatus says "-",
+	# or "partial(ALG)" when only the session setup was (3.1.1 signs the
+	# final SESSION_SETUP response whatever the settings)
+	case "$walg:$galg" in
+	"$galg:$galg"|"-:partial("*")") ok "$name: session signing is $galg (smbstatus), want $walg" ;;
+	*) notok "$name: session signing is '$galg' (smbstatus), want $walg" ;;
+	esac
+
+	if [ $have_smbsign = 1 ]; then
+		signed1=$(smbsign_signed)
+		diag "$name: smbsignctl stats: $(smbsignctl stats 2>&1 | tr -s ' \n' ' ')"
+		if [ "$walg" = - ]; then
+			ok "$name: smbsign counters read ($signed0 -> $signed1 signed)"
+		elif [ -n "$signed1" ] && [ "${signed1:-0}" -gt "${signed0:-0}" ]; then
+			ok "$name: smbsign signed $((signed1 - signed0)) client messages"
+		else
+			notok "$name: smbsign client signed count did not rise ($signed0 -> $signed1)"
+		fi
+	else
+		skip "$name: smbsign counters" "smbsign not loaded (cifs mode $CIFS_MODE)"
+	fi
+
+	if umount "$m" 2>>"$ERR"; then ok "$name: umount"
+	else notok "$name: umount"; umount -l "$m" 2>/dev/null; fi
+	dmesg -c | grep -i -e cifs -e smb | sed 's/^/# kernel: /' | tr -d '#' | sed 's/^/# /' | head -n 10
+	stop_capture
+}
+
+stop_capture() {
+	[ "$capturing" = 1 ] || return 0
+	capturing=0
+	kill -INT "$tcpdump_pid"
+	wait "$tcpdump_pid"
+	got=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' /tmp/tcpdump.err)
+	drop=$(sed -n 's/^\([0-9]*\) packets dropped by kernel.*/\1/p' /tmp/tcpdump.err)
+	t=$(now)
+	cp /tmp/capture.pcap "$OUT/capture.pcap" 2>>"$ERR"
+	rm -f /tmp/capture.pcap
+	if [ "$(expect_mount $CAPTURE)" = y ]; then
+		echo "$CAPTURE $(expect_alg $CAPTURE)" >"$OUT/capture.info"
+	else
+		echo "$CAPTURE refused" >"$OUT/capture.info"
+	fi
+	diag "capture copied out in $(since "$t") s ($(stat -c %s "$OUT/capture.pcap") bytes)"
+	if [ -n "$got" ] && [ "$got" -gt 0 ] && [ "$drop" = 0 ]; then
+		ok "capture of $CAPTURE: $got packets, none dropped"
+	else
+		cat /tmp/tcpdump.err >>"$ERR"
+		notok "capture of $CAPTURE: '$got' packets, '$drop' dropped"
+	fi
+}
+
+# guest_test VARIANT: mount the guest share as guest (3.1.1)
+guest_test() {
+	variant=$1
+	m=/mnt/guest-$variant
+	mkdir -p "$m"
+	if [ "$variant" = disabled ] && [ "$CIFS_MODE" = stock ]; then
+		want=y		# nothing asks for signing: the guest session works
+	else
+		want=n		# a signing-mandatory server does not sign guest sessions
+	fi
+	dmesg -c >/dev/null
+	if mount -t cifs //127.0.0.1/guest "$m" -o "vers=3.1.1,guest,cache=none" 2>>"$ERR"; then
+		head -c 4096 /dev/urandom >/tmp/g
+		if [ "$want" = y ] && cp /tmp/g "$m/g" 2>>"$ERR" && cmp /tmp/g "$m/g" >>"$ERR" 2>&1 &&
+			rm "$m/g"; then
+			ok "$variant: guest mount works, 4 KiB round trip"
+		else
+			notok "$variant: guest mount (want: $([ $want = y ] && echo works || echo refused))"
+		fi
+		umount "$m" 2>/dev/null || umount -l "$m"
+	else
+		diag "$variant: guest mount: $(tr '\n' ' ' <"$ERR") kernel: $(dmesg | grep -i cifs | tail -n 2 | tr '\n' ' ')"
+		if [ "$want" = n ]; then
+			: >"$ERR"
+			ok "$variant: guest mount refused"
+		else
+			notok "$variant: guest mount"
+		fi
+	fi
+}
+
+capturing=0
+cur_variant=
+for v in $VARIANTS; do
+	cur_variant=$v
+	: >"$ERR"
+	t=$(now)
+	if start_smbd "$v"; then
+		ok "smbd ($v) listens on 127.0.0.1:445 (started in $(since "$t") s)"
+		: >"$ERR"
+	else
+		notok "smbd ($v) starts"
+	fi
+	if [ "$v" = base ]; then d=$DIALECTS; else d=3.1.1; fi
+	for vers in $d; do
+		mount_tests "$v" "$vers"
+	done
+	case "$v" in base|disabled) guest_test "$v" ;; esac
+	stop_smbd
+done
+
+diag "$n tests, $nfail failed"
+[ "$n" = "$plan" ] || diag "plan was $plan"
+exit 0

@@ -1,0 +1,468 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The Linux SMB server (ksmbd) against Samba's smbclient, both in the guest,
+# over loopback. Run by guest-init.sh (as guest-test.sh) for ksmbd-run.sh;
+# prints TAP on stdout.
+#
+# Configuration: $RUN/config (written by ksmbd-run.sh):
+#   KSMBD_MODES  "stock smbsign": the kernel's own ksmbd.ko, then the one
+#                built with tools/consumers/ksmbd/<KVER>/ (smbsign.ko first);
+#                both in one boot, rmmod in between
+#   CELLS        smbclient cells (names below), in order
+#   SIZES        file sizes in bytes put, got back and compared per cell
+#   BIG_SIZE     one more file in the cells named in BIG_CELLS
+#   CIFS=1       the patched cifs.ko (tools/consumers/cifs) is the guest's
+#                cifs module: mount the patched ksmbd with it (smbsign mode)
+#
+# Userland: ksmbd-tools 3.5.3 (Debian trixie, unpacked by ksmbd-run.sh in
+# $RUN/ksmbd-tools, with bookworm's libnl-genl-3) and Samba's smbclient
+# (GnuTLS signing, independent of the kernel's) from the host.
+#
+# Per cell: one smbclient session with --client-protection=sign (signing
+# required: every response must verify) that puts, lists, renames, gets
+# and deletes; then
+#   1. the session: every command succeeded, nothing reported a bad
+#      signature;
+#   2. every file got back equals the one put;
+#   3. the share is empty again on the server side, the listing had every
+#      file;
+#   4. smbsign mode: smbsignctl stats show the server's signed and verified
+#      counts risen, for the algorithm this cell must negotiate (stock
+#      mode: the cell's expected stock outcome).
+set -u
+
+RUN=/run/smbsign
+. "$RUN/config"
+OUT=$RUN/out
+SRC=/tmp/src
+DST=/tmp/dst
+ERR=/tmp/kt.err
+LOG=/tmp/smbclient.log
+PW=Smbs1gn-consumer-test
+KT=$RUN/ksmbd-tools
+KCONF=/run/ksmbd/ksmbd.conf
+KPWDB=/run/ksmbd/ksmbdpwd.db
+SHARE=/srv/ksmbd
+mkdir -p "$OUT" "$SRC" "$DST" /run/ksmbd
+export LC_ALL=C
+export LD_LIBRARY_PATH=$KT/lib/x86_64-linux-gnu:$KT/usr/lib/x86_64-linux-gnu
+
+n=0
+nfail=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+notok() {
+	n=$((n + 1)); nfail=$((nfail + 1))
+	echo "not ok $n - $*"
+	[ -s "$ERR" ] && sed -e 's/#/_/g' -e 's/^/# err: /' "$ERR" | head -n 12
+	: >"$ERR"
+}
+# a known limitation of the stock module (stock-<KVER>.expect): reported
+# as skipped with the reason, not counted as a failure
+todo() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; : >"$ERR"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+diag() { echo "# [$(cut -d" " -f1 /proc/uptime)] $*" | tr '#' '_' | sed 's/^_/#/'; }
+
+wait_until() {
+	_end=$(( $(date +%s) + $1 )); shift
+	while ! "$@" 2>/dev/null; do
+		[ "$(date +%s)" -lt "$_end" ] || return 1
+		sleep 0.2
+	done
+}
+listening() { grep -q '^ *[0-9]*: [0-9A-F]*:01BD [0-9A-F]*:0000 0A' /proc/net/tcp /proc/net/tcp6; }
+not_listening() { ! listening; }
+
+# ------------------------------------------------------------- cells --
+# name: smbclient -m, signing algorithm option ("" = smbclient's default),
+# algorithm the patched server must sign with (smbsign's names), what the
+# stock server does (ok, or the reason it cannot serve the cell)
+cell() {
+	case "$1" in
+	2.0.2)	set -- SMB2_02 "" HMAC-SHA256 ;;
+	2.1)	set -- SMB2_10 "" HMAC-SHA256 ;;
+	3.0)	set -- SMB3_00 "" AES-CMAC ;;
+	3.0.2)	set -- SMB3_02 "" AES-CMAC ;;
+	3.1.1)	set -- SMB3_11 "" AES-GMAC ;;
+	gmac)	set -- SMB3_11 "AES-128-GMAC" AES-GMAC ;;
+	cmac)	set -- SMB3_11 "AES-128-CMAC" AES-CMAC ;;
+	hmac)	set -- SMB3_11 "HMAC-SHA256" HMAC-SHA256 ;;
+	hmac-first) set -- SMB3_11 "HMAC-SHA256, AES-128-CMAC, AES-128-GMAC" AES-GMAC ;;
+	cmac-gmac) set -- SMB3_11 "AES-128-CMAC, AES-128-GMAC" AES-GMAC ;;
+	*) return 1 ;;
+	esac
+	PROTO=$1 ALGS=$2 WANT=$3
+}
+stock_expect() {
+	# filled in from the stock runs (see tools/consumers/ksmbd/README.md)
+	eval "echo \${STOCK_EXPECT_$(echo "$1" | tr .- __):-ok}"
+}
+
+smbc() {
+	# smbc SHARE PROTO ALGS [smbclient args...]
+	_s=$1 _p=$2 _a=$3; shift 3
+	if [ -n "$_a" ]; then
+		timeout 300 smbclient -s /run/ksmbd/client.conf "//127.0.0.1/$_s" \
+			-m "$_p" --option="client min protocol=SMB2_02" \
+			--option="client smb3 signing algorithms=$_a" "$@"
+	else
+		timeout 300 smbclient -s /run/ksmbd/client.conf "//127.0.0.1/$_s" \
+			-m "$_p" --option="client min protocol=SMB2_02" "$@"
+	fi
+}
+
+# stats: "signed verified failures refused_guest audit_guest
+#         hmac_signed cmac_signed gmac_signed hmac_ver cmac_ver gmac_ver"
+stats() {
+	smbsignctl -j stats 2>>"$ERR" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["server"]
+a = d["algorithms"]
+def alg(k, f):
+    for name, v in a.items():
+        if k in name.upper():
+            return v[f]
+    return 0
+print(d["signed"], d["verified"], d["verify_failures"], d["refused_guest"],
+      d["audit_guest"], d["refused_unsigned"],
+      alg("HMAC", "signed"), alg("CMAC", "signed"), alg("GMAC", "signed"),
+      alg("HMAC", "verified"), alg("CMAC", "verified"), alg("GMAC", "verified"))
+' 2>>"$ERR" || echo "0 0 0 0 0 0 0 0 0 0 0 0"
+}
+alg_index() {
+	case "$1" in HMAC-SHA256) echo 7 ;; AES-CMAC) echo 8 ;; AES-GMAC) echo 9 ;; esac
+}
+field() { echo "$1" | cut -d' ' -f"$2"; }
+
+# ------------------------------------------------------------- server --
+write_conf() {
+	# write_conf SIGNING
+	cat >"$KCONF" <<-EOF
+	[global]
+		server signing = $1
+		server min protocol = SMB2_02
+		server max protocol = SMB3_11
+		map to guest = bad user
+		guest account = nobody
+		store dos attributes = no
+		smb2 leases = no
+		netbios name = SMBSIGN-GUEST
+
+	[user]
+		path = $SHARE/user
+		read only = no
+		valid users = smbtest
+		store dos attributes = no
+
+	[guest]
+		path = $SHARE/guest
+		read only = no
+		guest ok = yes
+		store dos attributes = no
+	EOF
+}
+
+start_ksmbd() {
+	# start_ksmbd MODE SIGNING
+	_mode=$1
+	write_conf "$2"
+	_ko=$RUN/ksmbd-$_mode.ko
+	# its dependencies from the test kernel's modules (cifs_arc4,
+	# nls_ucs2_utils from 6.9 on) and smbsign from extra/
+	for _d in $(modinfo -F depends "$_ko" | tr , ' '); do
+		modprobe "$_d" 2>>"$ERR" || return 1
+	done
+	insmod "$_ko" 2>>"$ERR" || return 1
+	rm -f "$KPWDB"
+	"$KT/usr/sbin/ksmbd.adduser" -P "$KPWDB" -C "$KCONF" -a smbtest -p "$PW" \
+		>>"$ERR" 2>&1 || return 1
+	"$KT/usr/sbin/ksmbd.mountd" -C "$KCONF" -P "$KPWDB" >>"$ERR" 2>&1 || return 1
+	wait_until 60 listening
+}
+
+stop_ksmbd() {
+	"$KT/usr/sbin/ksmbd.control" -s >>"$ERR" 2>&1
+	wait_until 30 not_listening
+	# mountd exits after the kernel side has shut down
+	_end=$(( $(date +%s) + 30 ))
+	while pidof ksmbd.mountd >/dev/null 2>&1 && [ "$(date +%s)" -lt "$_end" ]; do
+		sleep 0.2
+	done
+	pkill_pids=$(pidof ksmbd.mountd 2>/dev/null)
+	[ -z "$pkill_pids" ] || kill $pkill_pids 2>/dev/null
+	_end=$(( $(date +%s) + 30 ))
+	while ! rmmod ksmbd 2>/dev/null; do
+		[ "$(date +%s)" -lt "$_end" ] || { diag "rmmod ksmbd failed"; return 1; }
+		sleep 0.5
+	done
+}
+
+# ------------------------------------------------------------ one cell --
+run_cell() {
+	_mode=$1 _c=$2
+	cell "$_c" || { notok "$_mode $_c: unknown cell"; return; }
+	_sizes=$SIZES
+	case " $BIG_CELLS " in *" $_c "*) _sizes="$SIZES $BIG_SIZE" ;; esac
+	_cmds="lcd $SRC"
+	for s in $_sizes; do _cmds="$_cmds; put f_$s"; done
+	_cmds="$_cmds; ls; rename f_4096 r_4096; lcd $DST"
+	for s in $_sizes; do
+		if [ "$s" = 4096 ]; then _cmds="$_cmds; get r_4096"; else _cmds="$_cmds; get f_$s"; fi
+	done
+	_cmds="$_cmds; del f_*; del r_*; ls"
+	rm -f "$DST"/*
+	_before=$(stats)
+	_t0=$(date +%s)
+	smbc user "$PROTO" "$ALGS" -U "smbtest%$PW" --client-protection=sign \
+		-c "$_cmds" >"$LOG" 2>&1
+	_rc=$?
+	_after=$(stats)
+	_dt=$(( $(date +%s) - _t0 ))
+	_what="$_mode $_c (-m $PROTO${ALGS:+, $ALGS})"
+	cp "$LOG" "$OUT/smbclient-$_mode-$_c.log"
+
+	_exp=ok
+	[ "$_mode" = stock ] && _exp=$(stock_expect "$_c")
+
+	# 1. the session
+	if [ "$_rc" = 0 ] && ! grep -q -E 'NT_STATUS_|Bad SMB2|signature' "$LOG"; then
+		_s1=ok
+	else
+		_s1=fail
+		grep -E 'NT_STATUS_|Bad SMB2|signature|rror' "$LOG" | head -n 6 >>"$ERR"
+		echo "smbclient exit $_rc" >>"$ERR"
+	fi
+	if [ "$_exp" != ok ]; then
+		if [ "$_s1" = ok ]; then
+			notok "$_what: stock was expected to fail ($_exp) but served it"
+		else
+			todo "$_what: stock ksmbd cannot serve it" "$_exp: $(grep -m1 -o -E 'NT_STATUS_[A-Z_]+|Bad SMB2[^.]*' "$LOG")"
+		fi
+		skip "$_what: files compare" "session failed"
+		skip "$_what: listing and delete" "session failed"
+		skip "$_what: smbsign counters" "stock module"
+		return
+	fi
+	if [ "$_s1" = ok ]; then ok "$_what: session, $(echo $_sizes | wc -w) puts and gets in ${_dt}s"
+	else notok "$_what: session"; fi
+
+	# 2. the files
+	_bad=
+	for s in $_sizes; do
+		g=$DST/f_$s; [ "$s" = 4096 ] && g=$DST/r_4096
+		cmp -s "$SRC/f_$s" "$g" || _bad="$_bad $s"
+	done
+	if [ -z "$_bad" ]; then ok "$_what: every file got back equals the one put"
+	else echo "differ or missing:$_bad" >>"$ERR"; notok "$_what: files compare"; fi
+
+	# 3. listing, rename and delete on the server side
+	_miss=
+	for s in $_sizes; do grep -q " f_$s " "$LOG" || _miss="$_miss f_$s"; done
+	if [ -z "$_miss" ] && [ -z "$(ls -A "$SHARE/user")" ]; then
+		ok "$_what: listing had every file, share empty after rename and delete"
+	else
+		echo "not listed:$_miss; left on the share: $(ls -A "$SHARE/user" | tr '\n' ' ')" >>"$ERR"
+		notok "$_what: listing and delete"
+		rm -rf "${SHARE:?}/user/"*
+	fi
+
+	# 4. smbsign's counters for the algorithm agreed
+	if [ "$_mode" != smbsign ]; then
+		skip "$_what: smbsign counters" "stock module"
+		return
+	fi
+	_i=$(alg_index "$WANT")
+	_ds=$(( $(field "$_after" 1) - $(field "$_before" 1) ))
+	_dv=$(( $(field "$_after" 2) - $(field "$_before" 2) ))
+	_df=$(( $(field "$_after" 3) - $(field "$_before" 3) ))
+	_das=$(( $(field "$_after" "$_i") - $(field "$_before" "$_i") ))
+	_dav=$(( $(field "$_after" $((_i + 3))) - $(field "$_before" $((_i + 3))) ))
+	diag "cell $_c: signed $_ds, verified $_dv, failures $_df; $WANT signed $_das, verified $_dav"
+	echo "$KREL_NAME $_c $PROTO ${ALGS:-default} $WANT signed=$_ds verified=$_dv failures=$_df" >>"$OUT/matrix.txt"
+	if [ "$_ds" -gt 0 ] && [ "$_dv" -gt 0 ] && [ "$_df" = 0 ] &&
+	   [ "$_das" = "$_ds" ] && [ "$_dav" = "$_dv" ]; then
+		ok "$_what: ksmbd signed $_ds and verified $_dv messages, all $WANT"
+	else
+		echo "signed $_ds (of them $WANT $_das), verified $_dv ($WANT $_dav), failures $_df" >>"$ERR"
+		notok "$_what: smbsign counters ($WANT)"
+	fi
+}
+
+# -------------------------------------------- error response (tree connect) --
+run_error() {
+	_mode=$1 _p=$2
+	smbc nosuchshare "$_p" "" -U "smbtest%$PW" --client-protection=sign -c ls >"$LOG" 2>&1
+	cp "$LOG" "$OUT/smbclient-$_mode-error-$_p.log"
+	_what="$_mode -m $_p: TREE_CONNECT to a missing share answers a signed error smbclient verifies"
+	if grep -q NT_STATUS_BAD_NETWORK_NAME "$LOG" && ! grep -q -i 'bad smb2.*signature' "$LOG"; then
+		ok "$_what"
+	elif [ "$_mode" = stock ] && [ "$(stock_expect "error_$_p")" != ok ]; then
+		todo "$_what" "stock: $(grep -m1 -o -E 'NT_STATUS_[A-Z_]+|Bad SMB2[^.]*' "$LOG")"
+	else
+		grep -E 'NT_STATUS|signature' "$LOG" | head -n 4 >>"$ERR"
+		notok "$_what"
+	fi
+}
+
+# ------------------------------------------------- inbound policy (smbsign) --
+guest_ls() {
+	smbc guest SMB3_11 "" -N -c ls >"$LOG" 2>&1
+}
+run_policy() {
+	_b=$(stats)
+	smbsignctl set server require on >>"$ERR" 2>&1
+	smbsignctl set server guest block >>"$ERR" 2>&1
+	if guest_ls; then
+		cat "$LOG" >>"$ERR"; notok "policy require on, guest block: anonymous/guest session refused"
+	else
+		_a=$(stats)
+		if [ $(( $(field "$_a" 4) - $(field "$_b" 4) )) -ge 1 ]; then
+			ok "policy require on, guest block: guest session refused ($(grep -m1 -o -E 'NT_STATUS_[A-Z_]+|NT code 0x[0-9a-f]+' "$LOG")), refused_guest counted"
+		else
+			cat "$LOG" >>"$ERR"; notok "policy require on, guest block: refused but not counted"
+		fi
+	fi
+	smbsignctl set server guest allow >>"$ERR" 2>&1
+	if guest_ls; then ok "policy require on, guest allow: guest session served"
+	else cat "$LOG" >>"$ERR"; notok "policy require on, guest allow: guest session served"; fi
+	smbsignctl set server guest block >>"$ERR" 2>&1
+	smbsignctl set server audit on >>"$ERR" 2>&1
+	_b=$(stats)
+	if guest_ls; then
+		_a=$(stats)
+		if [ $(( $(field "$_a" 5) - $(field "$_b" 5) )) -ge 1 ]; then
+			ok "policy require on, guest block, audit on: guest session served, audit_guest counted"
+		else
+			notok "policy audit: served but audit_guest not counted"
+		fi
+	else
+		cat "$LOG" >>"$ERR"; notok "policy require on, guest block, audit on: guest session served"
+	fi
+	smbsignctl set server audit off >>"$ERR" 2>&1
+	# ksmbd.conf says signing disabled, smbsign says required: the
+	# stricter wins, a client that does not ask for signing is signed
+	_b=$(stats)
+	smbc user SMB3_11 "" -U "smbtest%$PW" --client-protection=off -c ls >"$LOG" 2>&1
+	_rc=$?
+	_a=$(stats)
+	if [ "$_rc" = 0 ] && [ $(( $(field "$_a" 1) - $(field "$_b" 1) )) -gt 2 ]; then
+		ok "policy require on over ksmbd.conf 'server signing = disabled': unsigned-by-choice client is signed"
+	else
+		cat "$LOG" >>"$ERR"; notok "policy require on over 'server signing = disabled'"
+	fi
+	smbsignctl set server require off >>"$ERR" 2>&1
+}
+
+# ---------------------------------- Linux to Linux: patched cifs.ko (smbsign) --
+# both ends on smbsign in this guest: the client's and the server's
+# counters must both rise, for AES-GMAC
+cstats() {
+	smbsignctl -j stats 2>>"$ERR" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+def g(side):
+    for name, v in d[side]["algorithms"].items():
+        if "GMAC" in name.upper():
+            return v["signed"], v["verified"]
+    return 0, 0
+print(*g("client"), *g("server"), d["client"]["verify_failures"] + d["server"]["verify_failures"])
+' 2>>"$ERR" || echo "0 0 0 0 0"
+}
+run_cifs() {
+	_what="patched cifs.ko mounts patched ksmbd, vers=3.1.1"
+	if ! modprobe cifs 2>>"$ERR" || ! grep -q '^smbsign' /proc/modules; then
+		notok "$_what: modprobe cifs (with smbsign)"
+		skip "cifs: files" "no cifs"; skip "cifs: counters" "no cifs"
+		return
+	fi
+	mkdir -p /mnt/ksmbd
+	_b=$(cstats)
+	if mount -t cifs //127.0.0.1/user /mnt/ksmbd -o "vers=3.1.1,username=smbtest,password=$PW,sign,cache=none,actimeo=0" 2>>"$ERR"; then
+		ok "$_what, sign: mounted"
+	else
+		dmesg | grep -i -E 'cifs|ksmbd|smbsign' | tail -n 8 >>"$ERR"
+		notok "$_what, sign: mount"
+		skip "cifs: files" "no mount"; skip "cifs: counters" "no mount"
+		return
+	fi
+	_bad=
+	for s in $SIZES $BIG_SIZE; do
+		dd if="$SRC/f_$s" of="/mnt/ksmbd/c_$s" bs=4M 2>>"$ERR" || _bad="$_bad w$s"
+	done
+	for s in $SIZES $BIG_SIZE; do
+		cmp -s "$SRC/f_$s" "/mnt/ksmbd/c_$s" || _bad="$_bad r$s"
+		cmp -s "$SRC/f_$s" "$SHARE/user/c_$s" || _bad="$_bad s$s"
+		rm -f "/mnt/ksmbd/c_$s"
+	done
+	if [ -z "$_bad" ] && [ -z "$(ls -A /mnt/ksmbd)" ]; then
+		ok "cifs on ksmbd: $(echo $SIZES $BIG_SIZE | wc -w) files written, read back, equal on the server, deleted"
+	else
+		echo "bad:$_bad" >>"$ERR"; notok "cifs on ksmbd: files"
+	fi
+	umount /mnt/ksmbd 2>>"$ERR"
+	_a=$(cstats)
+	_cs=$(( $(field "$_a" 1) - $(field "$_b" 1) )); _cv=$(( $(field "$_a" 2) - $(field "$_b" 2) ))
+	_ss=$(( $(field "$_a" 3) - $(field "$_b" 3) )); _sv=$(( $(field "$_a" 4) - $(field "$_b" 4) ))
+	_f=$(( $(field "$_a" 5) - $(field "$_b" 5) ))
+	diag "cifs on ksmbd: client signed $_cs verified $_cv, server signed $_ss verified $_sv (AES-GMAC), failures $_f"
+	echo "$KREL_NAME cifs-on-ksmbd SMB3_11 cifs-default AES-GMAC client-signed=$_cs client-verified=$_cv server-signed=$_ss server-verified=$_sv failures=$_f" >>"$OUT/matrix.txt"
+	if [ "$_cs" -gt 0 ] && [ "$_sv" -gt 0 ] && [ "$_ss" -gt 0 ] && [ "$_cv" -gt 0 ] && [ "$_f" = 0 ]; then
+		ok "cifs on ksmbd: AES-GMAC both ways (client signed $_cs, server verified $_sv; server signed $_ss, client verified $_cv)"
+	else
+		notok "cifs on ksmbd: AES-GMAC counters (client $_cs/$_cv, server $_ss/$_sv, failures $_f)"
+	fi
+}
+
+# --------------------------------------------------------------- main --
+ncells=$(echo $CELLS | wc -w)
+plan=0
+for m in $KSMBD_MODES; do
+	plan=$((plan + 1 + ncells * 4 + 2))
+	[ "$m" = smbsign ] && [ "${POLICY:-1}" = 1 ] && plan=$((plan + 1 + 4))
+	[ "$m" = smbsign ] && [ "${CIFS:-0}" = 1 ] && plan=$((plan + 3))
+done
+echo "TAP version 13"
+echo "1..$plan"
+diag "kernel $(uname -r), $(smbclient --version), ksmbd-tools $("$KT/usr/sbin/ksmbd.mountd" -V 2>&1 | head -n1)"
+
+mkdir -p "$SHARE/user" "$SHARE/guest"
+chown smbtest:smbtest "$SHARE/user"
+chmod 1777 "$SHARE/guest"
+printf '[global]\n\tclient min protocol = SMB2_02\n' >/run/ksmbd/client.conf
+for s in $SIZES $BIG_SIZE; do
+	head -c "$s" /dev/urandom >"$SRC/f_$s"
+done
+: >"$ERR"
+KREL_NAME=$(uname -r | cut -d- -f1)
+
+for m in $KSMBD_MODES; do
+	if start_ksmbd "$m" mandatory; then
+		ok "$m ksmbd.ko loaded, ksmbd.mountd listening on :445 (server signing = mandatory)"
+	else
+		notok "$m ksmbd.ko loaded, ksmbd.mountd listening"
+		dmesg | tail -n 20 | sed 's/^/# /'
+		continue
+	fi
+	for c in $CELLS; do
+		run_cell "$m" "$c"
+	done
+	run_error "$m" SMB3_11
+	run_error "$m" SMB2_10
+	[ "$m" = smbsign ] && [ "${CIFS:-0}" = 1 ] && run_cifs
+	if [ "$m" = smbsign ] && [ "${POLICY:-1}" = 1 ]; then
+		stop_ksmbd
+		if start_ksmbd "$m" disabled; then
+			ok "$m ksmbd restarted with server signing = disabled"
+			run_policy
+		else
+			notok "$m ksmbd restarted with server signing = disabled"
+			for i in 1 2 3 4; do skip "policy" "no server"; done
+		fi
+	fi
+	smbsignctl stats >"$OUT/smbsign-stats-$m.txt" 2>&1
+	stop_ksmbd
+done
+
+dmesg >"$OUT/dmesg-ksmbd.txt"
+[ "$n" = "$plan" ] || diag "plan was $plan, ran $n"
+diag "done: $n tests, $nfail failed"

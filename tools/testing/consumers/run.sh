@@ -1,0 +1,239 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Consumer tests: the Linux SMB client (cifs.ko) mounts Debian's smbd in a
+# QEMU guest that runs the host's own userland (the host's / read-only over
+# 9p, virtme style), and a host-side check verifies every signature of one
+# captured mount. `make check-consumers` runs this; see README.md here.
+#
+# Usage: run.sh                 (environment below)
+#
+#   KVER=6.1|6.12|7.2|all  kernel(s) (tools/testing/qemu/kernels.conf);
+#                          default 6.1, `make check-consumers` passes all
+#   CIFS_KO=stock          only the test kernel's own cifs.ko
+#   CIFS_KO=smbsign        only the patched cifs.ko (tools/consumers/cifs/build.sh)
+#   CIFS_KO=/path/cifs.ko  only this cifs.ko, loaded with smbsign (one KVER)
+#   (unset)                stock, then smbsign if tools/consumers/cifs/build.sh
+#                          exists
+#   VARIANTS="base gmac cmac hmac disabled"   smbd variants (smb.conf.in)
+#   DIALECTS="2.0 2.1 3.0 3.0.2 3.1.1"        dialects against "base"
+#   SIZES="0 1 4096 1048576 67108864"         file sizes (bytes)
+#   CAPTURE="base 3.1.1"   the mount captured and verified on the host ("": none)
+#   IOSIZE=8388608         wsize=/rsize= and dd block size
+#   CONSUMER_MEM=2G        guest memory (files live in tmpfs)
+#   CONSUMER_TIMEOUT=1800  guest time limit in seconds (a deadline, then killed)
+#   SMBSIGN_CACHE          as for `make check` (default ~/.cache/smbsign)
+#
+# Last line: "N passed, M failed" over every kernel and mode; exit status
+# non-zero if anything failed or nothing ran.
+
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../../.." && pwd)
+SRC=$(cd "${SMBSIGN_SRC:-$REPO}" && pwd)
+HARNESS=$REPO/tools/testing/qemu/harness.sh
+CACHE=${SMBSIGN_CACHE:-$HOME/.cache/smbsign}
+KVER=${KVER:-6.1}
+export KVER
+VARIANTS=${VARIANTS-base gmac cmac hmac disabled}
+DIALECTS=${DIALECTS-2.0 2.1 3.0 3.0.2 3.1.1}
+SIZES=${SIZES-0 1 4096 1048576 67108864}
+CAPTURE=${CAPTURE-base 3.1.1}
+IOSIZE=${IOSIZE:-8388608}
+CONSUMER_MEM=${CONSUMER_MEM:-2G}
+CONSUMER_TIMEOUT=${CONSUMER_TIMEOUT:-1800}
+PASSWORD=Smbs1gn-consumer-test	# guest-test.sh's PW
+CIFS_BUILD=$REPO/tools/consumers/cifs/build.sh
+export SMBSIGN_CACHE=$CACHE
+
+T0=${SMBSIGN_T0:-$(date +%s)}
+export SMBSIGN_T0=$T0
+msg()  { printf '[%4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*"; }
+warn() { printf '[%4ss] WARNING: %s\n' "$(( $(date +%s) - T0 ))" "$*" >&2; }
+die()  { printf '[%4ss] ERROR: %s\n' "$(( $(date +%s) - T0 ))" "$*" >&2; exit 1; }
+
+kver_list() { awk '!/^#/ && NF >= 3 { print $1 }' "$REPO/tools/testing/qemu/kernels.conf"; }
+
+# ------------------------------------------------------------ per kernel --
+# sets KBUILD, KREL, KSRC for $KVER (builds the kernel if needed)
+kernel() {
+	KBUILD=$(bash "$HARNESS" kdir) || return 1
+	KSRC=$(bash "$HARNESS" ksrc 2>/dev/null) || return 1
+	KREL=$(cat "$KBUILD/include/config/kernel.release")
+}
+
+# The kernel's own modules (cifs.ko and what it needs), installed once per
+# kernel build into the cache: $MODCACHE/lib/modules/$KREL
+kernel_modules() {
+	MODCACHE=$CACHE/consumers/$(basename "$KBUILD")/modroot
+	if [ -f "$MODCACHE.done" ] && [ "$MODCACHE.done" -nt "$KBUILD/.built" ]; then
+		return 0
+	fi
+	msg "modules_install of $KREL into $MODCACHE"
+	mkdir -p "$(dirname "$MODCACHE")"
+	rm -rf "$MODCACHE" "$MODCACHE.tmp"
+	# the build dir's lock: nobody rebuilds it while we read it
+	flock "$KBUILD/.lock" make -s -C "$KBUILD" INSTALL_MOD_PATH="$MODCACHE.tmp" \
+		INSTALL_MOD_STRIP=1 DEPMOD=/bin/true modules_install >"$MODCACHE.log" 2>&1 ||
+		{ tail -n 20 "$MODCACHE.log"; die "modules_install failed (log: $MODCACHE.log)"; }
+	mv "$MODCACHE.tmp" "$MODCACHE"
+	touch "$MODCACHE.done"
+}
+
+# smbsign.ko (+ Module.symvers) and smbsignctl, built by the harness in its
+# private copy of the tree; sets MCOPY
+smbsign_build() {
+	local log=$CACHE/consumers/$(basename "$KBUILD")/smbsign-build.log
+	msg "building smbsign against $KREL (log: $log)"
+	bash "$HARNESS" modules >"$log" 2>&1 ||
+		{ tail -n 30 "$log"; die "smbsign module build failed"; }
+	# the harness's copy (harness.sh sync_copy)
+	MCOPY=$CACHE/mod/$(basename "$KBUILD")-build-$(echo "$SRC" | sha256sum | cut -c1-8)
+	[ -f "$MCOPY/smbsign.ko" ] || die "no smbsign.ko in $MCOPY"
+	flock "$MCOPY.lock" make -s -C "$MCOPY/tools/smbsignctl" smbsignctl >>"$log" 2>&1 ||
+		{ tail -n 30 "$log"; die "smbsignctl build failed"; }
+}
+
+# the patched cifs.ko for this kernel: CIFS_KO=path, or build.sh's last line
+patched_cifs() {
+	if [ -n "${CIFS_KO:-}" ] && [ "$CIFS_KO" != smbsign ] && [ "$CIFS_KO" != stock ]; then
+		[ -f "$CIFS_KO" ] || { warn "CIFS_KO=$CIFS_KO: no such file"; return 1; }
+		PATCHED=$(readlink -f "$CIFS_KO")
+		return 0
+	fi
+	[ -f "$CIFS_BUILD" ] || { warn "no $CIFS_BUILD to build the patched cifs.ko"; return 1; }
+	local log=$CACHE/consumers/$(basename "$KBUILD")/cifs-build.log
+	msg "building the patched cifs.ko: $CIFS_BUILD (log: $log)"
+	PATCHED=$(KVER=$KVER KDIR=$KBUILD KSRC=$KSRC SMBSIGN_SYMVERS=$MCOPY/Module.symvers \
+		bash "$CIFS_BUILD" 2>"$log" | tail -n 1) ||
+		{ tail -n 30 "$log"; warn "$CIFS_BUILD failed"; return 1; }
+	[ -f "$PATCHED" ] || { tail -n 30 "$log"; warn "$CIFS_BUILD printed no cifs.ko path (got '$PATCHED')"; return 1; }
+}
+
+# run dir + share for one boot; $1 = mode (stock|smbsign)
+prepare_run() {
+	local mode=$1 share mdir cifs
+	mkdir -p "$CACHE/runs"
+	RUNDIR=$(mktemp -d "$CACHE/runs/$(date +%Y%m%d-%H%M%S)-$KVER-consumers-$mode.XXXX")
+	ls -1dt "$CACHE"/runs/*/ 2>/dev/null | tail -n +31 | xargs -r rm -rf
+	share=$RUNDIR/share
+	mkdir -p "$share/bin" "$share/out"
+	cp -a "$MODCACHE" "$share/modroot"
+	mdir=$share/modroot/lib/modules/$KREL
+	mkdir -p "$mdir/extra"
+	cp "$MCOPY/smbsign.ko" "$mdir/extra/"
+	if [ "$mode" = smbsign ]; then
+		cifs=$(find "$mdir/kernel" -name cifs.ko)
+		[ -n "$cifs" ] || die "no stock cifs.ko in $mdir"
+		cp "$PATCHED" "$cifs"
+	fi
+	depmod -b "$share/modroot" "$KREL" || die "depmod failed"
+	cp "$MCOPY/tools/smbsignctl/smbsignctl" "$share/bin/"
+	cp "$HERE/guest-init.sh" "$share/init"
+	cp "$HERE/guest-test.sh" "$HERE/smb.conf.in" "$share/"
+	chmod 755 "$share/init"
+	cat >"$share/config" <<-EOF
+	CONSUMER_NAME=cifs-$mode
+	CIFS_MODE=$mode
+	VARIANTS="$VARIANTS"
+	DIALECTS="$DIALECTS"
+	SIZES="$SIZES"
+	CAPTURE="$CAPTURE"
+	IOSIZE=$IOSIZE
+	GUEST_TEST_TIMEOUT=$((CONSUMER_TIMEOUT - 30))
+	PATH=/run/smbsign/bin:\$PATH
+	EOF
+}
+
+boot() {
+	local share=$RUNDIR/share rc=0 t
+	msg "booting $KREL (TCG, ${CONSUMER_MEM} RAM, host / over 9p, deadline ${CONSUMER_TIMEOUT}s), logs: $RUNDIR"
+	t=$(date +%s)
+	timeout --foreground -k 10 "$CONSUMER_TIMEOUT" qemu-system-x86_64 \
+		-accel tcg -cpu max -m "$CONSUMER_MEM" -smp 2,sockets=2,cores=1,threads=1 \
+		-nographic -no-reboot -monitor none -nic none \
+		-serial "file:$RUNDIR/console.log" -serial "file:$RUNDIR/results.log" \
+		-kernel "$KBUILD/arch/x86/boot/bzImage" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs "local,path=$share,mount_tag=run,security_model=none,multidevs=remap" \
+		-append "console=ttyS0 panic=-1 oops=panic loglevel=6 root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro init=$share/init" \
+		</dev/null >"$RUNDIR/qemu.out" 2>&1 || rc=$?
+	echo "$rc" >"$RUNDIR/qemu.rc"
+	msg "guest exited (rc=$rc) after $(( $(date +%s) - t ))s"
+}
+
+# host-side check of the capture, counted by report.py as a host test
+check_capture() {
+	local out=$RUNDIR/share/out rc=0 variant
+	[ -n "$CAPTURE" ] || return 0
+	variant=${CAPTURE%% *}
+	: >"$RUNDIR/host-capture.skiprc"
+	if [ ! -s "$out/capture.pcap" ]; then
+		echo "no capture.pcap from the guest" >"$RUNDIR/host-capture.out"
+		echo 1 >"$RUNDIR/host-capture.rc"
+		return 0
+	fi
+	python3 -B "$HERE/verify-capture.py" --pcap "$out/capture.pcap" --password "$PASSWORD" \
+		--logs "$out/samba-$variant" --expect "$(cat "$out/capture.info" 2>/dev/null)" \
+		>"$RUNDIR/host-capture.out" 2>&1 || rc=$?
+	echo "$rc" >"$RUNDIR/host-capture.rc"
+	grep -E '^(not )?ok ' "$RUNDIR/host-capture.out" | sed 's/^/  capture: /'
+	# the pcap is large: keep it only when the check failed
+	[ "$rc" != 0 ] || rm -f "$out/capture.pcap"
+}
+
+one_run() {
+	local mode=$1
+	prepare_run "$mode"
+	boot
+	check_capture
+	echo "===== consumers: KVER=$KVER cifs=$mode ====="
+	python3 "$REPO/tools/testing/qemu/report.py" --kver "$KVER" --rundir "$RUNDIR" \
+		--kunit "$KSRC/tools/testing/kunit/kunit.py" \
+		--qemu-rc "$(cat "$RUNDIR/qemu.rc")" --timeout "$CONSUMER_TIMEOUT"
+}
+
+main() {
+	local kvers k modes m rc=0 out p=0 f=0 t
+	if [ "$KVER" = all ]; then kvers=$(kver_list); else kvers=$KVER; fi
+	case "${CIFS_KO:-}" in
+	"")      modes=stock; [ -f "$CIFS_BUILD" ] && modes="stock smbsign" ;;
+	stock)   modes=stock ;;
+	*)       modes=smbsign ;;
+	esac
+	bash "$HARNESS" deps
+	for k in $kvers; do
+		export KVER=$k
+		msg "===== consumers: KVER=$k, cifs: $modes ====="
+		if ! kernel; then
+			echo "consumers KVER=$k: kernel build failed"; f=$((f + 1)); continue
+		fi
+		kernel_modules
+		smbsign_build
+		for m in $modes; do
+			if [ "$m" = smbsign ]; then
+				if ! patched_cifs; then
+					echo "consumers KVER=$k: no patched cifs.ko"; f=$((f + 1)); continue
+				fi
+			fi
+			out=$(mktemp)
+			set +e
+			(one_run "$m") 2>&1 | tee "$out"
+			set -e
+			t=$(tail -n 1 "$out")
+			rm -f "$out"
+			if [[ $t =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+				p=$((p + BASH_REMATCH[1])); f=$((f + BASH_REMATCH[2]))
+			else
+				f=$((f + 1))
+			fi
+		done
+	done
+	echo "===== consumers: $(echo $kvers), cifs: $modes ====="
+	echo "$p passed, $f failed"
+	[ "$f" = 0 ] && [ "$p" -gt 0 ] || rc=1
+	return "$rc"
+}
+
+main "$@"
