@@ -110,7 +110,7 @@ rm -f $CONF
 t "apply without $CONF: nothing to do" 0 "no $CONF, nothing applied" '' -- \
 	unshare -n "$CTL" apply
 if unshare -U -r true 2>/dev/null; then
-	t "apply needs CAP_NET_ADMIN" 1 '' 'setting policy needs CAP_NET_ADMIN' -- \
+	t "apply needs CAP_NET_ADMIN" 1 '' 'needs CAP_NET_ADMIN in the initial user namespace' -- \
 		unshare -U -r "$CTL" apply $D/good.conf
 else
 	ok "apply needs CAP_NET_ADMIN # SKIP no user namespaces"
