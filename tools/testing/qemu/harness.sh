@@ -387,6 +387,7 @@ sign_modules() {
 make_initramfs() {
 	local out=$1 root m dst
 	root=$(mktemp -d "$RUNDIR/root.XXXX")
+	chmod 755 "$root"   # the initramfs root: unprivileged guest tests run too
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,etc/smbsign,root}
 	# busybox-static's /bin/busybox (the dynamic `busybox` package would
 	# conflict with it, so this one is static)
