@@ -155,6 +155,13 @@ cmd_deps() {
 	done
 }
 
+# The version apt would take of package $1 (extra apt options after it),
+# or nothing / "(none)".
+apt_candidate() {
+	local pkg=$1; shift
+	apt-cache "$@" policy "$pkg" 2>/dev/null | sed -n 's/^ *Candidate: *//p'
+}
+
 # Whether $KVER's source package can be had: already extracted in the
 # cache, installed, or offered by its apt source. Prints why not.
 kver_available() {
@@ -163,10 +170,10 @@ kver_available() {
 	local cand
 	if [ "$APTSRC" = default ]; then
 		pkg_installed "$PKG" && return 0
-		cand=$(apt-cache policy "$PKG" 2>/dev/null | sed -n 's/^ *Candidate: *//p')
+		cand=$(apt_candidate "$PKG")
 	else
 		sid_apt "$APTSRC" >&2
-		cand=$(apt-cache "${SIDAPT[@]}" policy "$PKG" 2>/dev/null | sed -n 's/^ *Candidate: *//p')
+		cand=$(apt_candidate "$PKG" "${SIDAPT[@]}")
 	fi
 	[ -n "$cand" ] && [ "$cand" != "(none)" ] && return 0
 	echo "$PKG is not in Debian's $APTSRC archive any more (kernels.conf row $KVER)"
@@ -187,7 +194,7 @@ kernel_source() {
 		;;
 	*)
 		sid_apt "$APTSRC"
-		PKGVER=$(apt-cache "${SIDAPT[@]}" policy "$PKG" | sed -n 's/^ *Candidate: *//p')
+		PKGVER=$(apt_candidate "$PKG" "${SIDAPT[@]}")
 		[ -n "$PKGVER" ] && [ "$PKGVER" != "(none)" ] || die "$PKG not found in Debian $APTSRC"
 		;;
 	esac
