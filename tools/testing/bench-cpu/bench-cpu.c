@@ -46,12 +46,20 @@
 #define TAG		16
 #define NONCE		12
 
-/* The HMAC glue of smbsign/simd-x86.c, compiled again per block function. */
+/*
+ * The HMAC glue of smbsign/simd-x86.c, compiled again per block function.
+ * Weak: a simd-x86.c without HMAC glue (HMAC through the kernel's
+ * hmac(sha256)) leaves them NULL and the Makefile leaves the copies out;
+ * then the rows that need them are left out.
+ */
 #define GLUE_DECL(p)							\
+__attribute__((__weak__))						\
 int p##smbsign_simd_hmac_init(struct smbsign_key *key, const u8 *k,	\
 			      size_t klen);				\
+__attribute__((__weak__))						\
 int p##smbsign_simd_hmac_mac(const struct smbsign_key *key,		\
 			     const struct smbsign_msg *m, u8 *out)
+GLUE_DECL();
 GLUE_DECL(ni_);
 GLUE_DECL(rorx_);
 GLUE_DECL(avx_);
@@ -121,7 +129,7 @@ static bool smbsign_sha256(void)
 #ifdef BENCH_NO_SMBSIGN_SHA256
 	return false;
 #else
-	return cpu_avx2_bmi();
+	return cpu_avx2_bmi() && smbsign_simd_hmac_init;
 #endif
 }
 
@@ -157,17 +165,18 @@ static bool cpu_avx10(void)
 /* the kernel's assembly present in this build (weak symbols) */
 static bool k_sha_ni(void)
 {
-	return cpu_sha_ni() && sha256_ni_transform;
+	return cpu_sha_ni() && sha256_ni_transform && ni_smbsign_simd_hmac_init;
 }
 
 static bool k_rorx(void)
 {
-	return cpu_avx2_bmi() && sha256_transform_rorx;
+	return cpu_avx2_bmi() && sha256_transform_rorx &&
+	       rorx_smbsign_simd_hmac_init;
 }
 
 static bool k_sha_avx(void)
 {
-	return cpu_avx() && sha256_transform_avx;
+	return cpu_avx() && sha256_transform_avx && avx_smbsign_simd_hmac_init;
 }
 
 static bool k_aesni(void)
