@@ -162,6 +162,12 @@ static bool cpu_avx10(void)
 				 XFEATURE_MASK_AVX512, NULL);
 }
 
+static bool cpu_vpclmul_avx2(void)
+{
+	return cpu_smbsign_aes() && boot_cpu_has(X86_FEATURE_AVX2) &&
+	       boot_cpu_has(X86_FEATURE_VPCLMULQDQ);
+}
+
 /* the kernel's assembly present in this build (weak symbols) */
 static bool k_sha_ni(void)
 {
@@ -310,6 +316,32 @@ static void s_gmac_setkey(const u8 *key, size_t klen)
 	memset(&g_skey, 0, sizeof(g_skey));
 	if (smbsign_simd_gmac_init(&g_skey, key))
 		die("gmac init");
+}
+
+/* the same glue with a slower GHASH than the CPU's best */
+static void s_gmac_setkey_max(const u8 *key, size_t klen, int max)
+{
+	int old = smbsign_simd_ghash_limit(max);
+
+	s_gmac_setkey(key, klen);
+	smbsign_simd_ghash_limit(old);
+	if (g_skey.simd.ghash != max)
+		die("gmac init: GHASH %d, not %d", g_skey.simd.ghash, max);
+}
+
+static void s_gmac_pclmul_setkey(const u8 *key, size_t klen)
+{
+	s_gmac_setkey_max(key, klen, SMBSIGN_GHASH_PCLMUL);
+}
+
+static void s_gmac_avx2_setkey(const u8 *key, size_t klen)
+{
+	s_gmac_setkey_max(key, klen, SMBSIGN_GHASH_VPCLMUL_AVX2);
+}
+
+static void s_gmac_avx512_setkey(const u8 *key, size_t klen)
+{
+	s_gmac_setkey_max(key, klen, SMBSIGN_GHASH_VPCLMUL_AVX512);
 }
 
 static void s_gmac_run(const u8 *msg, size_t len, const u8 *nonce, u8 *out)
@@ -529,8 +561,14 @@ static struct impl impls[] = {
 	  "OpenSSL AES-128-CBC encryption: the serial floor",
 	  "openssl", ENC, false, always, o_cbc_setkey, o_cbc_run },
 
-	{ GMAC_ALG, "smbsign", "smbsign AES-128-GMAC (simd-x86_64.S)",
+	{ GMAC_ALG, "smbsign", "smbsign AES-128-GMAC (simd-x86_64.S), the GHASH smbsign_simd_init() picks on this CPU",
 	  "smbsign", MAC, true, cpu_smbsign_aes, s_gmac_setkey, s_gmac_run },
+	{ GMAC_ALG, "smbsign-pclmul", "smbsign AES-128-GMAC with the 128-bit PCLMULQDQ GHASH (smbsign_ghash_avx)",
+	  "smbsign", MAC, true, cpu_smbsign_aes, s_gmac_pclmul_setkey, s_gmac_run },
+	{ GMAC_ALG, "smbsign-vpclmul-avx2", "smbsign AES-128-GMAC with the 256-bit VPCLMULQDQ GHASH (smbsign_ghash_vpclmul_avx2)",
+	  "smbsign", MAC, true, cpu_vpclmul_avx2, s_gmac_avx2_setkey, s_gmac_run },
+	{ GMAC_ALG, "smbsign-vpclmul-avx512", "smbsign AES-128-GMAC with the 512-bit VPCLMULQDQ GHASH (smbsign_ghash_vpclmul_avx512)",
+	  "smbsign", MAC, true, cpu_avx10, s_gmac_avx512_setkey, s_gmac_run },
 	{ GMAC_ALG, "ghash-clmulni",
 	  "kernel ghash-clmulni-intel GHASH + aesni_enc E_K(J0) (crypto API ghash path)",
 	  "kernel", MAC, false, k_ghash, k_ghash_setkey, k_ghash_run },
@@ -1106,6 +1144,8 @@ int main(int argc, char **argv)
 	int c;
 
 	g_out = stdout;
+	/* as at module load: which GHASH smbsign's GMAC keys take */
+	smbsign_simd_init();
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o':
