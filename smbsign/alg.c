@@ -925,14 +925,16 @@ SMBSIGN_DEFINE_ALLOC(aead)
 /*
  * A SIMD GMAC key whose kernel GCM is faster (smbsign_simd_gmac_defers_long():
  * the 128-bit PCLMULQDQ GHASH on a VAES kernel and CPU) keeps messages up
- * to this size. AMD Zen 5, 7.2, min cycles of the assembly and its glue
+ * to this size. Intel Xeon family 6 model 207 (Emerald Rapids), 7.2, min
+ * cycles of the assembly and its glue
  * (make bench-cpu KVER=7.2 BENCH_CPU_ARGS="--only GMAC/ --mode b2b --rt
  * --sizes 64,128,...,4096"): the kernel's gcm-vaes-avx512 GMAC takes 271
  * cycles fewer at 1 KiB, 492 at 2 KiB, 711 at 3 KiB; a gcm(aes) request
  * costs about 1,500 instructions more than smbsign's own call (make bench,
  * 7.2: 2,757 against 1,232 at 1 KiB), 400-700 cycles at this CPU's 2-4
  * instructions per cycle: crossover 1.5-3 KiB. Not measured in the kernel,
- * where no test CPU has VPCLMULQDQ. Documentation/perf/cpu/.
+ * where no test CPU has VPCLMULQDQ.
+ * Documentation/perf/cpu/intel-xeon-family6-model207/bench-cpu-gmac-7.2.md
  */
 #define SMBSIGN_SIMD_GMAC_GCM_MIN	2048
 #define SMBSIGN_GCM_SG_INLINE	20
