@@ -185,9 +185,9 @@ static void smbsign_kat_gmac_test(struct kunit *test)
 /*
  * A SIMD GMAC key on a kernel and CPU whose gcm(aes) is faster for long
  * messages (smbsign_simd_gmac_defers_long(): 6.19+ with VAES and
- * VPCLMULQDQ) hands those to gcm(aes). No test CPU has VPCLMULQDQ under
- * QEMU TCG, so the choice is forced here and every GMAC vector (1,000 and
- * 65,537 bytes among them) goes through the mixed key.
+ * VPCLMULQDQ, keys with the 128-bit GHASH) hands those to gcm(aes). No
+ * test CPU has VPCLMULQDQ under QEMU TCG, so the choice is forced here and
+ * every GMAC vector (65,537 bytes among them) goes through the mixed key.
  */
 static void smbsign_kat_gmac_deferred(struct kunit *test)
 {
@@ -198,6 +198,44 @@ static void smbsign_kat_gmac_deferred(struct kunit *test)
 	old = smbsign_simd_gmac_defer_set(true);
 	kat_run_mac(test, SMBSIGN_ALG_AES_GMAC, test->param_value);
 	smbsign_simd_gmac_defer_set(old);
+}
+
+/*
+ * Every GMAC vector with each slower GHASH than the CPU's best (the 128-bit
+ * one, and 256-bit VPCLMULQDQ below a 512-bit one): the keys a CPU signs
+ * with are checked by the self-test at load and by the cases above; these
+ * keep the others checked on a CPU that has them. Skipped where the CPU
+ * has no GHASH of the capped kind (no VPCLMULQDQ under QEMU TCG).
+ */
+static void kat_gmac_capped(struct kunit *test, int cap, const char *name)
+{
+	static const u8 k[SMBSIGN_KEY_SIZE] = { 1 };
+	struct smbsign_key *key;
+	bool has;
+	int old;
+
+	if (!smbsign_simd_usable(SMBSIGN_ALG_AES_GMAC))
+		kunit_skip(test, "smbsign's SIMD GMAC is not in use here");
+	old = smbsign_simd_ghash_limit(cap);
+	key = smbsign_key_alloc_raw(SMBSIGN_ALG_AES_GMAC, k, sizeof(k));
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(key));
+	has = !!strstr(smbsign_key_driver(key), name);
+	smbsign_key_put(key);
+	if (has)
+		kat_run_mac(test, SMBSIGN_ALG_AES_GMAC, test->param_value);
+	smbsign_simd_ghash_limit(old);
+	if (!has)
+		kunit_skip(test, "no %s GHASH on this CPU", name);
+}
+
+static void smbsign_kat_gmac_pclmul(struct kunit *test)
+{
+	kat_gmac_capped(test, SMBSIGN_GHASH_PCLMUL, "-pclmul-avx");
+}
+
+static void smbsign_kat_gmac_vpclmul_avx2(struct kunit *test)
+{
+	kat_gmac_capped(test, SMBSIGN_GHASH_VPCLMUL_AVX2, "-vpclmul-avx2");
 }
 
 /* The mixed key names both implementations, where gcm(aes) qualifies. */
@@ -841,6 +879,8 @@ static struct kunit_case smbsign_kat_gmac_cases[] = {
 	KUNIT_CASE_PARAM(smbsign_kat_gmac_test, kat_gmac_gen_params),
 	KUNIT_CASE_PARAM(smbsign_kat_gmac_deferred, kat_gmac_gen_params),
 	KUNIT_CASE(smbsign_kat_gmac_deferred_driver),
+	KUNIT_CASE_PARAM(smbsign_kat_gmac_pclmul, kat_gmac_gen_params),
+	KUNIT_CASE_PARAM(smbsign_kat_gmac_vpclmul_avx2, kat_gmac_gen_params),
 	{}
 };
 

@@ -14,7 +14,10 @@
  *	   (CBC-MAC is serial), subkeys K1/K2 derived once per key; messages
  *	   up to 256 bytes are copied, tweaked and MACed in one call;
  *   GMAC: GHASH folding eight blocks per reduction with key powers H^1..H^8
- *	   prepared once per key; the last call adds E_K(J0). The header goes
+ *	   prepared once per key (128-bit PCLMULQDQ), or 16 or 32 blocks with
+ *	   H^32..H^1 where the CPU has VPCLMULQDQ (256-bit with AVX2, 512-bit
+ *	   where the kernel's own AES-GCM uses AVX-512; picked at module load,
+ *	   fixed per key); the last call adds E_K(J0). The header goes
  *	   as one copied block run (signature field zeroed), the rest is
  *	   hashed in place, only blocks split between kvecs being copied;
  *
@@ -65,6 +68,12 @@ asmlinkage void smbsign_cbcmac_avx(const u8 *rk, u8 *state, const u8 *src,
 				   size_t nblocks);
 asmlinkage void smbsign_ghash_avx(u8 *acc, const u8 *src, size_t nblocks,
 				  const u8 *keys, const u8 *rk, const u8 *j0);
+asmlinkage void smbsign_ghash_vpclmul_avx2(u8 *acc, const u8 *src,
+					   size_t nblocks, const u8 *keys,
+					   const u8 *rk, const u8 *j0);
+asmlinkage void smbsign_ghash_vpclmul_avx512(u8 *acc, const u8 *src,
+					     size_t nblocks, const u8 *keys,
+					     const u8 *rk, const u8 *j0);
 
 /*
  * Integer vector instructions only (AES, carry-less multiply, logic): the
@@ -76,10 +85,27 @@ static inline void smbsign_fpu_begin(void)
 }
 
 static bool smbsign_simd_cpu __ro_after_init;
+/* the fastest GHASH the CPU has (enum smbsign_simd_ghash) */
+static int smbsign_simd_ghash_cpu __ro_after_init;
+static int smbsign_simd_ghash_max = SMBSIGN_GHASH_VPCLMUL_AVX512;
 static bool smbsign_simd_param = true;
 module_param_named(simd, smbsign_simd_param, bool, 0644);
 MODULE_PARM_DESC(simd,
 		 "Sign with smbsign's own x86 SIMD code where the CPU has it: AES-CMAC and AES-GMAC with AES-NI+PCLMULQDQ+AVX (default: on; off: the kernel crypto API; applies to keys created afterwards; always off in FIPS mode)");
+
+/*
+ * CPUs that lower their clock for 512-bit vectors: the kernel's flag where
+ * it has one (6.10+), else every Intel CPU, as kernels before it ran no
+ * AVX-512 crypto there.
+ */
+static bool smbsign_simd_prefer_ymm(void)
+{
+#ifdef X86_FEATURE_PREFER_YMM
+	return boot_cpu_has(X86_FEATURE_PREFER_YMM);
+#else
+	return boot_cpu_data.x86_vendor == X86_VENDOR_INTEL;
+#endif
+}
 
 void smbsign_simd_init(void)
 {
@@ -89,6 +115,77 @@ void smbsign_simd_init(void)
 	smbsign_simd_cpu = boot_cpu_has(X86_FEATURE_AES) &&
 			   boot_cpu_has(X86_FEATURE_PCLMULQDQ) &&
 			   boot_cpu_has(X86_FEATURE_AVX) && ymm;
+	/*
+	 * VPCLMULQDQ: 512 bits where the kernel's own AES-GCM takes its
+	 * AVX-512 code (aesni-intel_glue.c: AVX512BW, AVX512VL, the ZMM
+	 * state, and not on CPUs that downclock for it, X86_FEATURE_PREFER_YMM),
+	 * else 256 bits with AVX2.
+	 */
+	smbsign_simd_ghash_cpu = SMBSIGN_GHASH_PCLMUL;
+	if (!smbsign_simd_cpu || !boot_cpu_has(X86_FEATURE_VPCLMULQDQ) ||
+	    !boot_cpu_has(X86_FEATURE_AVX2))
+		return;
+	smbsign_simd_ghash_cpu = SMBSIGN_GHASH_VPCLMUL_AVX2;
+	if (boot_cpu_has(X86_FEATURE_AVX512BW) &&
+	    boot_cpu_has(X86_FEATURE_AVX512VL) && !smbsign_simd_prefer_ymm() &&
+	    cpu_has_xfeatures(XFEATURE_MASK_SSE | XFEATURE_MASK_YMM |
+			      XFEATURE_MASK_AVX512, NULL))
+		smbsign_simd_ghash_cpu = SMBSIGN_GHASH_VPCLMUL_AVX512;
+}
+
+/**
+ * smbsign_simd_ghash_limit() - cap the GHASH of GMAC keys made from now on
+ * @max: the fastest enum smbsign_simd_ghash that new keys may use (KUnit,
+ *	bench-cpu: to run the slower ones on a CPU that has a faster one)
+ *
+ * Return: the previous cap.
+ */
+int smbsign_simd_ghash_limit(int max)
+{
+	return xchg(&smbsign_simd_ghash_max, max);
+}
+EXPORT_SYMBOL_IF_KUNIT(smbsign_simd_ghash_limit);
+
+/**
+ * smbsign_simd_gmac_driver() - the driver name of a SIMD GMAC key
+ * @key: a key made by smbsign_simd_gmac_init()
+ *
+ * Return: the name, by the key's GHASH.
+ */
+const char *smbsign_simd_gmac_driver(const struct smbsign_key *key)
+{
+	switch (key->simd.ghash) {
+	case SMBSIGN_GHASH_VPCLMUL_AVX512:
+		return "smbsign-gmac-aesni-vpclmul-avx512";
+	case SMBSIGN_GHASH_VPCLMUL_AVX2:
+		return "smbsign-gmac-aesni-vpclmul-avx2";
+	default:
+		return "smbsign-gmac-aesni-pclmul-avx";
+	}
+}
+
+/*
+ * GHASH @nblocks blocks at @src into @acc with @key's GHASH; with @rk, the
+ * last call of a GMAC, which adds E_K(@j0). In an FPU section.
+ */
+static __always_inline void smbsign_ghash_simd(const struct smbsign_key *key,
+					       u8 *acc, const u8 *src,
+					       size_t nblocks, const u8 *rk,
+					       const u8 *j0)
+{
+	switch (key->simd.ghash) {
+	case SMBSIGN_GHASH_VPCLMUL_AVX512:
+		smbsign_ghash_vpclmul_avx512(acc, src, nblocks,
+					     &key->simd.vtab[0][0], rk, j0);
+		break;
+	case SMBSIGN_GHASH_VPCLMUL_AVX2:
+		smbsign_ghash_vpclmul_avx2(acc, src, nblocks,
+					   &key->simd.vtab[0][0], rk, j0);
+		break;
+	default:
+		smbsign_ghash_avx(acc, src, nblocks, &key->simd.htab[0][0],
+				  rk, j0);
+	}
 }
 
 /**
@@ -122,22 +219,27 @@ static bool smbsign_gmac_defer_forced;
 
 /**
  * smbsign_simd_gmac_defers_long() - whether long GMAC messages go to gcm(aes)
+ * @key: a key made by smbsign_simd_gmac_init()
  *
- * Kernels from 6.19 hash GCM associated data with VAES and VPCLMULQDQ, up
- * to four times faster than the PCLMULQDQ GHASH here (AMD Zen 5: 0.14
- * against 0.52 cycles per byte, make bench-cpu): on such a kernel and CPU
- * a SIMD GMAC key hands messages longer than SMBSIGN_SIMD_GMAC_GCM_MIN to
- * the kernel's gcm(aes), and keeps the short ones, where a crypto API
- * request costs more than the hashing.
+ * Kernels from 6.19 hash GCM associated data with VAES and VPCLMULQDQ,
+ * three times faster than the 128-bit PCLMULQDQ GHASH here (Intel Xeon,
+ * 0.105 against 0.31 cycles per byte, make bench-cpu): on such a kernel
+ * and CPU a key with that GHASH hands messages longer than
+ * SMBSIGN_SIMD_GMAC_GCM_MIN to the kernel's gcm(aes), and keeps the short
+ * ones, where a crypto API request costs more than the hashing. A key with
+ * the VPCLMULQDQ GHASH keeps every message: it hashes as fast as the
+ * kernel's GCM in bulk and costs less a call (make bench-cpu KVER=7.2).
  *
- * Return: true on such a kernel and CPU, or when KUnit forces it.
+ * Return: true for a PCLMULQDQ key on such a kernel and CPU, or for any key
+ * when KUnit forces it.
  */
-bool smbsign_simd_gmac_defers_long(void)
+bool smbsign_simd_gmac_defers_long(const struct smbsign_key *key)
 {
 	if (READ_ONCE(smbsign_gmac_defer_forced))
 		return true;
 #ifdef SMBSIGN_HAVE_GCM_VPCLMUL_AAD
-	return boot_cpu_has(X86_FEATURE_VAES) &&
+	return key->simd.ghash == SMBSIGN_GHASH_PCLMUL &&
+	       boot_cpu_has(X86_FEATURE_VAES) &&
 	       boot_cpu_has(X86_FEATURE_VPCLMULQDQ);
 #else
 	return false;
@@ -198,16 +300,32 @@ int smbsign_simd_gmac_init(struct smbsign_key *key, const u8 *k)
 {
 	static const u8 zero[GHASH_BLOCK_SIZE];
 	u8 h[GHASH_BLOCK_SIZE] = {};
-	int i;
+	u8 (*tab)[GHASH_BLOCK_SIZE];
+	int i, n, step;
 
-	/* H = E_K(0^128); H^(i+1) = GHASH_H(H^i; 0^128) from the powers so far */
+	key->simd.ghash = min(smbsign_simd_ghash_cpu,
+			      READ_ONCE(smbsign_simd_ghash_max));
+	if (key->simd.ghash == SMBSIGN_GHASH_PCLMUL) {
+		/* htab[i] = H^(i+1) */
+		tab = key->simd.htab;
+		n = SMBSIGN_SIMD_HPOWERS;
+		step = 1;
+	} else {
+		/* vtab[i] = H^(32-i) */
+		tab = &key->simd.vtab[SMBSIGN_SIMD_VPOWERS - 1];
+		n = SMBSIGN_SIMD_VPOWERS;
+		step = -1;
+	}
+	/*
+	 * H = E_K(0^128); H^(i+1) = GHASH_H(H^i; 0^128), one block with the
+	 * 128-bit code, whose single-block step reads H from tab[0].
+	 */
 	smbsign_simd_expand(key, k, h, h);
-	smbsign_simd_ghash_key(key->simd.htab[0], h);
+	smbsign_simd_ghash_key(tab[0], h);
 	smbsign_fpu_begin();
-	for (i = 1; i < SMBSIGN_SIMD_HPOWERS; i++) {
-		smbsign_ghash_avx(h, zero, 1, &key->simd.htab[0][0], NULL,
-				  NULL);
-		smbsign_simd_ghash_key(key->simd.htab[i], h);
+	for (i = 1; i < n; i++) {
+		smbsign_ghash_avx(h, zero, 1, tab[0], NULL, NULL);
+		smbsign_simd_ghash_key(tab[i * step], h);
 	}
 	kernel_fpu_end();
 	memzero_explicit(h, sizeof(h));
@@ -360,14 +478,15 @@ int smbsign_simd_cmac_mac(const struct smbsign_key *key,
  * bytes (constant size, inlined) costs less than a second call for the
  * zero block.
  */
-static void smbsign_ghash_simd_hdr(u8 *s, const u8 *p, const u8 *htab)
+static void smbsign_ghash_simd_hdr(const struct smbsign_key *key, u8 *s,
+				   const u8 *p)
 {
 	u8 hdr[SMBSIGN_HDR_SIZE] __aligned(16) __uninitialized;
 
 	memcpy(hdr, p, SMBSIGN_SIG_OFFSET);
 	memset(hdr + SMBSIGN_SIG_OFFSET, 0, SMBSIGN_SIG_SIZE);
-	smbsign_ghash_avx(s, hdr, SMBSIGN_HDR_SIZE / GHASH_BLOCK_SIZE, htab,
-			  NULL, NULL);
+	smbsign_ghash_simd(key, s, hdr, SMBSIGN_HDR_SIZE / GHASH_BLOCK_SIZE,
+			   NULL, NULL);
 }
 
 /*
@@ -381,19 +500,18 @@ static void smbsign_gmac_simd_linear(const struct smbsign_key *key,
 				     const u8 *p, size_t len, bool zero_sig,
 				     const u8 *j0, u8 *s)
 {
-	const u8 *htab = &key->simd.htab[0][0];
 	u8 tail[2 * GHASH_BLOCK_SIZE] = {};
 	size_t done = 0, whole, part;
 	u8 *t = tail;
 
 	if (zero_sig) {
-		smbsign_ghash_simd_hdr(s, p, htab);
+		smbsign_ghash_simd_hdr(key, s, p);
 		done = SMBSIGN_HDR_SIZE;
 	}
 	whole = round_down(len - done, GHASH_BLOCK_SIZE);
 	if (whole)
-		smbsign_ghash_avx(s, p + done, whole / GHASH_BLOCK_SIZE, htab,
-				  NULL, NULL);
+		smbsign_ghash_simd(key, s, p + done, whole / GHASH_BLOCK_SIZE,
+				   NULL, NULL);
 	done += whole;
 	part = len - done;
 	if (part) {
@@ -402,20 +520,20 @@ static void smbsign_gmac_simd_linear(const struct smbsign_key *key,
 	}
 	put_unaligned_be64((u64)len * 8, t);
 	t += GHASH_BLOCK_SIZE;
-	smbsign_ghash_avx(s, tail, (t - tail) / GHASH_BLOCK_SIZE, htab,
-			  key->simd.rk, j0);
+	smbsign_ghash_simd(key, s, tail, (t - tail) / GHASH_BLOCK_SIZE,
+			   key->simd.rk, j0);
 }
 
 /**
  * struct smbsign_ghash_simd_walk - GHASH state while a message is fed
- * @htab: the key's powers of H
+ * @key: the key
  * @budget: blocks left in this FPU section
  * @fill: bytes in @part
  * @s: the GHASH accumulator
  * @part: a block split between pieces
  */
 struct smbsign_ghash_simd_walk {
-	const u8 *htab;
+	const struct smbsign_key *key;
 	size_t budget;
 	unsigned int fill;
 	u8 s[GHASH_BLOCK_SIZE];
@@ -437,7 +555,7 @@ static void smbsign_ghash_simd_piece(struct smbsign_ghash_simd_walk *g,
 		p += take;
 		n -= take;
 		smbsign_simd_budget(&g->budget, 1, GHASH_BLOCK_SIZE);
-		smbsign_ghash_avx(g->s, g->part, 1, g->htab, NULL, NULL);
+		smbsign_ghash_simd(g->key, g->s, g->part, 1, NULL, NULL);
 		g->fill = 0;
 	}
 	nblocks = n / GHASH_BLOCK_SIZE;
@@ -445,8 +563,8 @@ static void smbsign_ghash_simd_piece(struct smbsign_ghash_simd_walk *g,
 		/* within this FPU section */
 		g->budget -= nblocks;
 		if (nblocks)
-			smbsign_ghash_avx(g->s, p, nblocks, g->htab, NULL,
-					  NULL);
+			smbsign_ghash_simd(g->key, g->s, p, nblocks, NULL,
+					   NULL);
 		p += nblocks * GHASH_BLOCK_SIZE;
 		n -= nblocks * GHASH_BLOCK_SIZE;
 		nblocks = 0;
@@ -455,7 +573,7 @@ static void smbsign_ghash_simd_piece(struct smbsign_ghash_simd_walk *g,
 		size_t k = smbsign_simd_budget(&g->budget, nblocks,
 					       GHASH_BLOCK_SIZE);
 
-		smbsign_ghash_avx(g->s, p, k, g->htab, NULL, NULL);
+		smbsign_ghash_simd(g->key, g->s, p, k, NULL, NULL);
 		p += k * GHASH_BLOCK_SIZE;
 		n -= k * GHASH_BLOCK_SIZE;
 		nblocks -= k;
@@ -494,7 +612,7 @@ static int smbsign_ghash_simd_kvecs(struct smbsign_ghash_simd_walk *g,
 		left -= n;
 		if (m->zero_sig && !pos && n >= SMBSIGN_HDR_SIZE) {
 			/* the usual case: the whole header in one kvec */
-			smbsign_ghash_simd_hdr(g->s, p, g->htab);
+			smbsign_ghash_simd_hdr(g->key, g->s, p);
 			p += SMBSIGN_HDR_SIZE;
 			n -= SMBSIGN_HDR_SIZE;
 			pos = SMBSIGN_HDR_SIZE;
@@ -534,8 +652,8 @@ static void smbsign_gmac_simd_final(const struct smbsign_key *key,
 	}
 	put_unaligned_be64((u64)len * 8, t);
 	t += GHASH_BLOCK_SIZE;
-	smbsign_ghash_avx(g->s, tail, (t - tail) / GHASH_BLOCK_SIZE, g->htab,
-			  key->simd.rk, j0);
+	smbsign_ghash_simd(key, g->s, tail, (t - tail) / GHASH_BLOCK_SIZE,
+			   key->simd.rk, j0);
 }
 
 int smbsign_simd_gmac_mac(const struct smbsign_key *key,
@@ -558,7 +676,7 @@ int smbsign_simd_gmac_mac(const struct smbsign_key *key,
 		smbsign_gmac_simd_linear(key, (const u8 *)m->iov[0].iov_base +
 					 m->off, m->len, m->zero_sig, j0, g.s);
 	} else {
-		g.htab = &key->simd.htab[0][0];
+		g.key = key;
 		g.budget = SMBSIGN_SIMD_CHUNK / GHASH_BLOCK_SIZE;
 		g.fill = 0;
 		ret = smbsign_ghash_simd_kvecs(&g, m);

@@ -132,17 +132,29 @@ struct smbsign_alg_desc {
 
 extern const struct smbsign_alg_desc smbsign_algs[SMBSIGN_ALG_COUNT];
 
-/* GHASH key powers H^1 .. H^8 held by a SIMD GMAC key (simd-x86.c). */
+/*
+ * GHASH key powers held by a SIMD GMAC key (simd-x86.c): H^1 .. H^8 for
+ * PCLMULQDQ, H^32 .. H^1 for VPCLMULQDQ.
+ */
 #define SMBSIGN_SIMD_HPOWERS	8
+#define SMBSIGN_SIMD_VPOWERS	32
 
 /**
  * struct smbsign_simd_key - key state of the x86 SIMD code (simd-x86.c)
  * @rk: CMAC and GMAC: AES-128 round keys
- * @htab: GMAC: GHASH key powers, prepared for simd-x86_64.S
+ * @htab: GMAC with PCLMULQDQ: GHASH key powers H^1 .. H^8, prepared for
+ *	simd-x86_64.S
+ * @vtab: GMAC with VPCLMULQDQ: H^32 .. H^1, prepared likewise
+ * @ghash: GMAC: which GHASH of simd-x86_64.S the key uses (enum
+ *	smbsign_simd_ghash), fixed when the key is made
  */
 struct smbsign_simd_key {
 	u8 rk[11 * 16];
-	u8 htab[SMBSIGN_SIMD_HPOWERS][16];
+	union {
+		u8 htab[SMBSIGN_SIMD_HPOWERS][16];
+		u8 vtab[SMBSIGN_SIMD_VPOWERS][16];
+	};
+	u8 ghash;
 };
 
 /**
@@ -195,11 +207,20 @@ struct smbsign_key {
 	bool simd_on;
 };
 
+/* GHASH implementations of simd-x86_64.S, slowest first */
+enum smbsign_simd_ghash {
+	SMBSIGN_GHASH_PCLMUL,		/* 128-bit PCLMULQDQ, AVX */
+	SMBSIGN_GHASH_VPCLMUL_AVX2,	/* 256-bit VPCLMULQDQ, AVX2 */
+	SMBSIGN_GHASH_VPCLMUL_AVX512,	/* 512-bit VPCLMULQDQ, AVX-512 */
+};
+
 #ifdef CONFIG_X86_64
 void smbsign_simd_init(void);
+int smbsign_simd_ghash_limit(int max);
+const char *smbsign_simd_gmac_driver(const struct smbsign_key *key);
 bool smbsign_simd_usable(u16 alg);
 bool smbsign_simd_set(bool on);
-bool smbsign_simd_gmac_defers_long(void);
+bool smbsign_simd_gmac_defers_long(const struct smbsign_key *key);
 bool smbsign_simd_gmac_defer_set(bool on);
 int smbsign_simd_cmac_init(struct smbsign_key *key, const u8 *k);
 int smbsign_simd_gmac_init(struct smbsign_key *key, const u8 *k);
@@ -214,6 +235,17 @@ static inline void smbsign_simd_init(void)
 {
 }
 
+static inline int smbsign_simd_ghash_limit(int max)
+{
+	return SMBSIGN_GHASH_PCLMUL;
+}
+
+static inline const char *
+smbsign_simd_gmac_driver(const struct smbsign_key *key)
+{
+	return NULL;
+}
+
 static inline bool smbsign_simd_usable(u16 alg)
 {
 	return false;
@@ -224,7 +256,8 @@ static inline bool smbsign_simd_set(bool on)
 	return false;
 }
 
-static inline bool smbsign_simd_gmac_defers_long(void)
+static inline bool
+smbsign_simd_gmac_defers_long(const struct smbsign_key *key)
 {
 	return false;
 }

@@ -46,12 +46,20 @@
 #define TAG		16
 #define NONCE		12
 
-/* The HMAC glue of smbsign/simd-x86.c, compiled again per block function. */
+/*
+ * The HMAC glue of smbsign/simd-x86.c, compiled again per block function.
+ * Weak: a simd-x86.c without HMAC glue (HMAC through the kernel's
+ * hmac(sha256)) leaves them NULL and the Makefile leaves the copies out;
+ * then the rows that need them are left out.
+ */
 #define GLUE_DECL(p)							\
+__attribute__((__weak__))						\
 int p##smbsign_simd_hmac_init(struct smbsign_key *key, const u8 *k,	\
 			      size_t klen);				\
+__attribute__((__weak__))						\
 int p##smbsign_simd_hmac_mac(const struct smbsign_key *key,		\
 			     const struct smbsign_msg *m, u8 *out)
+GLUE_DECL();
 GLUE_DECL(ni_);
 GLUE_DECL(rorx_);
 GLUE_DECL(avx_);
@@ -121,7 +129,7 @@ static bool smbsign_sha256(void)
 #ifdef BENCH_NO_SMBSIGN_SHA256
 	return false;
 #else
-	return cpu_avx2_bmi();
+	return cpu_avx2_bmi() && smbsign_simd_hmac_init;
 #endif
 }
 
@@ -154,20 +162,27 @@ static bool cpu_avx10(void)
 				 XFEATURE_MASK_AVX512, NULL);
 }
 
+static bool cpu_vpclmul_avx2(void)
+{
+	return cpu_smbsign_aes() && boot_cpu_has(X86_FEATURE_AVX2) &&
+	       boot_cpu_has(X86_FEATURE_VPCLMULQDQ);
+}
+
 /* the kernel's assembly present in this build (weak symbols) */
 static bool k_sha_ni(void)
 {
-	return cpu_sha_ni() && sha256_ni_transform;
+	return cpu_sha_ni() && sha256_ni_transform && ni_smbsign_simd_hmac_init;
 }
 
 static bool k_rorx(void)
 {
-	return cpu_avx2_bmi() && sha256_transform_rorx;
+	return cpu_avx2_bmi() && sha256_transform_rorx &&
+	       rorx_smbsign_simd_hmac_init;
 }
 
 static bool k_sha_avx(void)
 {
-	return cpu_avx() && sha256_transform_avx;
+	return cpu_avx() && sha256_transform_avx && avx_smbsign_simd_hmac_init;
 }
 
 static bool k_aesni(void)
@@ -301,6 +316,32 @@ static void s_gmac_setkey(const u8 *key, size_t klen)
 	memset(&g_skey, 0, sizeof(g_skey));
 	if (smbsign_simd_gmac_init(&g_skey, key))
 		die("gmac init");
+}
+
+/* the same glue with a slower GHASH than the CPU's best */
+static void s_gmac_setkey_max(const u8 *key, size_t klen, int max)
+{
+	int old = smbsign_simd_ghash_limit(max);
+
+	s_gmac_setkey(key, klen);
+	smbsign_simd_ghash_limit(old);
+	if (g_skey.simd.ghash != max)
+		die("gmac init: GHASH %d, not %d", g_skey.simd.ghash, max);
+}
+
+static void s_gmac_pclmul_setkey(const u8 *key, size_t klen)
+{
+	s_gmac_setkey_max(key, klen, SMBSIGN_GHASH_PCLMUL);
+}
+
+static void s_gmac_avx2_setkey(const u8 *key, size_t klen)
+{
+	s_gmac_setkey_max(key, klen, SMBSIGN_GHASH_VPCLMUL_AVX2);
+}
+
+static void s_gmac_avx512_setkey(const u8 *key, size_t klen)
+{
+	s_gmac_setkey_max(key, klen, SMBSIGN_GHASH_VPCLMUL_AVX512);
 }
 
 static void s_gmac_run(const u8 *msg, size_t len, const u8 *nonce, u8 *out)
@@ -520,8 +561,14 @@ static struct impl impls[] = {
 	  "OpenSSL AES-128-CBC encryption: the serial floor",
 	  "openssl", ENC, false, always, o_cbc_setkey, o_cbc_run },
 
-	{ GMAC_ALG, "smbsign", "smbsign AES-128-GMAC (simd-x86_64.S)",
+	{ GMAC_ALG, "smbsign", "smbsign AES-128-GMAC (simd-x86_64.S), the GHASH smbsign_simd_init() picks on this CPU",
 	  "smbsign", MAC, true, cpu_smbsign_aes, s_gmac_setkey, s_gmac_run },
+	{ GMAC_ALG, "smbsign-pclmul", "smbsign AES-128-GMAC with the 128-bit PCLMULQDQ GHASH (smbsign_ghash_avx)",
+	  "smbsign", MAC, true, cpu_smbsign_aes, s_gmac_pclmul_setkey, s_gmac_run },
+	{ GMAC_ALG, "smbsign-vpclmul-avx2", "smbsign AES-128-GMAC with the 256-bit VPCLMULQDQ GHASH (smbsign_ghash_vpclmul_avx2)",
+	  "smbsign", MAC, true, cpu_vpclmul_avx2, s_gmac_avx2_setkey, s_gmac_run },
+	{ GMAC_ALG, "smbsign-vpclmul-avx512", "smbsign AES-128-GMAC with the 512-bit VPCLMULQDQ GHASH (smbsign_ghash_vpclmul_avx512)",
+	  "smbsign", MAC, true, cpu_avx10, s_gmac_avx512_setkey, s_gmac_run },
 	{ GMAC_ALG, "ghash-clmulni",
 	  "kernel ghash-clmulni-intel GHASH + aesni_enc E_K(J0) (crypto API ghash path)",
 	  "kernel", MAC, false, k_ghash, k_ghash_setkey, k_ghash_run },
@@ -1097,6 +1144,8 @@ int main(int argc, char **argv)
 	int c;
 
 	g_out = stdout;
+	/* as at module load: which GHASH smbsign's GMAC keys take */
+	smbsign_simd_init();
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o':

@@ -18,6 +18,8 @@
 #define X86_FEATURE_AVX512VL	(0x07 << 16 | 1 << 8 | 31)
 #define X86_FEATURE_VAES	(0x07 << 16 | 0 << 8 | 9)
 #define X86_FEATURE_VPCLMULQDQ	(0x07 << 16 | 0 << 8 | 10)
+/* a synthetic flag of the kernel's (Intel CPUs that downclock for ZMM): 0 */
+#define X86_FEATURE_PREFER_YMM	0
 
 #define XFEATURE_MASK_SSE	(1ULL << 1)
 #define XFEATURE_MASK_YMM	(1ULL << 2)
@@ -28,6 +30,8 @@ static inline bool boot_cpu_has(unsigned int f)
 	unsigned int r[4] = {}; /* eax ebx ecx edx */
 	unsigned int reg = (f >> 8) & 0xff;
 
+	if (!f)
+		return false;
 	if (!__get_cpuid_count(f >> 16, 0, &r[0], &r[1], &r[2], &r[3]))
 		return false;
 	return (r[reg == 0 ? 2 : reg == 1 ? 1 : 3] >> (f & 0xff)) & 1;
