@@ -466,6 +466,70 @@ static void policy_sessions_cursor(struct kunit *test)
 	smbsign_pernet_free_test(pn);
 }
 
+static int walk_take_one(const struct smbsign_session_info *si, void *arg)
+{
+	struct walk_ctx *ctx = arg;
+
+	if (ctx->n)
+		return -EMSGSIZE;
+	ctx->n++;
+	ctx->last = *si;
+	return 0;
+}
+
+/*
+ * A dump of many sessions, one per "skb": every session exactly once, in
+ * registration order, each call starting at its cursor; a session that
+ * registers while the dump runs, after one has gone, is still reached (its
+ * index is not the freed one, which lies behind the cursor).
+ */
+#define RESUME_N	300
+static void policy_sessions_resume(struct kunit *test)
+{
+	struct smbsign_session **s, *late;
+	struct smbsign_pernet *pn;
+	struct walk_ctx ctx;
+	u64 pos = 0;
+	int i, n;
+
+	s = kunit_kcalloc(test, RESUME_N, sizeof(*s), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	pn = smbsign_pernet_alloc_test();
+	KUNIT_ASSERT_NOT_NULL(test, pn);
+	for (i = 0; i < RESUME_N; i++) {
+		s[i] = smbsign_pn_session_register(pn, SMBSIGN_DIR_CLIENT,
+						   0x1000 + i,
+						   SMBSIGN_DIALECT_3_1_1,
+						   SMBSIGN_ALG_AES_GMAC);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(s[i]));
+	}
+	late = NULL;
+	for (n = 0; n < RESUME_N + 2; n++) {
+		memset(&ctx, 0, sizeof(ctx));
+		smbsign_pn_session_walk(pn, &pos, NULL, walk_take_one, &ctx);
+		if (!ctx.n)
+			break;
+		KUNIT_EXPECT_EQ(test, ctx.last.id,
+				n < RESUME_N ? 0x1000ULL + n : 0x2000ULL);
+		if (n == 10) {
+			smbsign_session_unregister(s[0]);
+			s[0] = NULL;
+			late = smbsign_pn_session_register(pn, SMBSIGN_DIR_CLIENT,
+							   0x2000,
+							   SMBSIGN_DIALECT_3_1_1,
+							   SMBSIGN_ALG_AES_GMAC);
+			KUNIT_ASSERT_FALSE(test, IS_ERR(late));
+		}
+	}
+	/* RESUME_N sessions and the late one, then nothing */
+	KUNIT_EXPECT_EQ(test, n, RESUME_N + 1);
+	KUNIT_EXPECT_EQ(test, ctx.n, 0);
+	for (i = 0; i < RESUME_N; i++)
+		smbsign_session_unregister(s[i]);
+	smbsign_session_unregister(late);
+	smbsign_pernet_free_test(pn);
+}
+
 /* Events of a KUnit instance (net == NULL) with one of two SessionIds. */
 #define EV_SID_SESSION	0x5e5510e7c0ffee01ULL
 #define EV_SID_VERIFY	0x5e5510e7c0ffee02ULL
@@ -564,6 +628,7 @@ static struct kunit_case smbsign_policy_cases[] = {
 	KUNIT_CASE(policy_update_rejects),
 	KUNIT_CASE(policy_sessions_counters),
 	KUNIT_CASE(policy_sessions_cursor),
+	KUNIT_CASE(policy_sessions_resume),
 	KUNIT_CASE(policy_event_ratelimit),
 	{}
 };

@@ -940,12 +940,19 @@ SMBSIGN_DEFINE_ALLOC(aead)
 #define SMBSIGN_GCM_SG_INLINE	20
 #define SMBSIGN_GCM_SG_BIG	((8 << 20) / PAGE_SIZE + 64)
 
+/*
+ * Tables for messages of more than SMBSIGN_GCM_SG_INLINE pieces, allocated
+ * at load so that signing never allocates: one per CPU online at load, not
+ * per possible CPU (66 KiB each; a VM may have hundreds of hotplug slots).
+ * A CPU brought up later shares one by its number.
+ */
 struct smbsign_sg_pool {
 	struct mutex lock;		/* held while @sg describes a message */
 	struct scatterlist *sg;		/* SMBSIGN_GCM_SG_BIG entries */
 };
 
-static DEFINE_PER_CPU(struct smbsign_sg_pool, smbsign_gcm_pool);
+static struct smbsign_sg_pool *smbsign_gcm_pools;
+static unsigned int smbsign_gcm_npools;
 
 static int smbsign_gcm_init(struct smbsign_key *key, const u8 *k, size_t klen)
 {
@@ -1018,8 +1025,9 @@ static int smbsign_gmac_gcm(struct smbsign_key *key,
 	smbsign_sgt_init(&t, sg, ARRAY_SIZE(sg));
 	ret = smbsign_gcm_run(key, &t, m, nonce, tag);
 	if (ret == -E2BIG) {
-		/* any CPU's table will do if this task has moved since */
-		pool = raw_cpu_ptr(&smbsign_gcm_pool);
+		/* any table will do if this task has moved since */
+		pool = &smbsign_gcm_pools[raw_smp_processor_id() %
+					  smbsign_gcm_npools];
 		mutex_lock(&pool->lock);
 		smbsign_sgt_init(&t, pool->sg, SMBSIGN_GCM_SG_BIG);
 		ret = smbsign_gcm_run(key, &t, m, nonce, tag);
@@ -1043,24 +1051,25 @@ smbsign_gcm_tag_empty(struct smbsign_key *key, const u8 *nonce, u8 *tag)
 
 static void smbsign_gcm_pool_exit(void)
 {
-	int cpu;
+	unsigned int i;
 
-	for_each_possible_cpu(cpu) {
-		struct smbsign_sg_pool *pool = per_cpu_ptr(&smbsign_gcm_pool,
-							   cpu);
-
-		kvfree(pool->sg);
-		pool->sg = NULL;
-	}
+	for (i = 0; smbsign_gcm_pools && i < smbsign_gcm_npools; i++)
+		kvfree(smbsign_gcm_pools[i].sg);
+	kfree(smbsign_gcm_pools);
+	smbsign_gcm_pools = NULL;
+	smbsign_gcm_npools = 0;
 }
 
 static int smbsign_gcm_pool_init(void)
 {
-	int cpu;
+	unsigned int i, n = num_online_cpus();
 
-	for_each_possible_cpu(cpu) {
-		struct smbsign_sg_pool *pool = per_cpu_ptr(&smbsign_gcm_pool,
-							   cpu);
+	smbsign_gcm_pools = kcalloc(n, sizeof(*smbsign_gcm_pools), GFP_KERNEL);
+	if (!smbsign_gcm_pools)
+		return -ENOMEM;
+	smbsign_gcm_npools = n;
+	for (i = 0; i < n; i++) {
+		struct smbsign_sg_pool *pool = &smbsign_gcm_pools[i];
 
 		mutex_init(&pool->lock);
 		pool->sg = kvmalloc_array(SMBSIGN_GCM_SG_BIG,

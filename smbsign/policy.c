@@ -25,7 +25,6 @@
 
 #include <kunit/visibility.h>
 #include <linux/atomic.h>
-#include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
@@ -34,6 +33,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/xarray.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -103,10 +103,9 @@ struct smbsign_dir_state {
 };
 
 struct smbsign_session {
-	struct list_head node;
 	struct smbsign_pernet *pn;
 	netns_tracker ns_tracker;	/* our reference on pn->net */
-	u64 seq;			/* dump cursor, see sessions_seq */
+	u32 index;			/* in pn->sessions: the dump cursor */
 	u64 id;
 	u16 dialect;
 	u16 alg;
@@ -120,9 +119,14 @@ struct smbsign_pernet {
 	struct net *net;		/* NULL for KUnit instances */
 	struct mutex lock;		/* serialises policy writers */
 	struct smbsign_dir_state dir[SMBSIGN_DIR_COUNT];
-	spinlock_t sessions_lock;	/* protects the three below, nsessions */
-	struct list_head sessions;	/* in registration (seq) order */
-	u64 sessions_seq;		/* seq of the last registered session */
+	/*
+	 * Registered sessions, indexed in registration order (cyclically):
+	 * a dump resumes after the index it stopped at without walking what
+	 * it has sent.  The xarray's lock (BH) also protects sessions_gen,
+	 * sessions_next and every nsessions.
+	 */
+	struct xarray sessions;
+	u32 sessions_next;		/* for __xa_alloc_cyclic() */
 	unsigned int sessions_gen;	/* changes with every (un)register */
 	struct ratelimit_state verify_rs;
 	atomic_t verify_suppressed;
@@ -215,8 +219,9 @@ static int smbsign_pernet_setup(struct smbsign_pernet *pn, struct net *net,
 
 	pn->net = net;
 	mutex_init(&pn->lock);
-	spin_lock_init(&pn->sessions_lock);
-	INIT_LIST_HEAD(&pn->sessions);
+	xa_init_flags(&pn->sessions, XA_FLAGS_ALLOC1 | XA_FLAGS_LOCK_BH);
+	pn->sessions_next = 0;
+	pn->sessions_gen = 0;
 	ratelimit_state_init(&pn->verify_rs, SMBSIGN_EVENT_INTERVAL,
 			     SMBSIGN_EVENT_BURST);
 	ratelimit_set_flags(&pn->verify_rs, RATELIMIT_MSG_ON_RELEASE);
@@ -249,7 +254,8 @@ static void smbsign_pernet_teardown(struct smbsign_pernet *pn)
 {
 	int d;
 
-	WARN_ON_ONCE(!list_empty(&pn->sessions));
+	WARN_ON_ONCE(!xa_empty(&pn->sessions));
+	xa_destroy(&pn->sessions);
 	for (d = 0; d < SMBSIGN_DIR_COUNT; d++) {
 		kfree(rcu_dereference_protected(pn->dir[d].policy, true));
 		RCU_INIT_POINTER(pn->dir[d].policy, NULL);
@@ -801,9 +807,9 @@ void smbsign_pn_stats_get(struct smbsign_pernet *pn,
 	st->refused_guest = atomic64_read(&ds->cnt[CNT_REFUSED_GUEST]);
 	st->audit_unsigned = atomic64_read(&ds->cnt[CNT_AUDIT_UNSIGNED]);
 	st->audit_guest = atomic64_read(&ds->cnt[CNT_AUDIT_GUEST]);
-	spin_lock_bh(&pn->sessions_lock);
+	xa_lock_bh(&pn->sessions);
 	st->sessions = ds->nsessions;
-	spin_unlock_bh(&pn->sessions_lock);
+	xa_unlock_bh(&pn->sessions);
 }
 EXPORT_SYMBOL_IF_KUNIT(smbsign_pn_stats_get);
 
@@ -842,6 +848,7 @@ smbsign_pn_session_register(struct smbsign_pernet *pn, enum smbsign_dir dir,
 			    u64 session_id, u16 dialect, u16 alg)
 {
 	struct smbsign_session *sess;
+	int ret;
 
 	if (dir >= SMBSIGN_DIR_COUNT || alg >= SMBSIGN_ALG_COUNT)
 		return ERR_PTR(-EINVAL);
@@ -856,12 +863,22 @@ smbsign_pn_session_register(struct smbsign_pernet *pn, enum smbsign_dir dir,
 	/* pn lives as long as its netns: keep the netns until unregister */
 	if (pn->net)
 		get_net_track(pn->net, &sess->ns_tracker, GFP_KERNEL);
-	spin_lock_bh(&pn->sessions_lock);
-	sess->seq = ++pn->sessions_seq;
-	pn->sessions_gen++;
-	list_add_tail(&sess->node, &pn->sessions);
-	pn->dir[dir].nsessions++;
-	spin_unlock_bh(&pn->sessions_lock);
+	xa_lock_bh(&pn->sessions);
+	/* may drop the lock to allocate (GFP_KERNEL); returns 1 on wrap */
+	ret = __xa_alloc_cyclic(&pn->sessions, &sess->index, sess,
+				xa_limit_32b, &pn->sessions_next, GFP_KERNEL);
+	if (ret >= 0) {
+		pn->sessions_gen++;
+		pn->dir[dir].nsessions++;
+	}
+	xa_unlock_bh(&pn->sessions);
+	if (ret < 0) {
+		if (pn->net)
+			put_net_track(pn->net, &sess->ns_tracker);
+		kfree(sess);
+		/* -EBUSY: 2^32 sessions registered */
+		return ERR_PTR(ret == -EBUSY ? -ENOSPC : ret);
+	}
 	return sess;
 }
 EXPORT_SYMBOL_IF_KUNIT(smbsign_pn_session_register);
@@ -883,7 +900,8 @@ EXPORT_SYMBOL_IF_KUNIT(smbsign_pn_session_register);
  * keeps its network namespace alive.
  *
  * Context: Process context (allocates with GFP_KERNEL).
- * Return: the session handle, or ERR_PTR(-EINVAL) or ERR_PTR(-ENOMEM).
+ * Return: the session handle, or ERR_PTR(-EINVAL), ERR_PTR(-ENOMEM) or
+ * ERR_PTR(-ENOSPC) (no free index: 2^32 - 1 sessions registered).
  */
 struct smbsign_session *smbsign_session_register(struct net *net,
 						 enum smbsign_dir dir,
@@ -909,11 +927,11 @@ void smbsign_session_unregister(struct smbsign_session *sess)
 	if (IS_ERR_OR_NULL(sess))
 		return;
 	pn = sess->pn;
-	spin_lock_bh(&pn->sessions_lock);
-	list_del(&sess->node);
+	xa_lock_bh(&pn->sessions);
+	__xa_erase(&pn->sessions, sess->index);
 	pn->dir[sess->dir].nsessions--;
 	pn->sessions_gen++;
-	spin_unlock_bh(&pn->sessions_lock);
+	xa_unlock_bh(&pn->sessions);
 	/* may free the netns, and pn with it (not before an RCU grace period) */
 	if (pn->net)
 		put_net_track(pn->net, &sess->ns_tracker);
@@ -971,8 +989,9 @@ EXPORT_SYMBOL_NS_GPL(smbsign_session_verify_failed, SMBSIGN_NS);
  * smbsign_pn_session_walk() - call @fn for the sessions registered after *@pos
  * @pn: per-netns state
  * @pos: cursor: 0 to start, then what the previous walk left there (the
- *	registration number of the last session visited), so that sessions
- *	unregistered between two walks make none be skipped or repeated
+ *	index of the last session visited), so that sessions unregistered
+ *	between two walks make none be skipped or repeated; each walk starts
+ *	there without visiting what came before
  * @gen: if not NULL, set to a number that changes whenever a session is
  *	registered or unregistered (for the dump's consistency check)
  * @fn: callback, called under a spinlock; non-zero stops the walk
@@ -988,17 +1007,15 @@ smbsign_pn_session_walk(struct smbsign_pernet *pn, u64 *pos,
 			void *arg)
 {
 	struct smbsign_session *sess;
+	unsigned long index;
 	int ret = 0;
 
-	spin_lock_bh(&pn->sessions_lock);
+	if (*pos >= U32_MAX)
+		return 0;
+	xa_lock_bh(&pn->sessions);
 	if (gen)
 		*gen = pn->sessions_gen;
-	/* newest last: walk back to the first one after the cursor */
-	list_for_each_entry_reverse(sess, &pn->sessions, node)
-		if (sess->seq <= *pos)
-			break;
-	sess = list_next_entry(sess, node);
-	list_for_each_entry_from(sess, &pn->sessions, node) {
+	xa_for_each_start(&pn->sessions, index, sess, *pos + 1) {
 		struct smbsign_session_info si;
 
 		si.id = sess->id;
@@ -1011,9 +1028,9 @@ smbsign_pn_session_walk(struct smbsign_pernet *pn, u64 *pos,
 		ret = fn(&si, arg);
 		if (ret)
 			break;
-		*pos = sess->seq;
+		*pos = index;
 	}
-	spin_unlock_bh(&pn->sessions_lock);
+	xa_unlock_bh(&pn->sessions);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(smbsign_pn_session_walk);
