@@ -25,13 +25,16 @@ TIMEOUT=${STOCK_TIMEOUT:-400}
 
 die() { echo "stock-boot: $*" >&2; exit 1; }
 
-# STOCK_KREL: another installed stock kernel's release (its headers must be
-# installed), e.g. 6.12.117+deb12-amd64; default: linux-headers-amd64's
+# STOCK_KREL: another stock kernel's release, e.g. 6.12.118+deb12-amd64;
+# default: linux-headers-amd64's. STOCK_KDIR: its headers tree, when they
+# are not installed (host-tests/stock-boot-6.12.sh unpacks them privately),
+# with STOCK_VER the package version.
 krel=${STOCK_KREL:-$(dpkg-query -W -f='${Depends}\n' linux-headers-amd64 2>/dev/null |
 	tr ',' '\n' | sed -nE 's/^ *linux-headers-([^ ]+-amd64).*/\1/p' | head -n1)}
-[ -n "$krel" ] && [ -d "/usr/src/linux-headers-$krel" ] ||
+kdir=${STOCK_KDIR:-/usr/src/linux-headers-$krel}
+[ -n "$krel" ] && [ -d "$kdir" ] ||
 	die "headers of ${krel:-linux-headers-amd64} are not installed (tools/testing/deps.txt)"
-ver=$(dpkg-query -W -f='${Version}' "linux-headers-$krel")
+ver=${STOCK_VER:-$(dpkg-query -W -f='${Version}' "linux-headers-$krel")}
 img=linux-image-$krel
 
 # the stock image, extracted once (shared, locked)
@@ -41,9 +44,11 @@ exec 8>"$CACHE/stock/.lock"
 flock 8
 if [ ! -f "$sdir/.extracted" ]; then
 	rm -rf "$sdir" && mkdir -p "$sdir"
-	(cd "$sdir" && apt-get download -qq "$img=$ver") >&2 ||
-		die "apt-get download $img=$ver failed"
-	dpkg-deb -x "$sdir"/"${img}"_*.deb "$sdir/root"
+	# the signed image can lag behind its -unsigned twin (same files)
+	(cd "$sdir" && { apt-get download -qq "$img=$ver" 2>/dev/null ||
+			 apt-get download -qq "$img-unsigned=$ver"; }) >&2 ||
+		die "apt-get download $img(-unsigned)=$ver failed"
+	dpkg-deb -x "$(ls "$sdir"/"${img}"_*.deb "$sdir"/"${img}"-unsigned_*.deb 2>/dev/null | head -n1)" "$sdir/root"
 	rm -f "$sdir"/*.deb
 	touch "$sdir/.extracted"
 fi
@@ -62,9 +67,9 @@ for d in dkms tests; do
 	tar -C "$REPO" --exclude=./.git --exclude=./results --exclude='*.o' \
 		--exclude='*.ko' --exclude='*.cmd' -cf - . | tar -xf - -C "$tmp/$d"
 done
-make -C "/usr/src/linux-headers-$krel" M="$tmp/dkms" -j"$(nproc)" modules >"$tmp/dkms.log" 2>&1 ||
+make -C "$kdir" M="$tmp/dkms" -j"$(nproc)" modules >"$tmp/dkms.log" 2>&1 ||
 	{ tail -n 30 "$tmp/dkms.log" >&2; die "module build failed"; }
-make -C "/usr/src/linux-headers-$krel" M="$tmp/tests" SMBSIGN_TESTS=1 -j"$(nproc)" modules >"$tmp/tests.log" 2>&1 ||
+make -C "$kdir" M="$tmp/tests" SMBSIGN_TESTS=1 -j"$(nproc)" modules >"$tmp/tests.log" 2>&1 ||
 	{ tail -n 30 "$tmp/tests.log" >&2; die "demo module build failed"; }
 make -s -C "$tmp/dkms/tools/smbsignctl" smbsignctl >"$tmp/ctl.log" 2>&1 ||
 	{ cat "$tmp/ctl.log" >&2; die "smbsignctl build failed"; }
