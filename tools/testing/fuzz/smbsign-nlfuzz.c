@@ -6,6 +6,7 @@
  * registered: tools/testing/keys/smbsign_keytest.ko sessions=N).
  *
  *   smbsign-nlfuzz [-n MESSAGES] [-s SEED] [-T SECONDS] [-j JOBS] [-N NETNS]
+ *   smbsign-nlfuzz -G [-n MESSAGES] [-s SEED]	(generate only, send nothing)
  *
  * MESSAGES (default 100000) requests are spread over contexts: root, an
  * unprivileged user (uid/gid 65534, no capabilities, no_new_privs) and the
@@ -88,6 +89,7 @@ struct ctx {
 	uint64_t seed;
 	/* filled by the worker */
 	int setup_err;			/* errno of a failed setup, 0 if ok */
+	int crash_sig;			/* the worker died of this signal */
 	uint64_t sent, send_err, recv_err, replies, data;
 	uint64_t errors, errors_extack, errors_core, errors_bad, acks;
 	uint64_t admin_acks;		/* ACKs to policy-set/stats-reset */
@@ -95,6 +97,7 @@ struct ctx {
 	uint64_t policy_set_acks;
 	uint64_t dumps_abandoned, dump_parts, dumps_done;
 	uint64_t noext_errno[MAX_ERRNO];
+	uint64_t send_errno[MAX_ERRNO];
 	struct example bad[MAX_EXAMPLES];
 	double seconds;
 	/* filled by the group */
@@ -111,6 +114,7 @@ struct shared {
 
 static struct shared *sh;
 static uint16_t fam;
+static bool gen_only;		/* -G: generate, send nothing (host check) */
 static double deadline;
 
 /* ------------------------------------------------------------- random -- */
@@ -385,8 +389,12 @@ static size_t gen_big(uint8_t *buf, size_t room)
 {
 	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
 	uint8_t cmd = rndn(4) ? SMBSIGN_CMD_POLICY_SET : pick_cmd();
-	size_t len, target = 8192 + rndn(room - 8192 - 64);
+	size_t len, target;
 	struct nlattr *a;
+
+	/* 8 KiB up to the room there is (less within a batch) */
+	target = room > 16384 ? 8192 + rndn(room - 8192 - 64) :
+		 room / 2 + rndn(room / 2 - 64);
 
 	nlt_genl(buf, fam, cmd, pick_flags(cmd), seq_next++);
 	len = NLMSG_HDRLEN + GENL_HDRLEN;
@@ -671,6 +679,8 @@ static int send_buf(struct ctx *c, int fd, const void *buf, size_t len)
 	c->sent++;
 	if (sendto(fd, buf, len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		c->send_err++;
+		if (errno > 0 && errno < MAX_ERRNO)
+			c->send_errno[errno]++;
 		return -errno;
 	}
 	return 0;
@@ -751,7 +761,7 @@ static int run_worker(struct ctx *c)
 
 		if ((i & 255) == 0 && now() > deadline)
 			break;
-		if (rndn(100) < 2) {
+		if (rndn(100) < 2 && !gen_only) {
 			abandon_dump(c);
 			continue;
 		}
@@ -767,6 +777,10 @@ static int run_worker(struct ctx *c)
 			len = gen_one(buf, MAX_MSG);
 		}
 		classify(buf, len, c->who);
+		if (gen_only) {
+			c->sent++;
+			continue;
+		}
 		send_buf(c, fd, buf, len);
 		if (drain(c, &fd, 1 + rndn(3)))
 			return -errno;
@@ -829,6 +843,9 @@ static int become_userns_root(void)
 
 	if (err)
 		return err;
+	/* the uid change made us undumpable: /proc/self would be root's */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
+		return -errno;
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNET))
 		return -errno;
 	snprintf(map, sizeof(map), "0 %d 1\n", UNPRIV_ID);
@@ -930,16 +947,18 @@ static void run_ctx(struct ctx *c)
 {
 	char before[SNAP_SIZE], after[SNAP_SIZE];
 	bool snap = c->who != ROOT && !policy_snapshot(before);
+	int status = 0;
 	pid_t pid;
 
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0)
 		run_ctx_child(c);
-	if (pid > 0)
-		waitpid(pid, NULL, 0);
-	else
+	if (pid < 0) {
 		c->setup_err = errno;
+	} else if (waitpid(pid, &status, 0) == pid && WIFSIGNALED(status)) {
+		c->crash_sig = WTERMSIG(status);
+	}
 	if (snap && !policy_snapshot(after)) {
 		c->policy_checked = 1;
 		c->policy_same = snap_equal(before, after);
@@ -1058,13 +1077,16 @@ int main(int argc, char **argv)
 	int nns = 2, opt, fd, kfd, i, g, ngroups, running = 0, bad_log_n;
 	int group_first[MAX_CTX], group_last[MAX_CTX];
 	char p0[SNAP_SIZE], p1[SNAP_SIZE], userns_sysctl[8] = "";
-	uint64_t noext[MAX_ERRNO] = { 0 };
+	uint64_t noext[MAX_ERRNO] = { 0 }, senderr[MAX_ERRNO] = { 0 };
 	double t0;
 	bool restored;
 	int err;
 
-	while ((opt = getopt(argc, argv, "n:s:T:j:N:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:T:j:N:G")) != -1) {
 		switch (opt) {
+		case 'G':
+			gen_only = true;
+			break;
 		case 'n':
 			total = strtoull(optarg, NULL, 0);
 			break;
@@ -1089,6 +1111,19 @@ int main(int argc, char **argv)
 	if (nns < 0 || nns > 5)
 		usage();
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (gen_only) {
+		/* the generators alone, e.g. under ASan/valgrind on the host */
+		static struct ctx c = { .name = "generate" };
+
+		fam = NLMSG_MIN_TYPE + 7;
+		c.planned = total;
+		c.seed = seed;
+		deadline = now() + budget;
+		run_worker(&c);
+		printf("generated %" PRIu64 " messages, seed %" PRIu64 "\n",
+		       c.sent, seed);
+		return c.sent == total ? 0 : 1;
+	}
 	printf("TAP version 13\n1..10\n");
 	printf("# seed %" PRIu64 " (repeat with -s %" PRIu64 "), %" PRIu64
 	       " messages, %d new network namespaces, %ld jobs, budget %lus\n",
@@ -1189,13 +1224,14 @@ int main(int argc, char **argv)
 			printf("# %-20s sent %6" PRIu64 "/%" PRIu64 " in %.1fs, replies %" PRIu64
 			       ", errors %" PRIu64 " (extack %" PRIu64 ", core %" PRIu64
 			       ", bad %" PRIu64 "), acks %" PRIu64 ", dumps abandoned %" PRIu64
-			       "%s%s\n", c->name, c->sent, c->planned, c->seconds,
+			       "%s%s%s\n", c->name, c->sent, c->planned, c->seconds,
 			       c->replies, c->errors, c->errors_extack,
 			       c->errors_core, c->errors_bad, c->acks,
 			       c->dumps_abandoned,
 			       c->setup_err ? ", setup failed: " : "",
-			       c->setup_err ? strerror(c->setup_err) : "");
-			if (c->setup_err)
+			       c->setup_err ? strerror(c->setup_err) : "",
+			       c->crash_sig ? ", CRASHED" : "");
+			if (c->setup_err || c->crash_sig)
 				setup_ok = false;
 			sent += c->sent;
 			planned += c->planned;
@@ -1210,8 +1246,10 @@ int main(int argc, char **argv)
 			sum[8] += c->recv_err;
 			sum[9] += c->dump_parts;
 			sum[10] += c->data;
-			for (e = 0; e < MAX_ERRNO; e++)
+			for (e = 0; e < MAX_ERRNO; e++) {
 				noext[e] += c->noext_errno[e];
+				senderr[e] += c->send_errno[e];
+			}
 			for (e = 0; e < MAX_EXAMPLES && (uint64_t)e < c->errors_bad; e++)
 				printf("#   error %d without extack: cmd %u flags 0x%x len %u\n",
 				       c->bad[e].error, c->bad[e].cmd,
@@ -1245,8 +1283,12 @@ int main(int argc, char **argv)
 		for (i = 0; i < MAX_ERRNO; i++)
 			if (noext[i])
 				printf(" %s=%" PRIu64, strerror(i), noext[i]);
+		printf("\n# send errors, by errno:");
+		for (i = 0; i < MAX_ERRNO; i++)
+			if (senderr[i])
+				printf(" %s=%" PRIu64, strerror(i), senderr[i]);
 		printf("\n");
-		tap(setup_ok, "every context set up (uid 65534 without capabilities, user and network namespaces)");
+		tap(setup_ok, "every context set up (uid 65534 without capabilities, user and network namespaces) and ran to its end");
 		tap(sent == planned, "all %" PRIu64 " messages sent within %lus (%" PRIu64 " sent in %.1fs, %.0f/s)",
 		    planned, budget, sent, t0, sent / (t0 > 0 ? t0 : 1));
 		tap(reached, "root's requests reach the handlers (policy-set ACKs and extack errors)");
