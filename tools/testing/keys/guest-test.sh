@@ -60,6 +60,7 @@ scan() {
 
 echo "TAP version 13"
 echo "1..9"
+t0=$(date +%s)
 mkdir -p $T
 if [ ! -f "$KT" ] || [ ! -x "$SCAN" ] || [ ! -f "$KEYS" ]; then
 	echo "# smbsign_keytest.ko ('$KT'), $SCAN or $KEYS missing"
@@ -140,4 +141,5 @@ else
 	grep '^HIT' $T/leak | sed 's/^/# /'
 	notok "control: nothing but the two printed keys found in the kernel log"
 fi
+echo "# keys test: $(($(date +%s) - t0))s"
 [ $fail = 0 ]
