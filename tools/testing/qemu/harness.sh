@@ -26,7 +26,7 @@
 #                           the kunit/*_perf_kunit.ko suites under -icount
 #   HOST_TESTS="a b"        host tests (host-tests/*.sh) run by `check`
 #                           (default: all; empty: none)
-#   QEMU_TIMEOUT=secs       guest time limit (default 420)
+#   QEMU_TIMEOUT=secs       guest time limit (default 900)
 #   FIPS_BOOT=0|1           check: boot each kernel a second time with
 #                           fips=1 and run every suite there (default 1)
 #   BENCH_MODES="single smp" bench runs (single: -icount counts; smp: 2 CPUs)
@@ -44,7 +44,7 @@ CACHE=${SMBSIGN_CACHE:-$HOME/.cache/smbsign}
 KVER=${KVER:-6.1}
 VARIANT=${VARIANT:-base}
 GATES=${GATES-style sparse perf}
-QEMU_TIMEOUT=${QEMU_TIMEOUT:-420}
+QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
 JOBS=${JOBS:-$(nproc)}
 V=${V:-0}
 
