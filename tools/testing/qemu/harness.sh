@@ -26,7 +26,7 @@
 #                           the kunit/*_perf_kunit.ko suites under -icount
 #   HOST_TESTS="a b"        host tests (host-tests/*.sh) run by `check`
 #                           (default: all; empty: none)
-#   QEMU_TIMEOUT=secs       guest time limit (default 420)
+#   QEMU_TIMEOUT=secs       guest time limit (default 900)
 #   FIPS_BOOT=0|1           check: boot each kernel a second time with
 #                           fips=1 and run every suite there (default 1)
 #   BENCH_MODES="single smp" bench runs (single: -icount counts; smp: 2 CPUs)
@@ -44,7 +44,7 @@ CACHE=${SMBSIGN_CACHE:-$HOME/.cache/smbsign}
 KVER=${KVER:-6.1}
 VARIANT=${VARIANT:-base}
 GATES=${GATES-style sparse perf}
-QEMU_TIMEOUT=${QEMU_TIMEOUT:-420}
+QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
 JOBS=${JOBS:-$(nproc)}
 V=${V:-0}
 
@@ -438,7 +438,7 @@ make_initramfs() {
 # initramfs root $1, list it in /etc/smbsign/guest-tests.list. A test that
 # fails to build is listed in $RUNDIR/guest-tests.failed for the report.
 add_guest_tests() {
-	local root=$1 f name run src dst lib
+	local root=$1 f name run meta src dst lib
 	: >"$root/etc/smbsign/guest-tests.list"
 	: >"$RUNDIR/guest-tests.failed"
 	for f in "${SMBSIGN_GUEST_TESTS:-$QEMU_DIR/guest-tests}"/*.sh; do
@@ -451,6 +451,14 @@ add_guest_tests() {
 			continue
 		fi
 		run=$(. "$f" && echo "$GT_RUN")
+		# optional: GT_TIMEOUT (seconds, default 120), GT_STAGE
+		# (loaded: while smbsign and the KUnit modules are loaded, the
+		# default; unloaded: after /init has unloaded them all)
+		meta=$(. "$f" && echo "${GT_TIMEOUT:-120}	${GT_STAGE:-loaded}")
+		case "$meta" in
+		[0-9]*"	loaded" | [0-9]*"	unloaded") ;;
+		*) warn "guest test $name: bad GT_TIMEOUT/GT_STAGE ($meta)"; echo "$name" >>"$RUNDIR/guest-tests.failed"; continue ;;
+		esac
 		while read -r src dst; do
 			[ -n "$src" ] || continue
 			[ -f "$MCOPY/$src" ] || { warn "guest test $name: missing $src"; echo "$name" >>"$RUNDIR/guest-tests.failed"; continue 2; }
@@ -462,7 +470,7 @@ add_guest_tests() {
 				done
 			fi
 		done < <(cd "$MCOPY" && . "$f" && gt_files)
-		printf '%s\t%s\n' "$name" "$run" >>"$root/etc/smbsign/guest-tests.list"
+		printf '%s\t%s\t%s\n' "$name" "$meta" "$run" >>"$root/etc/smbsign/guest-tests.list"
 		msg "guest test $name: built"
 	done
 }
