@@ -27,6 +27,7 @@
 #   HOST_TESTS="a b"        host tests (host-tests/*.sh) run by `check`
 #                           (default: all; empty: none)
 #   QEMU_TIMEOUT=secs       guest time limit (default 420)
+#   GT_TIMEOUT=secs         each guest test's limit (default 120; debug: 600)
 #   FIPS_BOOT=0|1           check: boot each kernel a second time with
 #                           fips=1 and run every suite there (default 1)
 #   BENCH_MODES="single smp" bench runs (single: -icount counts; smp: 2 CPUs)
@@ -45,6 +46,9 @@ KVER=${KVER:-6.1}
 VARIANT=${VARIANT:-base}
 GATES=${GATES-style sparse perf}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-420}
+# each guest test's limit in the guest; the debug kernel (KASAN, lockdep,
+# SLUB_DEBUG under TCG) runs the same tests several times slower
+if [ "$VARIANT" = debug ]; then GT_TIMEOUT=${GT_TIMEOUT:-600}; else GT_TIMEOUT=${GT_TIMEOUT:-120}; fi
 JOBS=${JOBS:-$(nproc)}
 V=${V:-0}
 
@@ -498,7 +502,7 @@ run_host_tests() {
 boot_guest() {
 	local mode=$1 loglevel=7
 	[ "$mode" = check ] || loglevel=5
-	local append="console=ttyS0 panic=-1 oops=panic no_timer_check loglevel=$loglevel log_buf_len=8M smbsign_mode=$mode ${BOOT_APPEND:-}"
+	local append="console=ttyS0 panic=-1 oops=panic no_timer_check loglevel=$loglevel log_buf_len=8M smbsign_mode=$mode smbsign_gt_timeout=$GT_TIMEOUT ${BOOT_APPEND:-}"
 	msg "booting $KREL in QEMU (TCG, mode=$mode, timeout ${QEMU_TIMEOUT}s)"
 	local rc=0 t
 	t=$(date +%s)
@@ -644,7 +648,7 @@ check_one() {
 	fi
 	local rc=0
 	python3 "$QEMU_DIR/report.py" --kver "$KVER" "${gates_args[@]}" \
-		--rundir "$RUNDIR" --kunit "$KSRC/tools/testing/kunit/kunit.py" \
+		--variant "$VARIANT" --rundir "$RUNDIR" --kunit "$KSRC/tools/testing/kunit/kunit.py" \
 		--qemu-rc "$(cat "$RUNDIR/qemu.rc")" --timeout "$QEMU_TIMEOUT" |
 		tee "$RUNDIR/report.txt" || rc=1
 	[ "${FIPS_BOOT:-1}" = 1 ] || return "$rc"
@@ -655,7 +659,7 @@ check_one() {
 	ln -s ../initramfs.cpio.gz "$RUNDIR/fips/initramfs.cpio.gz"
 	(RUNDIR=$RUNDIR/fips BOOT_APPEND="fips=1 smbsign_guest_tests=0" boot_guest check)
 	python3 "$QEMU_DIR/report.py" --kver "$KVER fips=1" \
-		--rundir "$RUNDIR/fips" --kunit "$KSRC/tools/testing/kunit/kunit.py" \
+		--variant "$VARIANT" --rundir "$RUNDIR/fips" --kunit "$KSRC/tools/testing/kunit/kunit.py" \
 		--qemu-rc "$(cat "$RUNDIR/fips/qemu.rc")" --timeout "$QEMU_TIMEOUT" |
 		tee "$RUNDIR/fips/report.txt" || rc=1
 	local p=0 f=0 t
