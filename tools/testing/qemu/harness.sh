@@ -27,6 +27,8 @@
 #   HOST_TESTS="a b"        host tests (host-tests/*.sh) run by `check`
 #                           (default: all; empty: none)
 #   QEMU_TIMEOUT=secs       guest time limit (default 900)
+#   GT_SCALE=n              multiply each guest test's GT_TIMEOUT (default 1;
+#                           debug: 5, its kernel runs the tests that much slower)
 #   FIPS_BOOT=0|1           check: boot each kernel a second time with
 #                           fips=1 and run every suite there (default 1)
 #   BENCH_MODES="single smp" bench runs (single: -icount counts; smp: 2 CPUs)
@@ -45,6 +47,10 @@ KVER=${KVER:-6.1}
 VARIANT=${VARIANT:-base}
 GATES=${GATES-style sparse perf}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-900}
+# each guest test's limit in the guest is its GT_TIMEOUT times this: the
+# debug kernel (KASAN, lockdep, SLUB_DEBUG under TCG) runs the same tests
+# several times slower
+if [ "$VARIANT" = debug ]; then GT_SCALE=${GT_SCALE:-5}; else GT_SCALE=${GT_SCALE:-1}; fi
 JOBS=${JOBS:-$(nproc)}
 V=${V:-0}
 
@@ -506,7 +512,7 @@ run_host_tests() {
 boot_guest() {
 	local mode=$1 loglevel=7
 	[ "$mode" = check ] || loglevel=5
-	local append="console=ttyS0 panic=-1 oops=panic no_timer_check loglevel=$loglevel log_buf_len=8M smbsign_mode=$mode ${BOOT_APPEND:-}"
+	local append="console=ttyS0 panic=-1 oops=panic no_timer_check loglevel=$loglevel log_buf_len=8M smbsign_mode=$mode smbsign_gt_scale=$GT_SCALE ${BOOT_APPEND:-}"
 	msg "booting $KREL in QEMU (TCG, mode=$mode, timeout ${QEMU_TIMEOUT}s)"
 	local rc=0 t
 	t=$(date +%s)
@@ -652,7 +658,7 @@ check_one() {
 	fi
 	local rc=0
 	python3 "$QEMU_DIR/report.py" --kver "$KVER" "${gates_args[@]}" \
-		--rundir "$RUNDIR" --kunit "$KSRC/tools/testing/kunit/kunit.py" \
+		--variant "$VARIANT" --rundir "$RUNDIR" --kunit "$KSRC/tools/testing/kunit/kunit.py" \
 		--qemu-rc "$(cat "$RUNDIR/qemu.rc")" --timeout "$QEMU_TIMEOUT" |
 		tee "$RUNDIR/report.txt" || rc=1
 	[ "${FIPS_BOOT:-1}" = 1 ] || return "$rc"
@@ -663,7 +669,7 @@ check_one() {
 	ln -s ../initramfs.cpio.gz "$RUNDIR/fips/initramfs.cpio.gz"
 	(RUNDIR=$RUNDIR/fips BOOT_APPEND="fips=1 smbsign_guest_tests=0" boot_guest check)
 	python3 "$QEMU_DIR/report.py" --kver "$KVER fips=1" \
-		--rundir "$RUNDIR/fips" --kunit "$KSRC/tools/testing/kunit/kunit.py" \
+		--variant "$VARIANT" --rundir "$RUNDIR/fips" --kunit "$KSRC/tools/testing/kunit/kunit.py" \
 		--qemu-rc "$(cat "$RUNDIR/fips/qemu.rc")" --timeout "$QEMU_TIMEOUT" |
 		tee "$RUNDIR/fips/report.txt" || rc=1
 	local p=0 f=0 t

@@ -22,13 +22,32 @@ import sys
 MARK = '@@SMBSIGN@@ '
 
 # Kernel log lines that mean something went wrong in the kernel.
+# The debug variant's detectors print: KASAN "BUG: KASAN: ...", KCSAN
+# "BUG: KCSAN: ...", UBSAN "UBSAN: ...", lockdep "WARNING: possible ..." /
+# "BUG: ..." (or "INFO: trying to register non-static key."), might_sleep
+# "BUG: sleeping function ...", DEBUG_PREEMPT "BUG: using
+# smp_processor_id() ...", SLUB_DEBUG "BUG <cache> (Not tainted): ...",
+# debugobjects "ODEBUG: ...", kmemleak "unreferenced object 0x..." (the
+# guest's final scan, on the console) and "kmemleak: ... disabled".
 BAD_LOG = re.compile(
     r'(Oops|BUG:|WARNING:|KASAN:|kmemleak: .*suspected memory leak|'
     r'unreferenced object 0x|Kernel panic|'
     r'general protection fault|UBSAN:|Call Trace:|'
     r'rcu_.*detected stall|soft lockup|hard LOCKUP|blocked for more than|'
     r'list_(add|del) corruption|refcount_t:|kernel BUG|'
-    r'stack-protector|double free|use-after-free|slab-out-of-bounds)')
+    r'stack-protector|double free|use-after-free|slab-out-of-bounds|'
+    r'BUG [\w.:-]+ \((Not t|T)ainted|ODEBUG:|'
+    r'INFO: trying to register non-static key|'
+    r'kmemleak: .*(disabled|[Cc]annot allocate))')
+
+# Boot banners that look like reports (DEBUG_OBJECTS_RCU_HEAD).
+BENIGN_LOG = re.compile(r'RCU callback double-/use-after-free debug is enabled')
+
+# Taint flags (Documentation/admin-guide/tainted-kernels.rst). Loading
+# the test modules sets O (out-of-tree), E (unsigned) and N (KUnit);
+# any other flag means the kernel hit something (KASAN sets B, WARN W).
+TAINT_FLAGS = 'PFSRMBUDAWCIOELKXTN'
+TAINT_OK = {'O', 'E', 'N'}
 
 
 def read_lines(path):
@@ -120,7 +139,7 @@ def console_problems(console):
     for i, line in enumerate(console):
         if line.startswith(MARK):
             continue
-        if BAD_LOG.search(line):
+        if BAD_LOG.search(line) and not BENIGN_LOG.search(line):
             bad.append((i, line))
     return bad
 
@@ -133,6 +152,96 @@ def kernel_log_problem(bad):
     if len(bad) > 8:
         text += '\n          ...'
     return text
+
+
+def show_kernel_reports(console, bad, limit=400):
+    """Print each suspicious line with the report that follows it (up to
+    60 lines, until the next blank line after a call trace ends), merged
+    where they overlap: the reports themselves, not just their first
+    line."""
+    spans = []
+    for i, _ in bad:
+        end = min(len(console), i + 60)
+        for j in range(i + 1, end):
+            if re.search(r'^(=+|-+\[ end trace [0-9a-f]+ \]-+)\s*$',
+                         console[j].split('] ', 1)[-1]) and j > i + 2:
+                end = j + 1
+                break
+        start = max(0, i - 2)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+    print('----- kernel reports in the guest console -----')
+    shown = 0
+    for start, end in spans:
+        if shown >= limit:
+            print('  ... (more in console.log)')
+            break
+        for line in console[start:end]:
+            print('  ' + line)
+        shown += end - start
+        print('  --')
+    print('-----')
+
+
+def kernel_state_problems(args, events, blocks_raw, problems):
+    """The guest's end-of-run state: taint, lockdep, kmemleak."""
+    seen = {e for e, _ in events}
+    for ev, rest in events:
+        if ev == 'TAINT' and rest.strip().isdigit():
+            mask = int(rest)
+            flags = [TAINT_FLAGS[b] if b < len(TAINT_FLAGS) else 'bit%d' % b
+                     for b in range(mask.bit_length()) if mask >> b & 1]
+            bad = [f for f in flags if f not in TAINT_OK]
+            if bad:
+                problems.append('the kernel is tainted %s (%d): a kernel '
+                                'report happened (see the log above)'
+                                % (''.join(bad), mask))
+        elif ev == 'LOCKDEP' and rest.strip() != 'debug_locks=1':
+            problems.append('lockdep switched itself off (%s): it reported '
+                            'something, or ran out of its tables'
+                            % rest.strip())
+        elif ev == 'KMEMLEAK-OFF':
+            problems.append('kmemleak could not scan: %s' % rest)
+        elif ev == 'KMEMLEAK-END':
+            m = re.search(r'leaks=(\d+)', rest)
+            if not m or int(m.group(1)):
+                problems.append('kmemleak: %s suspected leak(s) after the '
+                                'modules were unloaded' %
+                                (m.group(1) if m else '?'))
+                print('----- kmemleak report -----')
+                for line in blocks_raw.get('KMEMLEAK', []):
+                    print('  ' + line)
+                print('-----')
+    if args.variant == 'debug' and 'INIT-DONE' in seen:
+        # a detector that silently did not run is not a pass
+        if 'KMEMLEAK-END' not in seen and 'KMEMLEAK-OFF' not in seen:
+            problems.append('debug variant: no kmemleak scan (is '
+                            'CONFIG_DEBUG_KMEMLEAK on and debugfs mounted?)')
+        if 'LOCKDEP' not in seen:
+            problems.append('debug variant: /proc/lockdep_stats missing '
+                            '(is CONFIG_PROVE_LOCKING on?)')
+        if 'TAINT' not in seen:
+            problems.append('debug variant: the guest reported no taint mask')
+
+
+def raw_blocks(lines, names=('KMEMLEAK',)):
+    """Lines between '<NAME>-BEGIN' and '<NAME>-END' marks."""
+    out = {}
+    cur = None
+    for line in lines:
+        if line.startswith(MARK):
+            ev = line[len(MARK):].split(' ', 1)[0]
+            for n in names:
+                if ev == n + '-BEGIN':
+                    cur = out.setdefault(n, [])
+                elif ev == n + '-END':
+                    cur = None
+            continue
+        if cur is not None:
+            cur.append(line)
+    return out
 
 
 def show_load_failures(events, console):
@@ -341,10 +450,11 @@ def do_check(args):
         problems.append('kernel/module build or initramfs failed (see above)')
     else:
         console = read_lines(os.path.join(args.rundir, 'console.log'))
-        events, blocks = parse_results(
-            read_lines(os.path.join(args.rundir, 'results.log')))
+        results = read_lines(os.path.join(args.rundir, 'results.log'))
+        events, blocks = parse_results(results)
         booted = guest_status(args, events, console, problems)
         module_problems(events, problems)
+        kernel_state_problems(args, events, raw_blocks(results), problems)
         for ev, rest in events:
             if ev == 'INFO':
                 info.append(rest)
@@ -404,6 +514,7 @@ def do_check(args):
         bad = console_problems(console)
         if bad:
             problems.append(kernel_log_problem(bad))
+            show_kernel_reports(console, bad)
         if not booted or bad:
             show_console_tail(args, console)
         show_load_failures(events, console)
@@ -443,6 +554,9 @@ def main():
     ap.add_argument('--gate', action='append', default=[],
                     help='NAME=pass|fail')
     ap.add_argument('--build-failed', action='store_true')
+    ap.add_argument('--variant', default='base',
+                    help='config variant: debug requires the guest to '
+                    'report its kmemleak scan, lockdep and taint state')
     ap.add_argument('--demo', action='store_true')
     args = ap.parse_args()
     if args.demo:
