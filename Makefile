@@ -31,15 +31,19 @@
 #   make style             checkpatch.pl --strict on our sources
 #   make sparse            sparse (C=2) + W=1 against the cached test kernel
 #   make dkms-install      copy the module source (smbsign/, include/, Kbuild,
-#                          Makefile, dkms.conf; no KUnit suites or test modules)
+#                          Makefile, dkms.conf, dkms-post-build; no KUnit
+#                          suites or test modules)
 #                          to /usr/src/smbsign-<version>, `dkms add`, build and
 #                          install it for DKMS_KERNEL (default: the running
 #                          kernel; a list, or "all": every kernel in
 #                          /lib/modules with headers)
 #   make dkms-remove       `dkms remove --all` and remove /usr/src/smbsign-<version>
 #   make dkms-source       only the copy (DESTDIR=dir puts it in dir/usr/src/...)
-#   make deb               Debian packages smbsign-dkms and smbsignctl
-#                          (tools/packaging/debian, dpkg-buildpackage -us -uc -b
+#   make deb               Debian packages smbsign-dkms, smbsignctl and the
+#                          patched SMB client/server smbsign-cifs-dkms and
+#                          smbsign-ksmbd-dkms (those two need linux-source-6.1;
+#                          DEB_BUILD_PROFILES=pkg.smbsign.noconsumers leaves
+#                          them out) (tools/packaging/debian, dpkg-buildpackage -us -uc -b
 #                          in a copy of the tree) into DEB_OUT (default
 #                          results/deb), then lintian on them
 #   make version           print the version (PACKAGE_VERSION in dkms.conf)
@@ -133,6 +137,7 @@ dkms-source:
 	rm -rf "$(DKMS_SRC)"
 	mkdir -p "$(DKMS_SRC)"
 	tar -C $(CURDIR) $(BUILD_PRODUCTS) -cf - $(DKMS_FILES) | tar -xf - -C "$(DKMS_SRC)"
+	install -m 755 tools/packaging/dkms/smbsign-post-build "$(DKMS_SRC)/dkms-post-build"
 
 dkms-install:
 	@command -v dkms >/dev/null || { echo "dkms is not installed (apt-get install dkms)" >&2; exit 1; }
