@@ -31,14 +31,19 @@
 #   make style             checkpatch.pl --strict on our sources
 #   make sparse            sparse (C=2) + W=1 against the cached test kernel
 #   make dkms-install      copy the module source (smbsign/, include/, Kbuild,
-#                          Makefile, dkms.conf; no KUnit suites or test modules)
+#                          Makefile, dkms.conf, dkms-post-build; no KUnit
+#                          suites or test modules)
 #                          to /usr/src/smbsign-<version>, `dkms add`, build and
 #                          install it for DKMS_KERNEL (default: the running
 #                          kernel; a list, or "all": every kernel in
 #                          /lib/modules with headers)
 #   make dkms-remove       `dkms remove --all` and remove /usr/src/smbsign-<version>
 #   make dkms-source       only the copy (DESTDIR=dir puts it in dir/usr/src/...)
-#   make deb               Debian packages smbsign-dkms and smbsignctl
+#   make deb               Debian packages smbsign-dkms, smbsignctl and the
+#                          patched SMB client/server smbsign-cifs-dkms and
+#                          smbsign-ksmbd-dkms (those two need linux-source-6.1,
+#                          and are left out without it or with
+#                          DEB_BUILD_PROFILES=pkg.smbsign.noconsumers)
 #                          (tools/packaging/debian, dpkg-buildpackage -us -uc -b
 #                          in a copy of the tree) into DEB_OUT (default
 #                          results/deb), then lintian on them
@@ -82,6 +87,8 @@ DKMS_SRC = $(DESTDIR)/usr/src/smbsign-$(VERSION)
 DKMS_FILES := Kbuild Makefile dkms.conf smbsign include
 DEB_OUT ?= $(CURDIR)/results/deb
 DEB_TREE = $(DEB_OUT)/build/smbsign-$(VERSION)
+# the kernel series smbsign-cifs-dkms / smbsign-ksmbd-dkms carry
+CONSUMER_SERIES := $(shell sed -n 's/^CONSUMER_SERIES = //p' $(CURDIR)/tools/packaging/debian/rules)
 BUILD_PRODUCTS := --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 	--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' --exclude='*.dwo' \
 	--exclude=modules.order --exclude=Module.symvers
@@ -133,6 +140,7 @@ dkms-source:
 	rm -rf "$(DKMS_SRC)"
 	mkdir -p "$(DKMS_SRC)"
 	tar -C $(CURDIR) $(BUILD_PRODUCTS) -cf - $(DKMS_FILES) | tar -xf - -C "$(DKMS_SRC)"
+	install -m 755 tools/packaging/dkms/smbsign-post-build "$(DKMS_SRC)/dkms-post-build"
 
 dkms-install:
 	@command -v dkms >/dev/null || { echo "dkms is not installed (apt-get install dkms)" >&2; exit 1; }
@@ -167,7 +175,17 @@ deb:
 	tar -C $(CURDIR) --exclude=./.git --exclude=./results $(BUILD_PRODUCTS) \
 		--exclude='tools/smbsignctl/smbsignctl' -cf - . | tar -xf - -C "$(DEB_TREE)"
 	cp -a tools/packaging/debian "$(DEB_TREE)/debian"
-	cd "$(DEB_TREE)" && dpkg-buildpackage -us -uc -b
+	@# without linux-source-<series>, the packages that need it are left out
+	cd "$(DEB_TREE)" && \
+	if [ -z "$${DEB_BUILD_PROFILES+set}" ]; then \
+		for s in $(CONSUMER_SERIES); do \
+			[ -f /usr/src/linux-source-$$s.tar.xz ] && continue; \
+			echo "no /usr/src/linux-source-$$s.tar.xz (apt-get install linux-source-$$s):" \
+				"building without smbsign-cifs-dkms and smbsign-ksmbd-dkms"; \
+			export DEB_BUILD_PROFILES=pkg.smbsign.noconsumers; \
+		done; \
+	fi; \
+	dpkg-buildpackage -us -uc -b
 	mv "$(DEB_OUT)"/build/*.deb "$(DEB_OUT)"/build/*.buildinfo "$(DEB_OUT)"/build/*.changes "$(DEB_OUT)/"
 	rm -rf "$(DEB_OUT)/build"
 	@if command -v lintian >/dev/null; then \

@@ -7,10 +7,14 @@
 # (make -C <headers> M=... modules, installed in updates/dkms/), the demo
 # module, smbsignctl, kmod's modprobe, the smbsignctl package's modprobe
 # hook and /etc/smbsign/smbsign.conf, and the stock kernel's own crypto
-# modules. In the guest: `modprobe smbsign` loads it (self-test with the
-# stock drivers), the hook applies the policy file, `smbsignctl show`
-# reflects it, a bad file leaves the defaults and says why, the demo module
-# runs. KUnit is not in Debian's kernels.
+# modules; for a series smbsign-cifs-dkms carries (6.1), also the patched
+# cifs.ko built as that package's DKMS build does, in updates/dkms/ next
+# to the distribution's. In the guest: `modprobe smbsign` loads it
+# (self-test with the stock drivers), the hook applies the policy file,
+# `smbsignctl show` reflects it, a bad file leaves the defaults and says
+# why, the demo module runs; modprobe finds the DKMS cifs.ko, loads it and
+# smbsign with it (the hook applies the file then too), dmesg clean. KUnit
+# is not in Debian's kernels.
 #
 # Usage: [STOCK_KREL=<release>] stock-boot.sh [--fips]   (--fips: fips=1)
 # The image package is fetched with `apt-get download` into
@@ -74,6 +78,34 @@ make -C "$kdir" M="$tmp/tests" SMBSIGN_TESTS=1 -j"$(nproc)" modules >"$tmp/tests
 make -s -C "$tmp/dkms/tools/smbsignctl" smbsignctl >"$tmp/ctl.log" 2>&1 ||
 	{ cat "$tmp/ctl.log" >&2; die "smbsignctl build failed"; }
 
+# the patched SMB client as smbsign-cifs-dkms builds it, for a kernel series
+# the package carries (CONSUMER_SERIES in debian/rules): its source
+# (dkms/consumer-source.sh on the series' kernel source), its PRE_BUILD and
+# make line against these headers and this smbsign's Module.symvers.
+# Cached by the series, smbsign's symbols and the headers.
+series=$(echo "$krel" | sed -nE 's/^([0-9]+\.[0-9]+)[.-].*/\1/p')
+cifs_ko=
+if grep -Eq "^CONSUMER_SERIES = (.* )?$series( |\$)" "$REPO/tools/packaging/debian/rules"; then
+	key=$( { echo "$krel $ver"; cat "$REPO/tools/consumers/cifs/$series"/*.patch \
+		"$REPO/tools/packaging/dkms/consumer-source.sh"; cut -f1,2 "$tmp/dkms/Module.symvers"; } |
+		sha256sum | cut -c1-16)
+	cifs_ko=$CACHE/stock/cifs-$krel-$key.ko
+	if [ ! -f "$cifs_ko" ]; then
+		ksrc=$(KVER=$series bash "$REPO/tools/testing/qemu/harness.sh" ksrc 2>/dev/null | tail -n 1)
+		[ -d "$ksrc/fs/smb/client" ] || die "no Linux $series source for cifs.ko (harness.sh ksrc)"
+		bash "$REPO/tools/packaging/dkms/consumer-source.sh" cifs "$tmp/cifs" "$series=$ksrc" \
+			>"$tmp/cifs.log" 2>&1 || { cat "$tmp/cifs.log" >&2; die "smbsign-cifs source failed"; }
+		b=$(echo "$tmp"/cifs/usr/src/smbsign-cifs-*)
+		(cd "$b" && ./dkms-series "$krel" "/usr/src/linux-headers-$krel" "$tmp/dkms/Module.symvers") \
+			>>"$tmp/cifs.log" 2>&1 &&
+			make -C "/usr/src/linux-headers-$krel" M="$b/fs/smb/client" -j"$(nproc)" CONFIG_CIFS=m \
+				KBUILD_EXTRA_SYMBOLS="$tmp/dkms/Module.symvers" KCFLAGS="-I$b/include" modules \
+				>>"$tmp/cifs.log" 2>&1 ||
+			{ tail -n 30 "$tmp/cifs.log" >&2; die "cifs.ko build failed"; }
+		cp "$b/fs/smb/client/cifs.ko" "$cifs_ko.tmp" && mv "$cifs_ko.tmp" "$cifs_ko"
+	fi
+fi
+
 # initramfs
 root=$tmp/root
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,etc/smbsign,lib/modprobe.d}
@@ -101,6 +133,16 @@ for f in modules.order modules.builtin modules.builtin.modinfo; do
 	[ -f "$smods/$f" ] && cp "$smods/$f" "$mdir/"
 done
 cp "$tmp/dkms/smbsign.ko" "$mdir/updates/dkms/"
+if [ -n "$cifs_ko" ]; then
+	cp "$cifs_ko" "$mdir/updates/dkms/cifs.ko"
+	# the distribution's cifs.ko (which the DKMS one overrides) and what
+	# cifs.ko needs from the stock kernel
+	for d in fs/smb fs/fscache fs/netfs fs/nls net/dns_resolver; do
+		[ -d "$smods/kernel/$d" ] || continue
+		mkdir -p "$mdir/kernel/$(dirname "$d")"
+		cp -a "$smods/kernel/$d" "$mdir/kernel/$(dirname "$d")/"
+	done
+fi
 cp "$tmp/tests/tools/testing/demo/smbsign_demo.ko" "$mdir/extra/"
 depmod -b "$root" "$krel"
 # (kmod's modprobe by its path: busybox sh prefers its own applets)
@@ -127,8 +169,9 @@ note() { sed 's/^/# /' >&3; }
 DEF='^\{"client":\{"RequireSecuritySignature":true,"EnableInsecureGuestLogons":false,"AuditServerDoesNotSupportSigning":false,"SigningAlgorithms":\["AES-GMAC","AES-CMAC","HMAC-SHA256"\]\},"server":\{"RequireSecuritySignature":true,"AllowInsecureGuestSessions":false,"AuditClientDoesNotSupportSigning":false,"SigningAlgorithms":\["AES-GMAC","AES-CMAC","HMAC-SHA256"\]\}'
 GOOD='^\{"client":\{"RequireSecuritySignature":true,"EnableInsecureGuestLogons":true,"AuditServerDoesNotSupportSigning":false,"SigningAlgorithms":\["AES-GMAC","AES-CMAC","HMAC-SHA256"\]\},"server":\{"RequireSecuritySignature":false,"AllowInsecureGuestSessions":false,"AuditClientDoesNotSupportSigning":true,"SigningAlgorithms":\["AES-CMAC","HMAC-SHA256"\]\}'
 
+CIFS_KO=/lib/modules/$(uname -r)/updates/dkms/cifs.ko
 echo "TAP version 13" >&3
-echo "1..11" >&3
+if [ -f $CIFS_KO ]; then echo "1..17" >&3; else echo "1..11" >&3; fi
 echo "# $(uname -r) $(cat /proc/cmdline)" >&3
 echo "# fips_enabled=$(cat /proc/sys/crypto/fips_enabled 2>/dev/null)" >&3
 cat >$CONF <<'CONFEOF'
@@ -172,6 +215,31 @@ dmesg | grep -q 'smbsign_demo: demo done'
 t "demo module: signs, verifies, rejects a tamper" $?
 /sbin/rmmod smbsign_demo 2>/dev/null
 /sbin/rmmod smbsign 2>/dev/null
+if [ -f $CIFS_KO ]; then
+	# the DKMS-built patched SMB client (smbsign-cifs-dkms)
+	[ "$(/sbin/modinfo -n cifs 2>&1)" = $CIFS_KO ]
+	t "modinfo -n cifs: the DKMS-built $CIFS_KO, not kernel/fs/smb/client" $?
+	[ -f /lib/modules/$(uname -r)/kernel/fs/smb/client/cifs.ko ] &&
+		/sbin/modinfo -F depends $CIFS_KO | tr , '\n' | grep -qx smbsign
+	t "it depends on smbsign (the distribution's cifs.ko is there too)" $?
+	echo "set server audit on" >$CONF
+	nb=$(dmesg | wc -l)
+	out=$(/sbin/modprobe cifs 2>&1)
+	rc=$?
+	echo "$out" | note
+	t "modprobe cifs" $rc
+	[ -d /sys/module/cifs ] && [ -e /sys/module/smbsign/holders/cifs ]
+	t "modprobe cifs pulled smbsign in (holders: $(ls /sys/module/smbsign/holders 2>/dev/null | tr '\n' ' '))" $?
+	echo "$out" | grep -q "applied $CONF (1 setting)"
+	t "the modprobe hook applied $CONF for smbsign loaded as cifs' dependency" $?
+	rm -f $CONF
+	dmesg | tail -n +$((nb + 1)) >/tmp/cifs.dmesg
+	note </tmp/cifs.dmesg
+	! grep -qE 'Oops|BUG:|WARNING:|Call Trace:|UBSAN|general protection|Unknown symbol|disagrees about version' /tmp/cifs.dmesg
+	t "cifs and smbsign loaded: no oops, unknown symbol or version mismatch in dmesg" $?
+	/sbin/rmmod cifs 2>/dev/null
+	/sbin/rmmod smbsign 2>/dev/null
+fi
 dmesg | grep -E 'Oops|BUG:|WARNING:|Call Trace:|UBSAN|general protection' | note
 ! dmesg | grep -qE 'Oops|BUG:|WARNING:|Call Trace:|UBSAN|general protection'
 t "no oops, BUG or WARNING in the kernel log" $?

@@ -6,7 +6,9 @@
 # modprobe hook are in place; purge leaves nothing behind; a reinstall
 # works; an upgrade (next Debian revision) rebuilds the module. The module
 # cannot be loaded on the host. Changes the system under a machine-wide
-# lock and restores it; skipped when smbsign is already installed here. TAP.
+# lock and restores it; skipped when smbsign is already installed here.
+# Builds with the pkg.smbsign.noconsumers profile: smbsign-cifs-dkms and
+# smbsign-ksmbd-dkms are deb-consumers.sh's. TAP.
 # shellcheck disable=SC2034 # read by harness.sh
 HT_SKIP_RC=77
 
@@ -104,7 +106,8 @@ ht_run() {
 	echo "# smbsign $ver, stock kernel headers $krel; kernels with headers: $(db_kernels | tr '\n' ' ')"
 
 	rc=0
-	make deb DEB_OUT="$DB_TMP/out" >"$DB_TMP/deb.log" 2>&1 || rc=$?
+	DEB_BUILD_PROFILES=pkg.smbsign.noconsumers make deb DEB_OUT="$DB_TMP/out" \
+		>"$DB_TMP/deb.log" 2>&1 || rc=$?
 	[ "$rc" = 0 ] || sed 's/^/# /' "$DB_TMP/deb.log" | tail -n 40
 	debs=$(ls "$DB_TMP"/out/smbsign-dkms_"$ver"-*_all.deb "$DB_TMP"/out/smbsignctl_"$ver"-*_"$(dpkg --print-architecture)".deb 2>/dev/null)
 	echo "# built: $(echo "$debs" | xargs -rn1 basename | tr '\n' ' ')"
@@ -163,7 +166,8 @@ ht_run() {
 		cat tools/packaging/debian/changelog
 	} >"$DB_TMP/src2/tools/packaging/debian/changelog"
 	rc=0
-	DEB_BUILD_OPTIONS=nocheck make -C "$DB_TMP/src2" deb DEB_OUT="$DB_TMP/out2" \
+	DEB_BUILD_OPTIONS=nocheck DEB_BUILD_PROFILES=pkg.smbsign.noconsumers \
+		make -C "$DB_TMP/src2" deb DEB_OUT="$DB_TMP/out2" \
 		>"$DB_TMP/deb2.log" 2>&1 || rc=$?
 	[ "$rc" = 0 ] || sed 's/^/# /' "$DB_TMP/deb2.log" | tail -n 20
 	db_ok "$rc" "make deb of $ver-9"
