@@ -96,9 +96,9 @@ if grep -Eq "^CONSUMER_SERIES = (.* )?$series( |\$)" "$REPO/tools/packaging/debi
 		bash "$REPO/tools/packaging/dkms/consumer-source.sh" cifs "$tmp/cifs" "$series=$ksrc" \
 			>"$tmp/cifs.log" 2>&1 || { cat "$tmp/cifs.log" >&2; die "smbsign-cifs source failed"; }
 		b=$(echo "$tmp"/cifs/usr/src/smbsign-cifs-*)
-		(cd "$b" && ./dkms-series "$krel" "/usr/src/linux-headers-$krel" "$tmp/dkms/Module.symvers") \
+		(cd "$b" && ./dkms-series "$krel" "$kdir" "$tmp/dkms/Module.symvers") \
 			>>"$tmp/cifs.log" 2>&1 &&
-			make -C "/usr/src/linux-headers-$krel" M="$b/fs/smb/client" -j"$(nproc)" CONFIG_CIFS=m \
+			make -C "$kdir" M="$b/fs/smb/client" -j"$(nproc)" CONFIG_CIFS=m \
 				KBUILD_EXTRA_SYMBOLS="$tmp/dkms/Module.symvers" KCFLAGS="-I$b/include" modules \
 				>>"$tmp/cifs.log" 2>&1 ||
 			{ tail -n 30 "$tmp/cifs.log" >&2; die "cifs.ko build failed"; }
