@@ -438,7 +438,7 @@ make_initramfs() {
 # initramfs root $1, list it in /etc/smbsign/guest-tests.list. A test that
 # fails to build is listed in $RUNDIR/guest-tests.failed for the report.
 add_guest_tests() {
-	local root=$1 f name run src dst lib
+	local root=$1 f name run tmo src dst lib
 	: >"$root/etc/smbsign/guest-tests.list"
 	: >"$RUNDIR/guest-tests.failed"
 	for f in "${SMBSIGN_GUEST_TESTS:-$QEMU_DIR/guest-tests}"/*.sh; do
@@ -451,6 +451,7 @@ add_guest_tests() {
 			continue
 		fi
 		run=$(. "$f" && echo "$GT_RUN")
+		tmo=$(GT_TIMEOUT= && . "$f" && echo "${GT_TIMEOUT:-120}")
 		while read -r src dst; do
 			[ -n "$src" ] || continue
 			[ -f "$MCOPY/$src" ] || { warn "guest test $name: missing $src"; echo "$name" >>"$RUNDIR/guest-tests.failed"; continue 2; }
@@ -462,7 +463,7 @@ add_guest_tests() {
 				done
 			fi
 		done < <(cd "$MCOPY" && . "$f" && gt_files)
-		printf '%s\t%s\n' "$name" "$run" >>"$root/etc/smbsign/guest-tests.list"
+		printf '%s\t%s\t%s\n' "$name" "$tmo" "$run" >>"$root/etc/smbsign/guest-tests.list"
 		msg "guest test $name: built"
 	done
 }
