@@ -8,15 +8,19 @@
 #     /proc/thread-self/fail-nth at 1, 2, 3, ... (smbsign_faults netlink),
 #     with 200 sessions registered by smbsign_stress.ko so that the dump
 #     spans several messages;
-#  2. loading smbsign itself with fail-nth at 1, 2, 3, ... on the process
+#  2. creating a network namespace with fail-nth at 1, 2, 3, ...
+#     (smbsign_faults netns): smbsign's pernet init fails, or a later
+#     subsystem's does and smbsign's exit runs;
+#  3. loading smbsign itself with fail-nth at 1, 2, 3, ... on the process
 #     that calls init_module(2) (smbsign_faults insmod): the module
 #     loader's allocations and smbsign's init (self-test, crypto, pernet,
 #     the family) in one sweep.  smbsign is loaded again at the end.
 #
 # Then: no BUG/WARNING/KASAN/lockdep report in the kernel log, and on
 # kernels with kmemleak, no leak.  The console shows only alert and
-# emergency messages during the module sweep (each failed load logs, and
-# failed vmallocs print stack traces); the kernel log is checked instead.
+# emergency messages during the namespace and module sweeps (failed loads
+# log, failed vmallocs and sysctl registrations print stack traces); the
+# kernel log is checked for reports instead.
 #
 #   FAULTS=/usr/libexec/smbsign/smbsign_faults sh guest-test.sh
 set -u
@@ -50,6 +54,13 @@ else
 	notok "modprobe smbsign_stress: $(cat /tmp/gt.mp)"
 fi
 dmesg_clean "netlink sweep"
+
+saved=$(cat /proc/sys/kernel/printk)
+echo 2 >/proc/sys/kernel/printk
+"$FAULTS" netns >/tmp/gt.out
+echo "$saved" >/proc/sys/kernel/printk
+relay netns </tmp/gt.out
+dmesg_clean "namespace sweep"
 
 # the module sweep: smbsign must be unloadable first
 if ! rmmod smbsign 2>/tmp/gt.rm; then

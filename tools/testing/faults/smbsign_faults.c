@@ -14,6 +14,14 @@
  *	exactly what was asked.  SESSIONS is how many sessions the dump
  *	must list.
  *
+ *   smbsign_faults netns
+ *	unshare(CLONE_NEWNET) with fail-nth at 1, 2, 3, ...: every namespace
+ *	subsystem's init, smbsign's among them (and the exits of those set
+ *	up when a later one fails).  A failure must leave the process in its
+ *	namespace (its error is counted: ENOMEM, or what the network core
+ *	returns); the namespace that is finally made must start with
+ *	init_net's policy.
+ *
  *   smbsign_faults insmod MODULE.ko
  *	init_module(2) of smbsign with fail-nth at 1, 2, 3, ...: every
  *	failed load returns ENOMEM and leaves nothing behind (no
@@ -29,6 +37,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <stdarg.h>
@@ -663,6 +672,89 @@ static int cmd_netlink(int sessions)
 	return tap_fail ? 1 : 0;
 }
 
+/* ---- a new network namespace (smbsign's pernet init among the rest) ---- */
+
+static ino_t netns_ino(void)
+{
+	struct stat st;
+
+	return stat("/proc/thread-self/ns/net", &st) ? 0 : st.st_ino;
+}
+
+static int cmd_netns(void)
+{
+	int failed = 0, absorbed = 0, bad = 0, badstate = 0, points = -1;
+	int other = 0;
+	struct policy_blob init, now;
+	unsigned int n, left;
+	ino_t home;
+	int orig, fam, ret, e;
+
+	fam = resolve_family();
+	if (fam < 0) {
+		printf("1..0 # SKIP no smbsign family: %s\n", strerror(-fam));
+		return 0;
+	}
+	family = fam;
+	printf("TAP version 13\n1..1\n");
+	orig = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	home = netns_ino();
+	if (orig < 0 || !home) {
+		perror("/proc/thread-self/ns/net");
+		return 1;
+	}
+	policy_read(&init);
+
+	for (n = 1; n <= MAX_POINTS; n++) {
+		nth_arm(n);
+		ret = unshare(CLONE_NEWNET);
+		e = errno;
+		left = nth_disarm();
+
+		if (ret) {
+			/*
+			 * smbsign's init fails with ENOMEM only (the KUnit
+			 * suite checks it); other subsystems' may not.
+			 */
+			if (e != ENOMEM) {
+				if (!other++)
+					diag("fault %u: unshare(CLONE_NEWNET): %s (from the network core)",
+					     n, strerror(e));
+			} else {
+				failed++;
+			}
+			if (netns_ino() != home && !badstate++)
+				diag("fault %u: failed, but in another namespace", n);
+			if (left) {
+				if (!bad++)
+					diag("unshare failed with no fault injected: %s",
+					     strerror(e));
+				break;
+			}
+			continue;
+		}
+		/* the new namespace starts with init_net's policy */
+		policy_read(&now);
+		if (!policy_eq(&now, &init) && !badstate++)
+			diag("fault %u: the new namespace's policy is not init_net's",
+			     n);
+		if (setns(orig, CLONE_NEWNET)) {
+			perror("setns");
+			return 1;
+		}
+		if (left) {
+			points = n - left;
+			break;
+		}
+		absorbed++;
+	}
+	ok(points > 0 && !bad && !badstate,
+	   "new network namespace: %d injection points: %d failed with ENOMEM, %d with another error, %d failures absorbed; %d wrong states",
+	   points, failed, other, absorbed, badstate + bad);
+	close(orig);
+	return tap_fail ? 1 : 0;
+}
+
 /* ---- module init ---- */
 
 static bool module_present(const char *name)
@@ -765,10 +857,15 @@ int main(int argc, char **argv)
 		lock_memory();
 		return cmd_netlink(argc > 2 ? atoi(argv[2]) : 0);
 	}
+	if (argc == 2 && !strcmp(argv[1], "netns")) {
+		nth_open();
+		lock_memory();
+		return cmd_netns();
+	}
 	if (argc == 3 && !strcmp(argv[1], "insmod")) {
 		nth_open();
 		return cmd_insmod(argv[2]);
 	}
-	fprintf(stderr, "usage: smbsign_faults netlink [SESSIONS] | insmod MODULE.ko\n");
+	fprintf(stderr, "usage: smbsign_faults netlink [SESSIONS] | netns | insmod MODULE.ko\n");
 	return 2;
 }
