@@ -27,6 +27,7 @@
  */
 #include <kunit/test.h>
 #include <linux/fs.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
@@ -252,6 +253,7 @@ static void faults_case(struct kunit *test, const char *what,
 	unsigned long before, after;
 	unsigned int rounds = 1;
 	bool check_leak = !IS_ENABLED(CONFIG_KASAN);
+	u64 t0 = ktime_get_ns();
 
 	rcu_barrier();
 	before = faults_slab_pages();
@@ -265,9 +267,10 @@ static void faults_case(struct kunit *test, const char *what,
 	rcu_barrier();
 	after = faults_slab_pages();
 
-	kunit_info(test, "%s: %u injection points, %u failed calls in %u sweeps, %u failures absorbed, slab %+ld pages\n",
+	kunit_info(test, "%s: %u injection points, %u failed calls in %u sweeps, %u failures absorbed, slab %+ld pages, %llu ms\n",
 		   what, r0.points, r.failed + r.bad_err, rounds, r.absorbed,
-		   (long)after - (long)before);
+		   (long)after - (long)before,
+		   div_u64(ktime_get_ns() - t0, NSEC_PER_MSEC));
 	KUNIT_EXPECT_EQ_MSG(test, r.runaway, 0U,
 			    "%s: still failing after %d points", what,
 			    FAULTS_MAX_POINTS);

@@ -31,6 +31,7 @@ FAULTS=${FAULTS:-smbsign_faults}
 KO=$(find /lib/modules/"$(uname -r)" -name smbsign.ko | head -n 1)
 SESSIONS=200
 
+t0=$(date +%s)
 tap_begin
 
 # fail_nth fails the call site it reaches whatever probability says; make
@@ -83,4 +84,5 @@ else
 fi
 kmemleak_clean "fault sweeps"
 
+echo "# faults guest test: $(($(date +%s) - t0)) s"
 tap_end

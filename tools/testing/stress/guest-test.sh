@@ -33,6 +33,7 @@ W=/tmp/stress
 rm -rf $W
 mkdir -p $W
 
+t0=$(date +%s)
 tap_begin
 dmesg -c >/dev/null
 kmemleak_begin
@@ -184,4 +185,5 @@ $CTL set client require on >/dev/null && $CTL set server require on >/dev/null &
 check "smbsign works; policy back to the defaults" [ $? = 0 ]
 dmesg_clean "stress"
 kmemleak_clean "stress"
+echo "# stress guest test: $(($(date +%s) - t0)) s"
 tap_end
