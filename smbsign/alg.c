@@ -875,6 +875,13 @@ static int smbsign_ghash_init(struct smbsign_key *key, const u8 *h)
 		key->shash = shash;
 		return 0;
 	}
+	/*
+	 * A kernel without the driver (or one FIPS mode refuses) falls back;
+	 * an allocation failure fails the key instead, rather than leave a
+	 * session with the slower GHASH for its whole life.
+	 */
+	if (PTR_ERR(shash) == -ENOMEM)
+		return -ENOMEM;
 
 	key->ghash = smbsign_alloc_ahash("ghash", SMBSIGN_AHASH_REQ_MAX);
 	if (IS_ERR(key->ghash))

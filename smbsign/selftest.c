@@ -430,7 +430,9 @@ static int smbsign_selftest_algs(void)
  * code. Called from module init only, before any consumer can create a
  * key (the simd parameter is switched off for the second round).
  *
- * Return: 0 if every test passed, -ENOTRECOVERABLE otherwise.
+ * Return: 0 if every test passed, -ENOMEM if a test could not run for want
+ * of memory (the load fails as any allocation failure does), or
+ * -ENOTRECOVERABLE when an answer is wrong or a test failed otherwise.
  */
 int smbsign_selftest(void)
 {
@@ -443,6 +445,10 @@ int smbsign_selftest(void)
 
 		ret = smbsign_selftest_algs();
 		smbsign_simd_set(old);
+	}
+	if (ret == -ENOMEM) {
+		pr_err("self-tests: cannot run: out of memory\n");
+		return -ENOMEM;
 	}
 	if (ret) {
 		pr_err("self-tests: FAIL\n");
