@@ -108,8 +108,14 @@ static const char *eperm_text(const char *what)
  * Send @nlh and read replies until the ACK, DONE or an error.  Returns 0 or
  * a positive errno; the kernel's extack message, if any, has been printed.
  */
+enum talk_quiet {
+	TALK_LOUD,		/* report every error */
+	TALK_QUIET,		/* report none */
+	TALK_QUIET_INTR,	/* report all but an interrupted dump */
+};
+
 static int talk(struct genl *g, struct nlmsghdr *nlh, genl_reply_fn fn,
-		void *arg, const char *what, bool quiet)
+		void *arg, const char *what, enum talk_quiet quiet)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct talk_ctx t = { .fn = fn, .arg = arg };
@@ -118,7 +124,7 @@ static int talk(struct genl *g, struct nlmsghdr *nlh, genl_reply_fn fn,
 	int ret;
 
 	if (mnl_socket_sendto(g->nl, nlh, nlh->nlmsg_len) < 0) {
-		if (!quiet)
+		if (quiet != TALK_QUIET)
 			fprintf(stderr, "%s: %s: %s\n", prog, what,
 				strerror(errno));
 		return errno;
@@ -136,7 +142,8 @@ static int talk(struct genl *g, struct nlmsghdr *nlh, genl_reply_fn fn,
 		if (ret <= MNL_CB_STOP)
 			break;
 	}
-	if (t.error && !quiet) {
+	if (t.error && quiet != TALK_QUIET &&
+	    !(quiet == TALK_QUIET_INTR && t.error == EINTR)) {
 		if (t.error == EPERM)
 			fprintf(stderr, "%s: %s: %s\n", prog, what,
 				eperm_text(what));
@@ -168,7 +175,32 @@ struct nlmsghdr *genl_msg(struct genl *g, char *buf, uint8_t cmd,
 int genl_talk(struct genl *g, struct nlmsghdr *nlh, genl_reply_fn fn,
 	      void *arg, const char *what)
 {
-	return talk(g, nlh, fn, arg, what, false);
+	return talk(g, nlh, fn, arg, what, TALK_LOUD);
+}
+
+/*
+ * A dump of @cmd, started again (after @restart(@arg)) when the kernel
+ * flags it NLM_F_DUMP_INTR (libmnl: EINTR) because the set changed under
+ * it, up to GENL_DUMP_TRIES times; errors are reported as genl_talk() does.
+ */
+#define GENL_DUMP_TRIES	10
+int genl_dump(struct genl *g, uint8_t cmd, genl_reply_fn fn,
+	      void (*restart)(void *arg), void *arg, const char *what)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int err, i;
+
+	for (i = 1; ; i++) {
+		struct nlmsghdr *nlh = genl_msg(g, buf, cmd, NLM_F_DUMP);
+		bool last = i == GENL_DUMP_TRIES;
+
+		err = talk(g, nlh, fn, arg, what,
+			   last ? TALK_LOUD : TALK_QUIET_INTR);
+		if (err != EINTR || last)
+			break;
+		restart(arg);
+	}
+	return err;
 }
 
 static int grp_cb(const struct nlattr *attr, void *data)
@@ -241,7 +273,7 @@ int genl_open(struct genl *g)
 	((struct genlmsghdr *)mnl_nlmsg_get_payload(nlh))->version = 1;
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, SMBSIGN_FAMILY_NAME);
 	g->family = 0;
-	err = talk(g, nlh, family_cb, g, "resolve family", true);
+	err = talk(g, nlh, family_cb, g, "resolve family", TALK_QUIET);
 	if (err == ENOENT || (!err && !g->family)) {
 		fprintf(stderr,
 			"%s: smbsign is not loaded: run modprobe smbsign\n",

@@ -403,14 +403,32 @@ static int session_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
+/* a dump's rows, kept until it completes: an interrupted one starts again */
+struct session_rows {
+	char *text;
+	size_t len;
+	FILE *f;
+	int n;
+};
+
+static void session_rows_restart(void *arg)
+{
+	struct session_rows *r = arg;
+
+	rewind(r->f);
+	fflush(r->f);
+	r->n = 0;
+}
+
 static int session_reply(const struct nlmsghdr *nlh, void *arg)
 {
 	uint64_t v[SMBSIGN_A_SESSION_MAX + 1] = { 0 };
-	int *n = arg;
+	struct session_rows *r = arg;
+	int *n = &r->n;
 
 	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), session_attr_cb, v);
 	if (json)
-		printf("%s{\"id\":\"0x%016" PRIx64 "\",\"direction\":\"%s\","
+		fprintf(r->f, "%s{\"id\":\"0x%016" PRIx64 "\",\"direction\":\"%s\","
 		       "\"dialect\":\"0x%03" PRIx64 "\",\"algorithm\":\"%s\","
 		       "\"signed\":%" PRIu64 ",\"verified\":%" PRIu64
 		       ",\"verify_failures\":%" PRIu64 "}",
@@ -422,7 +440,7 @@ static int session_reply(const struct nlmsghdr *nlh, void *arg)
 		       v[SMBSIGN_A_SESSION_VERIFIED],
 		       v[SMBSIGN_A_SESSION_VERIFY_FAILURES]);
 	else
-		printf("0x%016" PRIx64 "  %-6s  0x%03" PRIx64 "   %-11s  %10"
+		fprintf(r->f, "0x%016" PRIx64 "  %-6s  0x%03" PRIx64 "   %-11s  %10"
 		       PRIu64 "  %10" PRIu64 "  %8" PRIu64 "\n",
 		       v[SMBSIGN_A_SESSION_ID],
 		       v[SMBSIGN_A_SESSION_DIRECTION] ? "server" : "client",
@@ -437,9 +455,8 @@ static int session_reply(const struct nlmsghdr *nlh, void *arg)
 
 static int cmd_sessions(struct genl *g, int argc, char **argv)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
-	int n = 0, err;
+	struct session_rows r = { 0 };
+	int err;
 
 	(void)argv;
 	if (argc != 1) {
@@ -448,14 +465,23 @@ static int cmd_sessions(struct genl *g, int argc, char **argv)
 	}
 	if (genl_open(g))
 		return 1;
+	r.f = open_memstream(&r.text, &r.len);
+	if (!r.f) {
+		fprintf(stderr, "%s: %s\n", prog, strerror(errno));
+		return 1;
+	}
+	err = genl_dump(g, SMBSIGN_CMD_SESSION_GET, session_reply,
+			session_rows_restart, &r, "session-get");
+	fclose(r.f);
 	if (json)
 		putchar('[');
 	else
 		printf("%-18s  %-6s  %-7s %-11s  %10s  %10s  %8s\n", "SESSION",
 		       "ROLE", "DIALECT", "ALGORITHM", "SIGNED", "VERIFIED",
 		       "FAILURES");
-	nlh = genl_msg(g, buf, SMBSIGN_CMD_SESSION_GET, NLM_F_DUMP);
-	err = genl_talk(g, nlh, session_reply, &n, "session-get");
+	if (!err)
+		fwrite(r.text, 1, r.len, stdout);
+	free(r.text);
 	if (json)
 		printf("]\n");
 	return err ? 1 : 0;

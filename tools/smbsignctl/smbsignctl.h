@@ -47,6 +47,8 @@ struct nlmsghdr *genl_msg(struct genl *g, char *buf, uint8_t cmd,
 			  uint16_t flags);
 int genl_talk(struct genl *g, struct nlmsghdr *nlh, genl_reply_fn fn,
 	      void *arg, const char *what);
+int genl_dump(struct genl *g, uint8_t cmd, genl_reply_fn fn,
+	      void (*restart)(void *arg), void *arg, const char *what);
 int genl_monitor(struct genl *g, genl_reply_fn fn, void *arg);
 
 /* policy.c */
