@@ -29,7 +29,8 @@ line to standard output saying what it flipped:
 file_offset: WRITE's Offset + data_index; write_offset, write_length: the
 WRITE's Offset and Length; the last three null but for a WRITE request).
 Only one message is ever changed; after it the proxy relays bytes without
-looking at them.  Compound chains are walked (NextCommand); messages with
+looking at them.  When a connection ends, one more line says which side
+closed it first: {"closed_by": "server"|"client", "connection": N}.  Compound chains are walked (NextCommand); messages with
 a transform or compression header are relayed untouched.
 
 --listen-netns PATH: create the listening socket in the network
@@ -150,25 +151,31 @@ def tamper_frame(frame, direction, target, conn_no):
             return
 
 
-def relay(src, dst, direction, target, conn_no):
+def relay(src, dst, direction, target, conn_no, closed):
     """Copy src to dst; parse transport frames while the target is open."""
     try:
         while not target.done:
             hdr = recv_exact(src, 4)
             if hdr is None:
-                return
+                break
             n = int.from_bytes(hdr[1:4], "big")
             frame = recv_exact(src, n) if n else bytearray()
             if frame is None:
-                return
+                break
             if hdr[0] == 0:
                 tamper_frame(frame, direction, target, conn_no)
             dst.sendall(bytes(hdr) + bytes(frame))
-        while True:
-            chunk = src.recv(1 << 20)
-            if not chunk:
-                return
-            dst.sendall(chunk)
+        else:
+            while True:
+                chunk = src.recv(1 << 20)
+                if not chunk:
+                    break
+                dst.sendall(chunk)
+        # src closed first (the other side's thread then sees our shutdown)
+        with closed["lock"]:
+            if not closed["by"]:
+                closed["by"] = "server" if direction == "response" else "client"
+                report({"closed_by": closed["by"], "connection": conn_no})
     except OSError:
         pass
     finally:
@@ -237,10 +244,13 @@ def main():
         for sock in (c, s):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         report({"connection": conn_no})
+        closed = {"lock": threading.Lock(), "by": None}
         threading.Thread(target=relay, daemon=True,
-                         args=(c, s, "request", target, conn_no)).start()
+                         args=(c, s, "request", target, conn_no,
+                               closed)).start()
         threading.Thread(target=relay, daemon=True,
-                         args=(s, c, "response", target, conn_no)).start()
+                         args=(s, c, "response", target, conn_no,
+                               closed)).start()
 
 
 if __name__ == "__main__":
