@@ -20,6 +20,8 @@
 #   SIZES="0 1 4096 1048576 67108864"         file sizes (bytes)
 #   CAPTURE="base 3.1.1"   the mount captured and verified on the host ("": none)
 #   IOSIZE=8388608         wsize=/rsize= and dd block size
+#   TAMPER=1               tamper test and new-netns policy (tamper.sh), with
+#                          the base variant; 0: not run
 #   CONSUMER_MEM=2G        guest memory (files live in tmpfs)
 #   CONSUMER_TIMEOUT=1800  guest time limit in seconds (a deadline, then killed)
 #   SMBSIGN_CACHE          as for `make check` (default ~/.cache/smbsign)
@@ -41,6 +43,7 @@ DIALECTS=${DIALECTS-2.0 2.1 3.0 3.0.2 3.1.1}
 SIZES=${SIZES-0 1 4096 1048576 67108864}
 CAPTURE=${CAPTURE-base 3.1.1}
 IOSIZE=${IOSIZE:-8388608}
+TAMPER=${TAMPER:-1}
 CONSUMER_MEM=${CONSUMER_MEM:-2G}
 CONSUMER_TIMEOUT=${CONSUMER_TIMEOUT:-1800}
 PASSWORD=Smbs1gn-consumer-test	# guest-test.sh's PW
@@ -131,7 +134,8 @@ prepare_run() {
 	depmod -b "$share/modroot" "$KREL" || die "depmod failed"
 	cp "$MCOPY/tools/smbsignctl/smbsignctl" "$share/bin/"
 	cp "$HERE/guest-init.sh" "$share/init"
-	cp "$HERE/guest-test.sh" "$HERE/smb.conf.in" "$share/"
+	cp "$HERE/guest-test.sh" "$HERE/smb.conf.in" "$HERE/tamper.sh" \
+		"$HERE/tamper-proxy.py" "$share/"
 	chmod 755 "$share/init"
 	cat >"$share/config" <<-EOF
 	CONSUMER_NAME=cifs-$mode
@@ -141,6 +145,7 @@ prepare_run() {
 	SIZES="$SIZES"
 	CAPTURE="$CAPTURE"
 	IOSIZE=$IOSIZE
+	TAMPER=$TAMPER
 	GUEST_TEST_TIMEOUT=$((CONSUMER_TIMEOUT - 30))
 	PATH=/run/smbsign/bin:\$PATH
 	EOF
