@@ -504,7 +504,7 @@ if os.path.exists(f):
 	rm -f "$_f"
 	# 3.
 	if [ -n "$_mid" ] && wait_until 15 grep -q \
-		"\"event\":\"verify-failed\",\"direction\":\"server\",\"session_id\":\"$_sid\",\"command\":9,\"message_id\":$_mid[,}]" \
+		"\"event\":\"verify-failed\",\"direction\":\"server\",\"session_id\":\"$_sid\",\"command\":9,\"message_id\":${_mid}[,}]" \
 		/tmp/monitor.out; then
 		ok "$_what: event $(grep -m1 verify-failed /tmp/monitor.out)"
 	else

@@ -180,7 +180,7 @@ tamper_patched() {
 	fi
 	# 3. the event: client, READ, the flipped MessageId
 	if [ -n "$_mid" ] && wait_until 15 grep -q \
-		"\"event\":\"verify-failed\",\"direction\":\"client\",.*\"command\":8,\"message_id\":$_mid[,}]" \
+		"\"event\":\"verify-failed\",\"direction\":\"client\",.*\"command\":8,\"message_id\":${_mid}[,}]" \
 		/tmp/monitor.out; then
 		ok "tamper: event $(grep -m1 verify-failed /tmp/monitor.out)"
 	else
