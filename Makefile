@@ -20,8 +20,11 @@
 #                          in results/bench-$(KVER)/
 #   make check-consumers   the Linux SMB client (stock cifs.ko, and the patched
 #                          one when tools/consumers/cifs/build.sh exists)
-#                          against Debian's smbd in the guest, every kernel
-#                          unless KVER is given; CIFS_KO=stock|smbsign|path
+#                          against Debian's smbd in the guest, then the Linux
+#                          SMB server (stock and patched ksmbd.ko) against
+#                          Samba's smbclient, every kernel unless KVER is
+#                          given; CIFS_KO=stock|smbsign|path, CONSUMERS=cifs
+#                          or ksmbd for one side only
 #                          (tools/testing/consumers/README.md)
 #   make bench-cpu         tools/testing/bench-cpu: smbsign's and the test
 #                          kernel's (KVER, default 6.12) x86 assembly, checked

@@ -15,6 +15,10 @@
 #   CAPTURE     "<variant> <vers>": the mount captured with tcpdump
 #               (empty: none); the pcap goes to $RUN/out/capture.pcap
 #   IOSIZE      wsize= and rsize= of every mount, and dd's block size
+#   TAMPER      1: with the base variant, the tamper test (a proxy flips one
+#               bit of a signed READ response; stock mode: what the stock
+#               client does with it, reported as skipped) and, in smbsign
+#               mode, the policy of a new network namespace (tamper.sh)
 #
 # Every mount: mount, per size write + read back + compare, list, rename,
 # delete, the signing algorithm smbd reports for the session, smbsign's
@@ -68,6 +72,8 @@ for v in $VARIANTS; do
 	case "$v" in base|disabled) plan=$((plan + 1)) ;; esac	# guest share
 done
 [ -n "$CAPTURE" ] && plan=$((plan + 1))
+. "$RUN/tamper.sh"
+case " $VARIANTS " in *" base "*) plan=$((plan + $(tamper_plan))) ;; esac
 echo "TAP version 13"
 echo "1..$plan"
 diag "cifs mode $CIFS_MODE, kernel $(uname -r), $(smbd --version)"
@@ -382,6 +388,7 @@ for v in $VARIANTS; do
 		mount_tests "$v" "$vers"
 	done
 	case "$v" in base|disabled) guest_test "$v" ;; esac
+	[ "$v" = base ] && tamper_tests
 	stop_smbd
 done
 

@@ -16,6 +16,8 @@
 #   SIZES="0 4096 1048576"         file sizes (bytes) in every cell
 #   BIG_SIZE=67108864, BIG_CELLS="3.1.1 gmac"   one more file in those cells
 #   POLICY=1               the inbound-policy tests (smbsign mode)
+#   TAMPER=1               a WRITE request with one bit flipped by
+#                          tamper-proxy.py is refused (smbsign mode)
 #   CIFS_KO=none|PATH      the patched cifs.ko that mounts the patched ksmbd
 #                          (default: tools/consumers/cifs/build.sh's, built
 #                          if not in the cache yet; none: skip)
@@ -42,6 +44,7 @@ SIZES=${SIZES-0 4096 1048576}
 BIG_SIZE=${BIG_SIZE-67108864}
 BIG_CELLS=${BIG_CELLS-3.1.1 gmac}
 POLICY=${POLICY:-1}
+TAMPER=${TAMPER:-1}
 CIFS_KO=${CIFS_KO:-}
 CIFS_BUILD=$REPO/tools/consumers/cifs/build.sh
 KSMBD_MEM=${KSMBD_MEM:-2G}
@@ -179,6 +182,7 @@ prepare_run() {
 	cp -a "$KTOOLS" "$share/ksmbd-tools"
 	cp "$HERE/guest-init.sh" "$share/init"
 	cp "$HERE/ksmbd-test.sh" "$share/guest-test.sh"
+	cp "$HERE/tamper-proxy.py" "$share/"
 	chmod 755 "$share/init"
 	cat >"$share/config" <<-EOF
 	CONSUMER_NAME=ksmbd
@@ -188,6 +192,7 @@ prepare_run() {
 	BIG_SIZE="$BIG_SIZE"
 	BIG_CELLS="$BIG_CELLS"
 	POLICY=$POLICY
+	TAMPER=$TAMPER
 	CIFS=$([ -n "$CIFS_PATCHED" ] && echo 1 || echo 0)
 	GUEST_TEST_TIMEOUT=$((KSMBD_TIMEOUT - 30))
 	PATH=/run/smbsign/bin:\$PATH

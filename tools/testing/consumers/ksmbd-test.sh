@@ -12,6 +12,8 @@
 #   CELLS        smbclient cells (names below), in order
 #   SIZES        file sizes in bytes put, got back and compared per cell
 #   BIG_SIZE     one more file in the cells named in BIG_CELLS
+#   TAMPER=1     smbsign mode: a WRITE request with one bit flipped by
+#                tamper-proxy.py is refused (run_tamper)
 #   CIFS=1       the patched cifs.ko (tools/consumers/cifs) is the guest's
 #                cifs module: mount the patched ksmbd with it (smbsign mode)
 #
@@ -413,6 +415,115 @@ run_cifs() {
 	fi
 }
 
+# ------------------------------------- tamper: a WRITE request (smbsign) --
+# tamper-proxy.py on 127.0.0.1:4450 relays to ksmbd on :445 and flips bit
+# 0 of the middle byte of the first signed WRITE request of at least
+# 4 KiB (the file data); smbclient puts a 1 MiB file through it:
+#   1. the put fails (ksmbd answers the bad signature with ACCESS_DENIED)
+#      and the proxy flipped exactly one WRITE;
+#   2. no data was written: the file on the share, if there is one, holds
+#      nothing in the tampered WRITE's range (past its end, or zeros);
+#   3. `smbsignctl -j monitor` printed a server verify-failed event with
+#      the session id, command 9 (WRITE) and MessageId of that request;
+#   4. smbsign's server verify_failures counter rose by exactly one.
+TPORT=4450
+tflipped() {
+	python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    if "flipped" in d:
+        v = d["flipped"][sys.argv[2]]
+        print("" if v is None else v)
+        break
+' /tmp/proxy.out "$1" 2>/dev/null
+}
+run_tamper() {
+	_what="tamper: WRITE request with one bit flipped"
+	head -c 1048576 /dev/urandom >/tmp/tamper-src
+	_b=$(stats)
+	smbsignctl -j monitor >/tmp/monitor.out 2>&1 &
+	_mon=$!
+	_end=$(( $(date +%s) + 30 ))
+	while ! grep -q policy-changed /tmp/monitor.out && [ "$(date +%s)" -lt "$_end" ]; do
+		smbsignctl set server audit off 2>>"$ERR"
+		sleep 0.3
+	done
+	rm -f /tmp/proxy.ready
+	python3 -B "$RUN/tamper-proxy.py" --ready /tmp/proxy.ready \
+		--listen 127.0.0.1:$TPORT --connect 127.0.0.1:445 \
+		--direction request --command WRITE --min-size 4096 >/tmp/proxy.out 2>&1 &
+	_pp=$!
+	if ! grep -q policy-changed /tmp/monitor.out || ! wait_until 30 test -s /tmp/proxy.ready; then
+		cat /tmp/monitor.out /tmp/proxy.out >>"$ERR"
+		notok "$_what: smbsignctl monitor and tamper-proxy.py start"
+		for _i in 2 3 4; do skip "tamper" "no proxy or monitor"; done
+		kill "$_pp" "$_mon" 2>/dev/null
+		return
+	fi
+	smbc user SMB3_11 "" -p $TPORT -U "smbtest%$PW" --client-protection=sign \
+		-c "lcd /tmp; put tamper-src t_1m; ls" >"$LOG" 2>&1
+	_rc=$?
+	_a=$(stats)
+	cp "$LOG" "$OUT/smbclient-tamper.log"
+	diag "tamper: proxy: $(grep -v '^{"connection"' /tmp/proxy.out | tr '\n' ' ')"
+	diag "tamper: smbclient exit $_rc: $(grep -v '^$' "$LOG" | tr '\n' ' ' | cut -c1-300)"
+	# whether the session outlived the refusal (the ls after the put),
+	# and who ended the connection
+	diag "tamper: ls after the refused put: $(grep -q 'blocks of size' "$LOG" && echo served || echo failed); connection closed by: $(sed -n 's/.*"closed_by": "\([a-z]*\)".*/\1/p' /tmp/proxy.out)"
+	_mid=$(tflipped message_id)
+	_sid=$(tflipped session_id)
+	# 1.
+	# (smbclient's exit status is the last command's, the ls)
+	if [ "$(grep -c '"flipped"' /tmp/proxy.out)" = 1 ] && [ "$(tflipped command)" = 9 ] &&
+		grep -q 'cli_push returned NT_STATUS_ACCESS_DENIED' "$LOG"; then
+		ok "$_what (session $_sid, MessageId $_mid, $(tflipped size) B, file offset $(tflipped file_offset)): ksmbd refuses it, ACCESS_DENIED"
+	else
+		cat /tmp/proxy.out "$LOG" >>"$ERR"
+		notok "$_what: refused (smbclient exit $_rc)"
+	fi
+	# 2.
+	_f=$SHARE/user/t_1m
+	_wo=$(tflipped write_offset)
+	_wl=$(tflipped write_length)
+	_got=$(stat -c %s "$_f" 2>/dev/null || echo none)
+	if [ -n "$_wo" ] && [ -n "$_wl" ] && python3 -c '
+import os, sys
+f, o, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+if os.path.exists(f):
+    with open(f, "rb") as fp:
+        fp.seek(o)
+        seg = fp.read(n)
+    sys.exit(1 if seg.strip(b"\0") else 0)
+' "$_f" "$_wo" "$_wl" 2>>"$ERR"; then
+		ok "$_what: no data written (file on the share: $_got bytes, nothing in the WRITE's $_wl bytes at $_wo)"
+	else
+		cmp /tmp/tamper-src "$_f" >>"$ERR" 2>&1
+		notok "$_what: data written (file on the share: $_got bytes, WRITE of $_wl bytes at $_wo)"
+	fi
+	rm -f "$_f"
+	# 3.
+	if [ -n "$_mid" ] && wait_until 15 grep -q \
+		"\"event\":\"verify-failed\",\"direction\":\"server\",\"session_id\":\"$_sid\",\"command\":9,\"message_id\":${_mid}[,}]" \
+		/tmp/monitor.out; then
+		ok "$_what: event $(grep -m1 verify-failed /tmp/monitor.out)"
+	else
+		sed 's/^/monitor: /' /tmp/monitor.out >>"$ERR"
+		notok "$_what: verify-failed event with session $_sid, command 9, MessageId $_mid"
+	fi
+	# 4.
+	_df=$(( $(field "$_a" 3) - $(field "$_b" 3) ))
+	if [ "$_df" = 1 ]; then
+		ok "$_what: smbsign server verify_failures rose by 1"
+	else
+		notok "$_what: smbsign server verify_failures rose by $_df, want 1"
+	fi
+	kill "$_pp" "$_mon" 2>/dev/null
+	wait "$_pp" "$_mon" 2>/dev/null
+	cp /tmp/proxy.out "$OUT/tamper-proxy-ksmbd.out"
+	cp /tmp/monitor.out "$OUT/tamper-monitor-ksmbd.out"
+}
+
 # --------------------------------------------------------------- main --
 ncells=$(echo $CELLS | wc -w)
 plan=0
@@ -420,6 +531,7 @@ for m in $KSMBD_MODES; do
 	plan=$((plan + 1 + ncells * 4 + 2))
 	[ "$m" = smbsign ] && [ "${POLICY:-1}" = 1 ] && plan=$((plan + 1 + 4))
 	[ "$m" = smbsign ] && [ "${CIFS:-0}" = 1 ] && plan=$((plan + 3))
+	[ "$m" = smbsign ] && [ "${TAMPER:-1}" = 1 ] && plan=$((plan + 4))
 done
 echo "TAP version 13"
 echo "1..$plan"
@@ -449,6 +561,7 @@ for m in $KSMBD_MODES; do
 	run_error "$m" SMB3_11
 	run_error "$m" SMB2_10
 	[ "$m" = smbsign ] && [ "${CIFS:-0}" = 1 ] && run_cifs
+	[ "$m" = smbsign ] && [ "${TAMPER:-1}" = 1 ] && run_tamper
 	if [ "$m" = smbsign ] && [ "${POLICY:-1}" = 1 ]; then
 		stop_ksmbd
 		if start_ksmbd "$m" disabled; then

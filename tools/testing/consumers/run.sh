@@ -20,6 +20,11 @@
 #   SIZES="0 1 4096 1048576 67108864"         file sizes (bytes)
 #   CAPTURE="base 3.1.1"   the mount captured and verified on the host ("": none)
 #   IOSIZE=8388608         wsize=/rsize= and dd block size
+#   CONSUMERS="cifs ksmbd" the client tests (this script), then the server
+#                          tests (ksmbd-run.sh, its own environment; same
+#                          KVER), one summary; "cifs" or "ksmbd": only that
+#   TAMPER=1               tamper test and new-netns policy (tamper.sh), with
+#                          the base variant; 0: not run
 #   CONSUMER_MEM=2G        guest memory (files live in tmpfs)
 #   CONSUMER_TIMEOUT=1800  guest time limit in seconds (a deadline, then killed)
 #   SMBSIGN_CACHE          as for `make check` (default ~/.cache/smbsign)
@@ -41,6 +46,8 @@ DIALECTS=${DIALECTS-2.0 2.1 3.0 3.0.2 3.1.1}
 SIZES=${SIZES-0 1 4096 1048576 67108864}
 CAPTURE=${CAPTURE-base 3.1.1}
 IOSIZE=${IOSIZE:-8388608}
+TAMPER=${TAMPER:-1}
+CONSUMERS=${CONSUMERS:-cifs ksmbd}
 CONSUMER_MEM=${CONSUMER_MEM:-2G}
 CONSUMER_TIMEOUT=${CONSUMER_TIMEOUT:-1800}
 PASSWORD=Smbs1gn-consumer-test	# guest-test.sh's PW
@@ -131,7 +138,8 @@ prepare_run() {
 	depmod -b "$share/modroot" "$KREL" || die "depmod failed"
 	cp "$MCOPY/tools/smbsignctl/smbsignctl" "$share/bin/"
 	cp "$HERE/guest-init.sh" "$share/init"
-	cp "$HERE/guest-test.sh" "$HERE/smb.conf.in" "$share/"
+	cp "$HERE/guest-test.sh" "$HERE/smb.conf.in" "$HERE/tamper.sh" \
+		"$HERE/tamper-proxy.py" "$share/"
 	chmod 755 "$share/init"
 	cat >"$share/config" <<-EOF
 	CONSUMER_NAME=cifs-$mode
@@ -141,6 +149,7 @@ prepare_run() {
 	SIZES="$SIZES"
 	CAPTURE="$CAPTURE"
 	IOSIZE=$IOSIZE
+	TAMPER=$TAMPER
 	GUEST_TEST_TIMEOUT=$((CONSUMER_TIMEOUT - 30))
 	PATH=/run/smbsign/bin:\$PATH
 	EOF
@@ -195,7 +204,7 @@ one_run() {
 }
 
 main() {
-	local kvers k modes m rc=0 out p=0 f=0 t
+	local kvers k modes m rc=0 out p=0 f=0 t KVER0=$KVER
 	if [ "$KVER" = all ]; then kvers=$(kver_list); else kvers=$KVER; fi
 	case "${CIFS_KO:-}" in
 	"")      modes=stock; [ -f "$CIFS_BUILD" ] && modes="stock smbsign" ;;
@@ -203,6 +212,7 @@ main() {
 	*)       modes=smbsign ;;
 	esac
 	bash "$HARNESS" deps
+	[ "$CONSUMERS" != ksmbd ] || kvers=
 	for k in $kvers; do
 		export KVER=$k
 		msg "===== consumers: KVER=$k, cifs: $modes ====="
@@ -230,7 +240,25 @@ main() {
 			fi
 		done
 	done
-	echo "===== consumers: $(echo $kvers), cifs: $modes ====="
+	if [ "$CONSUMERS" != cifs ]; then
+		# the server side: ksmbd-run.sh, same kernels; a cifs.ko given
+		# by path is its Linux-to-Linux client too
+		out=$(mktemp)
+		set +e
+		case "${CIFS_KO:-}" in
+		""|stock|smbsign) KVER=$KVER0 bash "$HERE/ksmbd-run.sh" 2>&1 | tee "$out" ;;
+		*) KVER=$KVER0 CIFS_KO=$CIFS_KO bash "$HERE/ksmbd-run.sh" 2>&1 | tee "$out" ;;
+		esac
+		set -e
+		t=$(tail -n 1 "$out")
+		rm -f "$out"
+		if [[ $t =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+			p=$((p + BASH_REMATCH[1])); f=$((f + BASH_REMATCH[2]))
+		else
+			f=$((f + 1))
+		fi
+	fi
+	echo "===== consumers: $(echo $kvers), cifs: $modes$([ "$CONSUMERS" = cifs ] || echo ", ksmbd") ====="
 	echo "$p passed, $f failed"
 	[ "$f" = 0 ] && [ "$p" -gt 0 ] || rc=1
 	return "$rc"
