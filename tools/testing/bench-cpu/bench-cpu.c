@@ -235,6 +235,13 @@ static bool k_libcmac(void)
 	return cpu_aesni() && aes128_expandkey_aesni && aes_encrypt_aesni;
 }
 
+static bool k_libgcm(void)
+{
+	/* lib/crypto/x86/gf128hash.h: ghash_blocks_pclmul needs PCLMULQDQ */
+	return k_libcmac() && boot_cpu_has(X86_FEATURE_PCLMULQDQ) &&
+	       ghash_blocks_pclmul && polyval_mul_pclmul_avx;
+}
+
 static bool k_gcm61(void)
 {
 	return k_aesni() && aesni_gcm_init && aesni_gcm_finalize;
@@ -575,6 +582,9 @@ static struct impl impls[] = {
 	{ GMAC_ALG, "polyval-lib",
 	  "kernel 7.x POLYVAL library (polyval-pclmul-avx) as GHASH, blocks reversed in 512-byte chunks (smbsign's crypto-API GMAC on 7.x)",
 	  "kernel", MAC, false, k_polyval, k_polyval_setkey, k_polyval_run },
+	{ GMAC_ALG, "lib-aes-gcm",
+	  "kernel 7.3 AES-GCM library as GMAC (aes_gcm_init/auth_update/encrypt_final): ghash-pclmul one block per multiply + aes_encrypt_aesni E_K(J0)",
+	  "kernel", MAC, false, k_libgcm, k_libgcm_setkey, k_libgcm_run },
 	{ GMAC_ALG, "gcm-aesni",
 	  "kernel generic-gcm-aesni used as GMAC (AAD in 4 KiB pieces)",
 	  "kernel", MAC, false, k_gcm_aesni, k_gcm_aesni_setkey,

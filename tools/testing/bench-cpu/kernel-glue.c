@@ -403,3 +403,59 @@ void k_polyval_run(const u8 *msg, size_t len, const u8 *nonce, u8 *out)
 	aesni_enc(&g_aes, j0, j0);
 	crypto_xor(out, j0, 16);
 }
+
+/*
+ * 7.3's AES-GCM library (lib/crypto/aes.c) used as GMAC, the way
+ * aes_gcm_init(), aes_gcm_auth_update() and aes_gcm_encrypt_final() run on
+ * x86: E_K(J0) with the AES library's aes_encrypt_aesni(); the associated
+ * data through ghash_update(), i.e. whole blocks to ghash_blocks_pclmul()
+ * (one serial carry-less multiply per block, no key powers), a partial
+ * block XORed into the POLYVAL-format accumulator and multiplied once
+ * (ghash_mul() -> polyval_mul_pclmul_avx()), then the length block. In the
+ * kernel each of those calls is also its own FPU section (not here).
+ */
+static u8 g_gh_key[16] __aligned(16);
+
+void k_libgcm_setkey(const u8 *key, size_t klen)
+{
+	u8 h[16] = {};
+	u64 hi, lo, mask;
+
+	k_libcmac_setkey(key, klen);
+	aes_encrypt_aesni(g_lib_rk, 10, h, h);
+	/* ghash_key_to_polyval() */
+	hi = get_unaligned_be64(h);
+	lo = get_unaligned_be64(h + 8);
+	mask = (s64)hi >> 63;
+	hi = (hi << 1) ^ (lo >> 63) ^ (mask & ((u64)0xc2 << 56));
+	lo = (lo << 1) ^ (mask & 1);
+	put_unaligned_le64(lo, g_gh_key);
+	put_unaligned_le64(hi, g_gh_key + 8);
+}
+
+void k_libgcm_run(const u8 *msg, size_t len, const u8 *nonce, u8 *out)
+{
+	u8 acc[16] __aligned(16) = {}, j0[16], tail[16];
+	size_t whole = len & ~(size_t)15, i;
+
+	/* aes_gcm_init() */
+	memcpy(j0, nonce, NONCE);
+	put_unaligned_be32(1, j0 + NONCE);
+	aes_encrypt_aesni(g_lib_rk, 10, j0, j0);
+	/* aes_gcm_auth_update() -> ghash_update() */
+	if (whole)
+		ghash_blocks_pclmul(acc, g_gh_key, msg, whole / 16);
+	if (len > whole) {
+		for (i = 0; i < len - whole; i++)
+			acc[15 - i] ^= msg[whole + i];
+		/* aes_gcm_encrypt_final(): ghash_pad() -> ghash_mul() */
+		polyval_mul_pclmul_avx(acc, g_gh_key);
+	}
+	put_unaligned_be64((u64)len * 8, tail);
+	put_unaligned_be64(0, tail + 8);
+	ghash_blocks_pclmul(acc, g_gh_key, tail, 1);
+	/* ghash_final(): polyval_acc_to_ghash() */
+	put_unaligned_be64(get_unaligned_le64(acc + 8), out);
+	put_unaligned_be64(get_unaligned_le64(acc), out + 8);
+	crypto_xor(out, j0, 16);
+}

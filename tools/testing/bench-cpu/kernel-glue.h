@@ -103,6 +103,14 @@ KASM void polyval_mul_pclmul_avx(u8 a[16], const u8 b[16]);
 KASM void polyval_blocks_pclmul_avx(u8 acc[16], const u8 h_powers[8][16],
 				    const u8 *data, size_t nblocks);
 
+/*
+ * lib/crypto/x86/ghash-pclmul.S (7.x): GHASH one block per multiply, the
+ * accumulator in POLYVAL format, the key H * x in POLYVAL format
+ * (lib/crypto/gf128hash.c ghash_key_to_polyval())
+ */
+KASM void ghash_blocks_pclmul(u8 acc[16], const u8 key[16], const u8 *data,
+			      size_t nblocks);
+
 /* lib/crypto/x86/aes-aesni.S (7.x): the AES library */
 KASM void aes128_expandkey_aesni(u32 rndkeys[], u32 *inv_rndkeys,
 				 const u8 in_key[16]);
@@ -164,6 +172,7 @@ BENCH_GCM_ROWS(vaes_avx2);
 BENCH_GCM_ROWS(vaes_avx512);
 BENCH_ROW(k_libcmac);
 BENCH_ROW(k_polyval);
+BENCH_ROW(k_libgcm);
 void k_gcm61_setkey(const u8 *key, size_t klen);
 void k_gmac61_run(const u8 *msg, size_t len, const u8 *nonce, u8 *out);
 void k_gcmenc61_gen4_run(const u8 *msg, size_t len, const u8 *nonce,

@@ -9,7 +9,7 @@
 #
 # Usage: ksmbd-run.sh          (environment below)
 #
-#   KVER=6.1|6.12|7.2|all  kernel(s) (default 6.1)
+#   KVER=6.1|6.12|7.2|7.3|all  kernel(s) (default 6.1)
 #   KSMBD_MODES="stock smbsign"  stock = the kernel's own fs/smb/server built
 #                          out of tree, smbsign = with the series (one boot)
 #   CELLS="2.1 3.0 3.0.2 3.1.1 gmac cmac hmac hmac-first cmac-gmac"

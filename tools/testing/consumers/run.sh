@@ -8,7 +8,7 @@
 #
 # Usage: run.sh                 (environment below)
 #
-#   KVER=6.1|6.12|7.2|all  kernel(s) (tools/testing/qemu/kernels.conf);
+#   KVER=6.1|6.12|7.2|7.3|all  kernel(s) (tools/testing/qemu/kernels.conf);
 #                          default 6.1, `make check-consumers` passes all
 #   CIFS_KO=stock          only the test kernel's own cifs.ko
 #   CIFS_KO=smbsign        only the patched cifs.ko (tools/consumers/cifs/build.sh)

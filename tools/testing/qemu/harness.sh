@@ -17,7 +17,7 @@
 #   ksrc      print the extracted kernel source dir (extracts it if needed)
 #
 # Environment:
-#   KVER=6.1|6.12|7.2|all   kernel(s) to use (table: kernels.conf)
+#   KVER=6.1|6.12|7.2|7.3|all kernel(s) to use (table: kernels.conf)
 #   VARIANT=base|bench      config variant (bench adds config/bench.config)
 #   SMBSIGN_CACHE=dir       cache (default ~/.cache/smbsign)
 #   SMBSIGN_SRC=dir         module tree to test (default: this repo)

@@ -95,6 +95,14 @@ static inline void put_unaligned_be64(u64 v, void *p)
 	memcpy(p, &v, 8);
 }
 
+static inline u64 get_unaligned_le64(const void *p)
+{
+	u64 v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
 static inline void put_unaligned_le64(u64 v, void *p)
 {
 	memcpy(p, &v, 8);
