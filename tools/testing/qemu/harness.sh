@@ -17,7 +17,8 @@
 #   ksrc      print the extracted kernel source dir (extracts it if needed)
 #
 # Environment:
-#   KVER=6.1|6.12|7.2|7.3|all kernel(s) to use (table: kernels.conf)
+#   KVER=6.1|6.12|7.2|7.3|all|every kernel(s) to use (table: kernels.conf;
+#                           all: the rows not marked "extra"; every: all rows)
 #   VARIANT=base|bench      config variant (bench adds config/bench.config)
 #   SMBSIGN_CACHE=dir       cache (default ~/.cache/smbsign)
 #   SMBSIGN_SRC=dir         module tree to test (default: this repo)
@@ -88,13 +89,18 @@ run_logged() {
 }
 
 # ---------------------------------------------------------------- table --
-kver_list() { awk '!/^#/ && NF >= 3 { print $1 }' "$QEMU_DIR/kernels.conf"; }
+# kver_list [all|every]: the rows' KVERs; "all" (the default) leaves out the
+# rows marked "extra" in their fifth column, "every" lists them too
+kver_list() {
+	awk -v every="$([ "${1:-all}" = every ] && echo 1)" \
+		'!/^#/ && NF >= 3 && (every || $5 != "extra") { print $1 }' "$QEMU_DIR/kernels.conf"
+}
 
 # sets PKG, APTSRC for $1
 kver_lookup() {
 	local row
 	row=$(awk -v k="$1" '!/^#/ && $1 == k { print $2, $3, $4; exit }' "$QEMU_DIR/kernels.conf")
-	[ -n "$row" ] || die "unknown KVER '$1' (known: $(kver_list | tr '\n' ' ')); see tools/testing/qemu/kernels.conf"
+	[ -n "$row" ] || die "unknown KVER '$1' (known: $(kver_list every | tr '\n' ' ')); see tools/testing/qemu/kernels.conf"
 	read -r PKG APTSRC MINVER <<<"$row"
 }
 
@@ -150,7 +156,7 @@ cmd_deps() {
 		apt_install "${missing[@]}"
 	fi
 	local k kvers
-	if [ "$KVER" = all ]; then kvers=$(kver_list); else kvers=$KVER; fi
+	case $KVER in all | every) kvers=$(kver_list "$KVER") ;; *) kvers=$KVER ;; esac
 	for k in $kvers; do
 		kver_lookup "$k"
 		# sid kernels are downloaded (not installed) by kernel_source
@@ -688,7 +694,7 @@ check_one() {
 
 cmd_check() {
 	local kvers k rc=0 totals=() out
-	if [ "$KVER" = all ]; then kvers=$(kver_list); else kvers=$KVER; fi
+	case $KVER in all | every) kvers=$(kver_list "$KVER") ;; *) kvers=$KVER ;; esac
 	cmd_deps
 	for k in $kvers; do
 		local why
@@ -706,7 +712,7 @@ cmd_check() {
 		totals+=("$(tail -n1 "$out")")
 		rm -f "$out"
 	done
-	if [ "$KVER" = all ]; then
+	if [ "$KVER" = all ] || [ "$KVER" = every ]; then
 		local p=0 f=0 t
 		echo "===== all kernels: $(echo $kvers) ====="
 		for t in "${totals[@]}"; do
@@ -723,7 +729,7 @@ cmd_check() {
 }
 
 cmd_demo() {
-	[ "$KVER" != all ] || die "demo needs one KVER"
+	case $KVER in all | every) die "demo needs one KVER" ;; esac
 	cmd_deps
 	new_rundir demo
 	prepare_guest
@@ -758,7 +764,7 @@ perf_boot() {
 # instruction counts), one with mode=smp without it; then the bench's own
 # report.py. Results: $BENCH_OUT (default results/bench-$KVER in the repo).
 cmd_bench() {
-	[ "$KVER" != all ] || die "bench needs one KVER"
+	case $KVER in all | every) die "bench needs one KVER" ;; esac
 	cmd_deps
 	new_rundir bench
 	prepare_guest
