@@ -179,9 +179,10 @@ int genl_talk(struct genl *g, struct nlmsghdr *nlh, genl_reply_fn fn,
 }
 
 /*
- * A dump of @cmd, started again (after @restart(@arg)) when the kernel
- * flags it NLM_F_DUMP_INTR (libmnl: EINTR) because the set changed under
- * it, up to GENL_DUMP_TRIES times; errors are reported as genl_talk() does.
+ * A dump of @cmd, started again (after @restart(@arg), on a new socket)
+ * when the kernel flags it NLM_F_DUMP_INTR (libmnl: EINTR) because the set
+ * changed under it, up to GENL_DUMP_TRIES times; errors are reported as
+ * genl_talk() does.
  */
 #define GENL_DUMP_TRIES	10
 int genl_dump(struct genl *g, uint8_t cmd, genl_reply_fn fn,
@@ -198,6 +199,13 @@ int genl_dump(struct genl *g, uint8_t cmd, genl_reply_fn fn,
 			   last ? TALK_LOUD : TALK_QUIET_INTR);
 		if (err != EINTR || last)
 			break;
+		/*
+		 * The kernel still sends the rest of the interrupted dump:
+		 * start again on a new socket, not behind those messages.
+		 */
+		genl_close(g);
+		if (genl_open(g))
+			return EIO;
 		restart(arg);
 	}
 	return err;
