@@ -171,10 +171,17 @@ static void faults_require(struct kunit *test)
 			   "fail_nth does not fail GFP_KERNEL allocations (FAILSLAB, ignore-gfp-wait)");
 }
 
+/*
+ * Unreclaimable slab only: smbsign's own allocations are plain kmalloc.
+ * Reclaimable caches (the xarray nodes of the sessions registry among
+ * them) keep the pages of objects freed through RCU until memory
+ * pressure shrinks them: 7.2 kept 57 pages over 2,000 session
+ * registrations with a leak-free xarray, which a page count cannot tell
+ * from a leak. kmemleak (make check-debug) checks every object instead.
+ */
 static unsigned long faults_slab_pages(void)
 {
-	return global_node_page_state_pages(NR_SLAB_RECLAIMABLE_B) +
-	       global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B);
+	return global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B);
 }
 
 /* One operation under test; @ctx is the case's state. */
