@@ -7,7 +7,7 @@ ksmbd) to show that a signed message changed in transit is refused.
 
     tamper-proxy.py --listen 127.0.0.1:4450 --connect 127.0.0.1:445 \\
         --direction response --command READ --min-size 65536 [--nth 1] \\
-        [--listen-netns /run/netns/x] [--ready FILE]
+        [--listen-netns /run/netns/x] [--strip-signing] [--ready FILE]
 
 The proxy relays every connection unchanged, except the one message it
 targets: the NTH SMB2 message (counted over all connections, in order of
@@ -40,6 +40,22 @@ new network namespace reaches a server in the initial one, with no
 network device (the test kernels have no veth).  Then --command may be
 omitted (--nth 0): nothing is flipped.
 
+--strip-signing: in every SMB2 NEGOTIATE response (every connection),
+clear the signing bits of SecurityMode, SMB2_NEGOTIATE_SIGNING_ENABLED
+(0x1) and SMB2_NEGOTIATE_SIGNING_REQUIRED (0x2), so that the client sees
+a server that cannot sign (Samba always sets SIGNING_ENABLED, even with
+"server signing = disabled").  Each NEGOTIATE response is reported:
+
+    {"stripped": {"connection": 1, "message_id": 0, "dialect": "0x0311",
+     "security_mode": 1, "new_security_mode": 0}}
+
+The NEGOTIATE response is not signed, so nothing else changes in it; the
+server still knows it said SIGNING_ENABLED: at 3.0 and 3.0.2,
+FSCTL_VALIDATE_NEGOTIATE_INFO returns the real SecurityMode, and at 3.1.1
+the client's pre-authentication hash covers the altered response while
+the server's covers the original, so their keys differ.  Then --command
+may be omitted: nothing is flipped.
+
 --ready FILE: written once the listening socket is open.
 """
 
@@ -54,6 +70,8 @@ import threading
 
 SMB2_MAGIC = b"\xfeSMB"
 SMB2_HDR = 64
+SIGNING_ENABLED = 0x1
+SIGNING_REQUIRED = 0x2
 FLAGS_SERVER_TO_REDIR = 0x1
 FLAGS_SIGNED = 0x8
 COMMANDS = {
@@ -110,8 +128,27 @@ def recv_exact(sock, n):
     return buf
 
 
-def tamper_frame(frame, direction, target, conn_no):
-    """Walk the SMB2 chain in one transport frame; flip the target's bit."""
+def strip_signing(frame, pos, end, conn_no):
+    """Clear SecurityMode's signing bits of the NEGOTIATE response at pos."""
+    # StructureSize (65), SecurityMode, DialectRevision
+    if end - pos < SMB2_HDR + 6:
+        return
+    status, = struct.unpack_from("<I", frame, pos + 8)
+    size, sec, dialect = struct.unpack_from("<HHH", frame, pos + SMB2_HDR)
+    if status != 0 or size != 65:
+        return
+    new = sec & ~(SIGNING_ENABLED | SIGNING_REQUIRED)
+    struct.pack_into("<H", frame, pos + SMB2_HDR + 2, new)
+    mid, = struct.unpack_from("<Q", frame, pos + 24)
+    report({"stripped": {
+        "connection": conn_no, "message_id": mid,
+        "dialect": "0x%04x" % dialect, "security_mode": sec,
+        "new_security_mode": new}})
+
+
+def tamper_frame(frame, direction, target, conn_no, strip=False):
+    """Walk the SMB2 chain in one transport frame; flip the target's bit
+    (and with strip, clear the signing bits of NEGOTIATE responses)."""
     pos = 0
     while pos + SMB2_HDR <= len(frame):
         if frame[pos:pos + 4] != SMB2_MAGIC:
@@ -122,6 +159,9 @@ def tamper_frame(frame, direction, target, conn_no):
         if end > len(frame) or end <= pos:
             return
         want_resp = direction == "response"
+        if strip and want_resp and flags & FLAGS_SERVER_TO_REDIR and \
+                cmd == COMMANDS["NEGOTIATE"]:
+            strip_signing(frame, pos, end, conn_no)
         if bool(flags & FLAGS_SERVER_TO_REDIR) == want_resp and \
                 target.take(direction, cmd, flags, end - pos) and \
                 end - pos > SMB2_HDR:
@@ -151,10 +191,11 @@ def tamper_frame(frame, direction, target, conn_no):
             return
 
 
-def relay(src, dst, direction, target, conn_no, closed):
-    """Copy src to dst; parse transport frames while the target is open."""
+def relay(src, dst, direction, target, conn_no, closed, strip):
+    """Copy src to dst; parse transport frames while the target is open
+    (with strip, always)."""
     try:
-        while not target.done:
+        while strip or not target.done:
             hdr = recv_exact(src, 4)
             if hdr is None:
                 break
@@ -163,7 +204,7 @@ def relay(src, dst, direction, target, conn_no, closed):
             if frame is None:
                 break
             if hdr[0] == 0:
-                tamper_frame(frame, direction, target, conn_no)
+                tamper_frame(frame, direction, target, conn_no, strip)
             dst.sendall(bytes(hdr) + bytes(frame))
         else:
             while True:
@@ -213,6 +254,7 @@ def main():
     ap.add_argument("--min-size", type=int, default=0)
     ap.add_argument("--nth", type=int, default=1)
     ap.add_argument("--listen-netns")
+    ap.add_argument("--strip-signing", action="store_true")
     ap.add_argument("--ready")
     args = ap.parse_args()
 
@@ -232,7 +274,8 @@ def main():
             "netns": args.listen_netns, "connect": "%s:%d" % args.connect,
             "target": None if target.done else {
                 "direction": args.direction, "command": args.command,
-                "min_size": args.min_size, "nth": args.nth}})
+                "min_size": args.min_size, "nth": args.nth},
+            "strip_signing": args.strip_signing})
     if args.ready:
         with open(args.ready, "w") as f:
             f.write("%d\n" % os.getpid())
@@ -247,10 +290,10 @@ def main():
         closed = {"lock": threading.Lock(), "by": None}
         threading.Thread(target=relay, daemon=True,
                          args=(c, s, "request", target, conn_no,
-                               closed)).start()
+                               closed, False)).start()
         threading.Thread(target=relay, daemon=True,
                          args=(s, c, "response", target, conn_no,
-                               closed)).start()
+                               closed, args.strip_signing)).start()
 
 
 if __name__ == "__main__":
