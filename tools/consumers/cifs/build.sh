@@ -16,12 +16,16 @@
 #   SMBSIGN_CACHE    cache directory (default ~/.cache/smbsign)
 #   JOBS             make -j (default: nproc)
 #   V=1              full build output
+#   CIFS_REBUILD=1   build even when the last build's inputs are unchanged
 #
 # Steps: build smbsign.ko from a copy of this tree (its Module.symvers gives
 # cifs.ko the smbsign symbols, KBUILD_EXTRA_SYMBOLS); copy the kernel's
 # fs/smb/client and fs/smb/common into a fresh git tree, `git am` the series;
 # make -C $KDIR M=<copy>/fs/smb/client CONFIG_CIFS=m modules; check that the
-# result depends on smbsign.
+# result depends on smbsign. Steps 2 and 3 are skipped, and the last
+# cifs.ko printed again, when what it was built from is unchanged: the
+# series, this script, include/, smbsign's Module.symvers, and the kernel's
+# source dir, .config and Module.symvers.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
@@ -41,8 +45,8 @@ quiet() {
 	rm -f "$log"
 }
 
-[ -d "$SERIES" ] && ls "$SERIES"/*.patch >/dev/null 2>&1 ||
-	die "no patch series for kernel $KVER in $SERIES"
+PATCHES=("$SERIES"/*.patch)
+[ -f "${PATCHES[0]}" ] || die "no patch series for kernel $KVER in $SERIES"
 
 harness() { KVER=$KVER bash "$REPO/tools/testing/qemu/harness.sh" "$1" 2>/dev/null | tail -n 1; }
 KSRC=${KSRC:-$(harness ksrc)}
@@ -80,8 +84,20 @@ else
 fi
 grep -qw smbsign_sign "$SYMVERS" || die "smbsign_sign missing from $SYMVERS"
 
+# the last build, if what it was built from has not changed
+STAMP=$( { echo "$KSRC $CDIR"; cat "$KDIR/.config" "$KDIR/Module.symvers" "$SYMVERS" \
+	"${PATCHES[@]}" "${BASH_SOURCE[0]}"; find "$REPO/include" -type f | sort | xargs cat; } |
+	sha256sum | cut -c1-16)
+if [ "${CIFS_REBUILD:-0}" != 1 ] && [ -f "$OUT/cifs.ko" ] &&
+	[ "$(cat "$OUT/cifs.ko.stamp" 2>/dev/null)" = "$STAMP" ]; then
+	msg "cifs.ko up to date (inputs $STAMP): $OUT/cifs.ko"
+	echo "$OUT/cifs.ko"
+	exit 0
+fi
+rm -f "$OUT/cifs.ko.stamp"
+
 # 2. the client source with the series applied
-msg "applying $(ls "$SERIES"/*.patch | wc -l) patches to $CDIR of $(basename "$KSRC")"
+msg "applying ${#PATCHES[@]} patches to $CDIR of $(basename "$KSRC")"
 rm -rf "$OUT/src"
 mkdir -p "$OUT/src/$(dirname "$CDIR")"
 cp -a "$KSRC/$CDIR" "$OUT/src/$CDIR"
@@ -97,7 +113,7 @@ G=(git -C "$OUT/src" -c user.name=smbsign-build -c user.email=build@localhost
 "${G[@]}" init -q
 "${G[@]}" add -A
 "${G[@]}" commit -q -m "$(basename "$KSRC") $CDIR"
-"${G[@]}" am -q "$SERIES"/*.patch || {
+"${G[@]}" am -q "${PATCHES[@]}" || {
 	"${G[@]}" am --abort || true
 	die "the series does not apply to $(basename "$KSRC")"
 }
@@ -115,5 +131,6 @@ case ",$deps," in
 *) die "cifs.ko does not depend on smbsign (depends: $deps)" ;;
 esac
 cp "$KO" "$OUT/cifs.ko"
+echo "$STAMP" >"$OUT/cifs.ko.stamp"
 msg "cifs.ko depends on: $deps"
 echo "$OUT/cifs.ko"
