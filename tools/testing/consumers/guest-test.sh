@@ -17,8 +17,11 @@
 #   IOSIZE      wsize= and rsize= of every mount, and dd's block size
 #   TAMPER      1: with the base variant, the tamper test (a proxy flips one
 #               bit of a signed READ response; stock mode: what the stock
-#               client does with it, reported as skipped) and, in smbsign
-#               mode, the policy of a new network namespace (tamper.sh)
+#               client does with it, reported as skipped), in smbsign
+#               mode the policy of a new network namespace, then a server
+#               that cannot sign (a proxy clears the signing bits of its
+#               NEGOTIATE responses; smbd is restarted without signing for
+#               it): refused by default, audited with audit on (tamper.sh)
 #
 # Every mount: mount, per size write + read back + compare, list, rename,
 # delete, the signing algorithm smbd reports for the session, smbsign's
