@@ -15,6 +15,13 @@
 #                          lockdep, PREEMPT, kmemleak, UBSAN...) of one
 #                          kernel (DEBUG_KVER, default 6.1); any report fails
 #   make demo              boot the guest in demo mode (self-test + demo module)
+#   make demo-mount        the consumers guest on one kernel (KVER, default
+#                          6.12) with the patched cifs.ko: smbd with signing
+#                          mandatory, one vers=3.1.1 mount, a file written
+#                          and read back; prints the mount line, smbstatus
+#                          (AES-128-GMAC), smbsignctl stats and sessions and
+#                          the kernel's cifs/smbsign lines; fails unless the
+#                          session is GMAC-signed (CIFS_KO=stock|path too)
 #   make bench             tools/testing/bench: instruction counts (-icount) and
 #                          2-CPU scaling, on the bench kernel variant; results
 #                          in results/bench-$(KVER)/
@@ -62,12 +69,15 @@
 # (see tools/testing/qemu/harness.sh and tools/testing/qemu/kernels.conf)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
-# `make check` runs every kernel in kernels.conf unless KVER picks one; the
-# other targets default to 6.1.
+# `make check` runs every kernel in kernels.conf unless KVER picks one;
+# demo-mount defaults to 6.12 (the kernel CI runs the patched cifs.ko on),
+# the other targets to 6.1.
 ifeq ($(origin KVER),undefined)
 CHECK_KVER := all
+DEMO_MOUNT_KVER := 6.12
 else
 CHECK_KVER := $(KVER)
+DEMO_MOUNT_KVER := $(KVER)
 endif
 KVER ?= 6.1
 VARIANT ?= base
@@ -97,7 +107,7 @@ BUILD_PRODUCTS := --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 	--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' --exclude='*.dwo' \
 	--exclude=modules.order --exclude=Module.symvers
 
-.PHONY: all module modules check check-debug check-consumers demo bench bench-cpu kernel deps style sparse clean clean-cache \
+.PHONY: all module modules check check-debug check-consumers demo demo-mount bench bench-cpu kernel deps style sparse clean clean-cache \
 	version dkms-source dkms-install dkms-remove deb
 
 all: module
@@ -117,6 +127,9 @@ check-debug:
 
 demo:
 	@bash $(HARNESS) demo
+
+demo-mount:
+	@KVER=$(DEMO_MOUNT_KVER) DEMO_MOUNT=1 bash tools/testing/consumers/run.sh
 
 bench:
 	@VARIANT=$(BENCH_VARIANT) bash $(HARNESS) bench

@@ -22,6 +22,13 @@
 #               that cannot sign (a proxy clears the signing bits of its
 #               NEGOTIATE responses; smbd is restarted without signing for
 #               it): refused by default, audited with audit on (tamper.sh)
+#   DEMO_MOUNT  1: instead of all that, `make demo-mount`: one GMAC-signed
+#               3.1.1 mount of the base variant, a file written and read
+#               back, and a readable transcript of the mount line,
+#               smbstatus, `smbsignctl stats` and `sessions` and the
+#               kernel's cifs/smbsign lines in $RUN/out/demo.txt (run.sh
+#               prints it); its tests fail unless smbd and smbsign both
+#               say AES-128-GMAC
 #
 # Every mount: mount, per size write + read back + compare, list, rename,
 # delete, the signing algorithm smbd reports for the session, smbsign's
@@ -77,6 +84,8 @@ done
 [ -n "$CAPTURE" ] && plan=$((plan + 1))
 . "$RUN/tamper.sh"
 case " $VARIANTS " in *" base "*) plan=$((plan + $(tamper_plan))) ;; esac
+DEMO_MOUNT=${DEMO_MOUNT:-0}
+[ "$DEMO_MOUNT" = 1 ] && plan=7		# demo_mount's tests only
 echo "TAP version 13"
 echo "1..$plan"
 diag "cifs mode $CIFS_MODE, kernel $(uname -r), $(smbd --version)"
@@ -373,6 +382,101 @@ guest_test() {
 		fi
 	fi
 }
+
+# ---------------------------------------------------- make demo-mount --
+DEMO=$OUT/demo.txt
+# say TEXT: a line of the transcript
+say() { printf '%s\n' "$*" >>"$DEMO"; }
+# show CMD...: the command line and its output, indented
+show() {
+	say "\$ $*"
+	"$@" 2>&1 | sed 's/^/    /' >>"$DEMO"
+}
+
+demo_mount() {
+	m=/mnt/demo
+	mkdir -p "$m"
+	: >"$DEMO"
+	cur_variant=base
+	say "smbsign demo-mount: Linux $(uname -r), $(smbd --version), cifs.ko $(modinfo -F filename cifs 2>/dev/null) (depends: $(modinfo -F depends cifs 2>/dev/null))"
+	say ""
+	t=$(now)
+	if start_smbd base; then
+		ok "smbd (base) listens on 127.0.0.1:445 (started in $(since "$t") s)"
+	else
+		notok "smbd (base) starts"
+	fi
+	for _p in "server signing" "server smb3 signing algorithms"; do
+		say "smbd (testparm): $_p = $(testparm -s --parameter-name="$_p" 2>/dev/null)"
+	done
+	say ""
+	signed0=$(smbsign_signed)
+	dmesg -c >/tmp/demo-dmesg
+	opts="vers=3.1.1,username=smbtest,password=$PW,cache=none"
+	say "\$ mount -t cifs //127.0.0.1/user $m -o $(echo "$opts" | sed 's/password=[^,]*/password=********/')"
+	t=$(now)
+	if ! mount -t cifs //127.0.0.1/user "$m" -o "$opts" 2>>"$ERR"; then
+		sed 's/^/    /' "$ERR" >>"$DEMO"
+		dmesg | tail -n 6 >>"$ERR"
+		notok "mount vers=3.1.1"
+		for _i in 3 4 5 6 7; do skip "demo" "not mounted"; done
+		dmesg >>/tmp/demo-dmesg
+		say "\$ dmesg | grep -i -e cifs -e smbsign:"
+		grep -i -e cifs -e smbsign: /tmp/demo-dmesg | sed 's/^/    /' >>"$DEMO"
+		stop_smbd
+		return
+	fi
+	ok "mount vers=3.1.1 (in $(since "$t") s)"
+	show mount -t cifs
+
+	head -c 1048576 /dev/urandom >/tmp/demo.bin
+	say "\$ head -c 1048576 /dev/urandom >/tmp/demo.bin; cp /tmp/demo.bin $m/; sha256sum /tmp/demo.bin $m/demo.bin"
+	if cp /tmp/demo.bin "$m/" 2>>"$ERR" && sha256sum /tmp/demo.bin "$m/demo.bin" 2>&1 | sed 's/^/    /' >>"$DEMO" &&
+		cmp /tmp/demo.bin "$m/demo.bin" >>"$ERR" 2>&1; then
+		ok "1 MiB written and read back (cache=none: from the server), identical"
+	else
+		notok "1 MiB written and read back"
+	fi
+
+	show smbstatus -b
+	galg=$(session_signing smbtest)
+	if [ "$galg" = AES-128-GMAC ]; then
+		ok "smbd: the session signs with $galg (smbstatus)"
+	else
+		notok "smbd: the session signs with '$galg' (smbstatus), want AES-128-GMAC"
+	fi
+	show smbsignctl sessions
+	salg=$(smbsignctl -j sessions 2>>"$ERR" | python3 -c '
+import json, sys
+s = [x for x in json.load(sys.stdin) if x["direction"] == "client"]
+print(" ".join("%s/%s/%d" % (x["dialect"], x["algorithm"], x["signed"]) for x in s))' 2>>"$ERR")
+	case "$salg" in
+	*" "*) notok "smbsign: more than one client session: $salg" ;;
+	0x311/AES-GMAC/[1-9]*) ok "smbsign: one client session, dialect 0x311, AES-GMAC ($salg)" ;;
+	*) notok "smbsign: client sessions '$salg', want one 0x311/AES-GMAC that has signed" ;;
+	esac
+	show smbsignctl stats
+	signed1=$(smbsign_signed)
+	if [ -n "$signed1" ] && [ "$signed1" -gt "${signed0:-0}" ]; then
+		ok "smbsign signed $((signed1 - ${signed0:-0})) client messages"
+	else
+		notok "smbsign client signed count did not rise ($signed0 -> $signed1)"
+	fi
+	rm -f "$m/demo.bin"
+	if umount "$m" 2>>"$ERR"; then ok "umount"
+	else notok "umount"; umount -l "$m" 2>/dev/null; fi
+	dmesg >>/tmp/demo-dmesg
+	say "\$ dmesg | grep -i -e cifs -e smbsign:"
+	grep -i -e cifs -e smbsign: /tmp/demo-dmesg | sed 's/^/    /' >>"$DEMO"
+	stop_smbd
+}
+
+if [ "$DEMO_MOUNT" = 1 ]; then
+	demo_mount
+	diag "$n tests, $nfail failed"
+	[ "$n" = "$plan" ] || diag "plan was $plan"
+	exit 0
+fi
 
 capturing=0
 cur_variant=

@@ -25,6 +25,13 @@
 #                          KVER), one summary; "cifs" or "ksmbd": only that
 #   TAMPER=1               tamper test and new-netns policy (tamper.sh), with
 #                          the base variant; 0: not run
+#   DEMO_MOUNT=1           `make demo-mount`: one kernel (default 6.12 there),
+#                          the patched cifs.ko (CIFS_KO, default smbsign),
+#                          one GMAC-signed 3.1.1 mount of smbd with signing
+#                          mandatory, a 1 MiB file written and read back;
+#                          prints the guest's transcript (mount line,
+#                          smbstatus, smbsignctl stats/sessions, kernel log)
+#                          and fails unless smbd and smbsign say AES-128-GMAC
 #   CONSUMER_MEM=2G        guest memory (files live in tmpfs)
 #   CONSUMER_TIMEOUT=1800  guest time limit in seconds (a deadline, then killed)
 #   SMBSIGN_CACHE          as for `make check` (default ~/.cache/smbsign)
@@ -51,6 +58,15 @@ CONSUMERS=${CONSUMERS:-cifs ksmbd}
 CONSUMER_MEM=${CONSUMER_MEM:-2G}
 CONSUMER_TIMEOUT=${CONSUMER_TIMEOUT:-1800}
 PASSWORD=Smbs1gn-consumer-test	# guest-test.sh's PW
+DEMO_MOUNT=${DEMO_MOUNT:-0}
+RUN_KIND=consumers
+if [ "$DEMO_MOUNT" = 1 ]; then
+	# guest-test.sh's demo_mount: the base smbd, vers=3.1.1, nothing else
+	RUN_KIND=demo-mount
+	CIFS_KO=${CIFS_KO:-smbsign}
+	CONSUMERS=cifs VARIANTS=base DIALECTS=3.1.1 SIZES="" CAPTURE="" TAMPER=0
+	CONSUMER_TIMEOUT=${DEMO_TIMEOUT:-600}
+fi
 CIFS_BUILD=$REPO/tools/consumers/cifs/build.sh
 export SMBSIGN_CACHE=$CACHE
 
@@ -122,7 +138,7 @@ patched_cifs() {
 prepare_run() {
 	local mode=$1 share mdir cifs
 	mkdir -p "$CACHE/runs"
-	RUNDIR=$(mktemp -d "$CACHE/runs/$(date +%Y%m%d-%H%M%S)-$KVER-consumers-$mode.XXXX")
+	RUNDIR=$(mktemp -d "$CACHE/runs/$(date +%Y%m%d-%H%M%S)-$KVER-$RUN_KIND-$mode.XXXX")
 	ls -1dt "$CACHE"/runs/*/ 2>/dev/null | tail -n +31 | xargs -r rm -rf
 	share=$RUNDIR/share
 	mkdir -p "$share/bin" "$share/out"
@@ -142,8 +158,9 @@ prepare_run() {
 		"$HERE/tamper-proxy.py" "$share/"
 	chmod 755 "$share/init"
 	cat >"$share/config" <<-EOF
-	CONSUMER_NAME=cifs-$mode
+	CONSUMER_NAME=$([ "$DEMO_MOUNT" = 1 ] && echo demo-mount || echo cifs)-$mode
 	CIFS_MODE=$mode
+	DEMO_MOUNT=$DEMO_MOUNT
 	VARIANTS="$VARIANTS"
 	DIALECTS="$DIALECTS"
 	SIZES="$SIZES"
@@ -192,19 +209,41 @@ check_capture() {
 	[ "$rc" != 0 ] || rm -f "$out/capture.pcap"
 }
 
-one_run() {
-	local mode=$1
-	prepare_run "$mode"
-	boot
-	check_capture
-	echo "===== consumers: KVER=$KVER cifs=$mode ====="
+report() {
 	python3 "$REPO/tools/testing/qemu/report.py" --kver "$KVER" --rundir "$RUNDIR" \
 		--kunit "$KSRC/tools/testing/kunit/kunit.py" \
 		--qemu-rc "$(cat "$RUNDIR/qemu.rc")" --timeout "$CONSUMER_TIMEOUT"
 }
 
+one_run() {
+	local mode=$1 rc=0
+	prepare_run "$mode"
+	boot
+	check_capture
+	if [ "$DEMO_MOUNT" != 1 ]; then
+		echo "===== consumers: KVER=$KVER cifs=$mode ====="
+		report
+		return
+	fi
+	# the transcript, then the report's summary (all of it on failure)
+	echo "===== demo-mount: KVER=$KVER cifs=$mode ====="
+	cat "$RUNDIR/share/out/demo.txt" 2>/dev/null || echo "(no transcript from the guest)"
+	echo
+	report >"$RUNDIR/report.txt" 2>&1 || rc=$?
+	if [ "$rc" != 0 ]; then
+		cat "$RUNDIR/report.txt"
+	else
+		grep -e '^guest ' -e '^logs ' "$RUNDIR/report.txt"
+		tail -n 1 "$RUNDIR/report.txt"
+	fi
+	return "$rc"
+}
+
 main() {
 	local kvers k modes m rc=0 out p=0 f=0 t KVER0=$KVER
+	case "$DEMO_MOUNT:$KVER" in
+	1:all|1:every) die "demo-mount needs one KVER" ;;
+	esac
 	if [ "$KVER" = all ]; then kvers=$(kver_list); else kvers=$KVER; fi
 	case "${CIFS_KO:-}" in
 	"")      modes=stock; [ -f "$CIFS_BUILD" ] && modes="stock smbsign" ;;
@@ -215,7 +254,7 @@ main() {
 	[ "$CONSUMERS" != ksmbd ] || kvers=
 	for k in $kvers; do
 		export KVER=$k
-		msg "===== consumers: KVER=$k, cifs: $modes ====="
+		msg "===== $RUN_KIND: KVER=$k, cifs: $modes ====="
 		if ! kernel; then
 			echo "consumers KVER=$k: kernel build failed"; f=$((f + 1)); continue
 		fi
@@ -258,7 +297,7 @@ main() {
 			f=$((f + 1))
 		fi
 	fi
-	echo "===== consumers: $(echo $kvers), cifs: $modes$([ "$CONSUMERS" = cifs ] || echo ", ksmbd") ====="
+	echo "===== $RUN_KIND: $(echo "$kvers" | xargs), cifs: $modes$([ "$CONSUMERS" = cifs ] || echo ", ksmbd") ====="
 	echo "$p passed, $f failed"
 	[ "$f" = 0 ] && [ "$p" -gt 0 ] || rc=1
 	return "$rc"
