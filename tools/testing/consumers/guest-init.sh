@@ -67,6 +67,7 @@ if ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=none run "$
 	mark "INFO cannot mount the run directory (9p tag 'run')"
 	finish "status=no-rundir"
 fi
+# shellcheck source=/dev/null # written by run.sh
 . "$RUN/config"
 
 mark "INIT-START mode=consumers kernel=$(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo) uptime=$(cut -d' ' -f1 /proc/uptime)s"

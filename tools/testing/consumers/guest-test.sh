@@ -38,6 +38,7 @@
 set -u
 
 RUN=/run/smbsign
+# shellcheck source=/dev/null # written by run.sh
 . "$RUN/config"
 OUT=$RUN/out
 SRC=/tmp/src
@@ -69,19 +70,22 @@ wait_until() {
 	done
 }
 
+# shellcheck disable=SC2317 # both called through wait_until
 listening() { grep -q '^ *[0-9]*: 0100007F:01BD 00000000:0000 0A' /proc/net/tcp; }
+# shellcheck disable=SC2317
 not_listening() { ! listening; }
 
-nsizes=$(echo $SIZES | wc -w)
+nsizes=$(echo "$SIZES" | wc -w)
 per_mount=$((nsizes + 7))
 plan=0
 for v in $VARIANTS; do
 	plan=$((plan + 1))				# smbd starts
 	if [ "$v" = base ]; then d=$DIALECTS; else d=3.1.1; fi
-	plan=$((plan + $(echo $d | wc -w) * per_mount))
+	plan=$((plan + $(echo "$d" | wc -w) * per_mount))
 	case "$v" in base|disabled) plan=$((plan + 1)) ;; esac	# guest share
 done
 [ -n "$CAPTURE" ] && plan=$((plan + 1))
+# shellcheck source=SCRIPTDIR/tamper.sh
 . "$RUN/tamper.sh"
 case " $VARIANTS " in *" base "*) plan=$((plan + $(tamper_plan))) ;; esac
 DEMO_MOUNT=${DEMO_MOUNT:-0}
@@ -152,7 +156,7 @@ expect_mount() {
 		{ [ "$1" = gmac ] || [ "$1" = hmac ]; }; then
 		# the stock client offers no signing algorithm (no
 		# SIGNING_CAPABILITIES, so CMAC), which this server does not allow
-		echo "refused by smbd: the stock client cannot sign with $(echo "$1" | tr a-z A-Z) at 3.1.1"
+		echo "refused by smbd: the stock client cannot sign with $(echo "$1" | tr '[:lower:]' '[:upper:]') at 3.1.1"
 	else
 		echo y
 	fi
@@ -269,8 +273,10 @@ mount_tests() {
 	for s in $SIZES; do
 		got=$(stat -c %s "$m/f$s" 2>>"$ERR")
 		[ "$got" = "$s" ] || bad="$bad f$s=$got"
+		# shellcheck disable=SC2010 # the directory listing is what is tested
 		ls "$m" | grep -qx "f$s" || bad="$bad f$s-not-listed"
 	done
+	# shellcheck disable=SC2012 # names without newlines, counted
 	if [ -z "$bad" ]; then ok "$name: list ($(ls "$m" | wc -l) files, sizes right)"
 	else echo "listing: $bad" >>"$ERR"; notok "$name: list"; fi
 
@@ -291,8 +297,10 @@ mount_tests() {
 	for s in $SIZES; do
 		rm "$m/r$s" 2>>"$ERR" || bad="$bad rm-r$s"
 	done
+	# shellcheck disable=SC2012 # names without newlines, counted
 	left=$(ls -A "$m" | wc -l)
 	[ "$left" = 0 ] || bad="$bad $left-left"
+	# shellcheck disable=SC2012
 	[ -z "$(ls -A /srv/smb/user)" ] || bad="$bad server-side:$(ls -A /srv/smb/user | tr '\n' ' ')"
 	if [ -z "$bad" ]; then ok "$name: delete"
 	else echo "delete: $bad" >>"$ERR"; notok "$name: delete"; fi
@@ -338,7 +346,9 @@ stop_capture() {
 	t=$(now)
 	cp /tmp/capture.pcap "$OUT/capture.pcap" 2>>"$ERR"
 	rm -f /tmp/capture.pcap
+	# shellcheck disable=SC2086 # CAPTURE is "VARIANT VERS": two arguments
 	if [ "$(expect_mount $CAPTURE)" = y ]; then
+		# shellcheck disable=SC2086
 		echo "$CAPTURE $(expect_alg $CAPTURE)" >"$OUT/capture.info"
 	else
 		echo "$CAPTURE refused" >"$OUT/capture.info"

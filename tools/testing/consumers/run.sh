@@ -107,7 +107,8 @@ kernel_modules() {
 # smbsign.ko (+ Module.symvers) and smbsignctl, built by the harness in its
 # private copy of the tree; sets MCOPY
 smbsign_build() {
-	local log=$CACHE/consumers/$(basename "$KBUILD")/smbsign-build.log
+	local log
+	log=$CACHE/consumers/$(basename "$KBUILD")/smbsign-build.log
 	msg "building smbsign against $KREL (log: $log)"
 	bash "$HARNESS" modules >"$log" 2>&1 ||
 		{ tail -n 30 "$log"; die "smbsign module build failed"; }
@@ -126,7 +127,8 @@ patched_cifs() {
 		return 0
 	fi
 	[ -f "$CIFS_BUILD" ] || { warn "no $CIFS_BUILD to build the patched cifs.ko"; return 1; }
-	local log=$CACHE/consumers/$(basename "$KBUILD")/cifs-build.log
+	local log
+	log=$CACHE/consumers/$(basename "$KBUILD")/cifs-build.log
 	msg "building the patched cifs.ko: $CIFS_BUILD (log: $log)"
 	PATCHED=$(KVER=$KVER KDIR=$KBUILD KSRC=$KSRC SMBSIGN_SYMVERS=$MCOPY/Module.symvers \
 		bash "$CIFS_BUILD" 2>"$log" | tail -n 1) ||
@@ -139,6 +141,8 @@ prepare_run() {
 	local mode=$1 share mdir cifs
 	mkdir -p "$CACHE/runs"
 	RUNDIR=$(mktemp -d "$CACHE/runs/$(date +%Y%m%d-%H%M%S)-$KVER-$RUN_KIND-$mode.XXXX")
+	# the 30 newest run dirs are kept (our own names: no newlines)
+	# shellcheck disable=SC2012
 	ls -1dt "$CACHE"/runs/*/ 2>/dev/null | tail -n +31 | xargs -r rm -rf
 	share=$RUNDIR/share
 	mkdir -p "$share/bin" "$share/out"

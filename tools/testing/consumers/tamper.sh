@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # SPDX-License-Identifier: GPL-2.0
 #
 # Sourced by guest-test.sh (cifs against smbd): the tamper test and the
