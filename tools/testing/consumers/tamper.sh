@@ -420,7 +420,7 @@ refuse_one() {
 		cat /tmp/proxy-unsigned.out >>"$ERR"
 		notok "refuse vers=$_v: no NEGOTIATE response of $(dialect_id "$_v") with its signing bits cleared"
 	else
-		ok "refuse vers=$_v: mount refused in $um_secs s ($(printf '%s' "$um_err" | cut -c1-40)); the proxy made SecurityMode $(stripped "$_v" "$_s0") 0"
+		ok "refuse vers=$_v: mount refused in $um_secs s ($(printf '%s' "$um_err" | cut -c1-40)); the proxy changed SecurityMode $(stripped "$_v" "$_s0") -> 0"
 	fi
 	# 11. one kernel line with the reason, the status and the knob
 	_lines=$(printf '%s\n' "$um_kern" | grep -c 'smbsign require_client_signing')
@@ -477,7 +477,9 @@ audit_caught() {
 	elif [ -n "$_spat" ] && [ "$(smbd_says "$_spat")" -le "$_b0" ]; then
 		notok "audit vers=$_v: mount failed ($um_err), but smbd did not log '$_spat'"
 	else
-		ok "audit vers=$_v: session audited (event), then $_why fails the mount in $um_secs s ($(printf '%s' "$um_err" | cut -c1-40))${_pat:+; kernel: $_pat}${_spat:+; smbd: $_spat}"
+		_sline=
+		[ -n "$_spat" ] && _sline=$(cat /var/log/samba/log.* 2>/dev/null | grep "$_spat" | tail -n 1 | sed 's/^[[:space:]]*//')
+		ok "audit vers=$_v: session audited (event), then $_why fails the mount in $um_secs s ($(printf '%s' "$um_err" | cut -c1-40))${_pat:+; kernel: $_pat}${_sline:+; smbd: $_sline}"
 	fi
 }
 
