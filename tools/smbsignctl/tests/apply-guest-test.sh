@@ -19,23 +19,18 @@ D=/tmp/sgt-apply
 OUT=$D/out
 ERR=$D/err
 CONF=/etc/smbsign/smbsign.conf
-n=0
-fail=0
 rm -rf $D
 mkdir -p $D /etc/smbsign
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
+# shellcheck source=../../testing/qemu/guest-lib.sh
+. "${GUEST_LIB:-/usr/libexec/smbsign/guest-lib.sh}"
 
-notok() {
-	n=$((n + 1))
-	fail=$((fail + 1))
-	echo "not ok $n - $1"
+# after a failed test: the last command's output
+show_out_err() {
 	sed 's/^/# out: /' $OUT 2>/dev/null | head -8
 	sed 's/^/# err: /' $ERR 2>/dev/null | head -8
 }
+TAP_ON_FAIL=show_out_err
 
 # t NAME WANT_RC STDOUT_REGEX STDERR_REGEX -- CMD...
 t() {

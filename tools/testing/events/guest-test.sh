@@ -20,28 +20,11 @@ CTL=${SMBSIGNCTL:-smbsignctl}
 EVTEST=${EVTEST:-$(find /lib/modules/"$(uname -r)" -name smbsign_evtest.ko 2>/dev/null | head -n 1)}
 MON=/tmp/evt.mon
 MONJ=/tmp/evt.monj
-n=0
-fail=0
 mpid=
 jpid=
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-notok() {
-	n=$((n + 1))
-	fail=$((fail + 1))
-	echo "not ok $n - $1"
-}
-
-# check NAME CONDITION...: ok if the command succeeds
-check() {
-	name=$1
-	shift
-	if "$@"; then ok "$name"; else notok "$name"; fi
-}
+# shellcheck source=../qemu/guest-lib.sh
+. "${GUEST_LIB:-/usr/libexec/smbsign/guest-lib.sh}"
 
 # has FILE LINE: FILE contains exactly this line
 has() {

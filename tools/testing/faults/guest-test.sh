@@ -26,8 +26,8 @@
 set -u
 
 FAULTS=${FAULTS:-smbsign_faults}
-# shellcheck source=guest-lib.sh
-. "${GUEST_LIB:-$(dirname "$0")/guest-lib.sh}"
+# shellcheck source=../qemu/guest-lib.sh
+. "${GUEST_LIB:-/usr/libexec/smbsign/guest-lib.sh}"
 KO=$(find /lib/modules/"$(uname -r)" -name smbsign.ko | head -n 1)
 SESSIONS=200
 

@@ -23,19 +23,9 @@ KEYS=${KEYS:-/usr/share/smbsign/keys.txt}
 CTL=${SMBSIGNCTL:-smbsignctl}
 KT=${KEYTEST:-$(find /lib/modules/"$(uname -r)" -name smbsign_keytest.ko 2>/dev/null | head -n 1)}
 T=/tmp/keys
-n=0
-fail=0
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-notok() {
-	n=$((n + 1))
-	fail=$((fail + 1))
-	echo "not ok $n - $1"
-}
+# shellcheck source=../qemu/guest-lib.sh
+. "${GUEST_LIB:-/usr/libexec/smbsign/guest-lib.sh}"
 
 # clean NAME LOG: the scan in LOG exited 0 (nothing found)
 clean() {

@@ -20,25 +20,9 @@ CTL=${SMBSIGNCTL:-smbsignctl}
 LOOPS=${LOOPS:-100}
 KT=${KEYTEST:-$(find /lib/modules/"$(uname -r)" -name smbsign_keytest.ko 2>/dev/null | head -n 1)}
 PASS='smbsign: self-tests: pass'
-n=0
-fail=0
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-notok() {
-	n=$((n + 1))
-	fail=$((fail + 1))
-	echo "not ok $n - $1"
-}
-
-check() {
-	name=$1
-	shift
-	if "$@"; then ok "$name"; else notok "$name"; fi
-}
+# shellcheck source=../qemu/guest-lib.sh
+. "${GUEST_LIB:-/usr/libexec/smbsign/guest-lib.sh}"
 
 # all CMD1 -- CMD2 ...: every command succeeds
 all() {

@@ -453,6 +453,9 @@ add_guest_tests() {
 	local root=$1 f name run meta src dst lib
 	: >"$root/etc/smbsign/guest-tests.list"
 	: >"$RUNDIR/guest-tests.failed"
+	# TAP and kernel-log helpers every guest test sources
+	install -D -m 644 "$MCOPY/tools/testing/qemu/guest-lib.sh" \
+		"$root/usr/libexec/smbsign/guest-lib.sh"
 	for f in "${SMBSIGN_GUEST_TESTS:-$QEMU_DIR/guest-tests}"/*.sh; do
 		[ -f "$f" ] || continue
 		name=$(basename "$f" .sh)

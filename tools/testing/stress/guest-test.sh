@@ -27,8 +27,8 @@ set -u
 
 CTL=${SMBSIGNCTL:-smbsignctl}
 SECS=${STRESS_SECONDS:-25}
-# shellcheck source=../faults/guest-lib.sh
-. "${GUEST_LIB:-$(dirname "$0")/../faults/guest-lib.sh}"
+# shellcheck source=../qemu/guest-lib.sh
+. "${GUEST_LIB:-/usr/libexec/smbsign/guest-lib.sh}"
 W=/tmp/stress
 rm -rf $W
 mkdir -p $W

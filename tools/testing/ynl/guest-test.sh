@@ -15,27 +15,16 @@ SPEC=${YNL_SPEC:-/usr/share/smbsign/smbsign.yaml}
 OUT=/tmp/ynl.out
 ERR=/tmp/ynl.err
 PLAN=8
-n=0
-fail=0
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
+# shellcheck source=../qemu/guest-lib.sh
+. "${GUEST_LIB:-/usr/libexec/smbsign/guest-lib.sh}"
 
-notok() {
-	n=$((n + 1))
-	fail=$((fail + 1))
-	echo "not ok $n - $1"
+# after a failed test: the last command's output
+show_out_err() {
 	sed 's/^/# out: /' $OUT 2>/dev/null | head -8
 	sed 's/^/# err: /' $ERR 2>/dev/null | tail -8
 }
-
-check() {
-	name=$1
-	shift
-	if "$@"; then ok "$name"; else notok "$name"; fi
-}
+TAP_ON_FAIL=show_out_err
 
 ynl() {
 	PYTHONDONTWRITEBYTECODE=1 "$PY" "$CLI" --spec "$SPEC" --no-schema "$@" \

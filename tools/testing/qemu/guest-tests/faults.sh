@@ -12,7 +12,6 @@ gt_build() {
 gt_files() {
 	echo "tools/smbsignctl/smbsignctl /usr/sbin/smbsignctl"
 	echo "tools/testing/faults/smbsign_faults /usr/libexec/smbsign/smbsign_faults"
-	echo "tools/testing/faults/guest-lib.sh /usr/libexec/smbsign/guest-lib.sh"
 	echo "tools/testing/faults/guest-test.sh /usr/libexec/smbsign/faults-test.sh"
 }
 # shellcheck disable=SC2034  # read by harness.sh
@@ -20,4 +19,4 @@ gt_files() {
 # where the namespace and module sweeps take every 5th point)
 GT_TIMEOUT=240
 # shellcheck disable=SC2034  # read by harness.sh
-GT_RUN="FAULTS=/usr/libexec/smbsign/smbsign_faults GUEST_LIB=/usr/libexec/smbsign/guest-lib.sh sh /usr/libexec/smbsign/faults-test.sh"
+GT_RUN="FAULTS=/usr/libexec/smbsign/smbsign_faults sh /usr/libexec/smbsign/faults-test.sh"

@@ -8,8 +8,7 @@ gt_build() {
 }
 gt_files() {
 	echo "tools/smbsignctl/smbsignctl /usr/sbin/smbsignctl"
-	echo "tools/testing/faults/guest-lib.sh /usr/libexec/smbsign/guest-lib.sh"
 	echo "tools/testing/stress/guest-test.sh /usr/libexec/smbsign/stress-test.sh"
 }
 # shellcheck disable=SC2034  # read by harness.sh
-GT_RUN="SMBSIGNCTL=/usr/sbin/smbsignctl GUEST_LIB=/usr/libexec/smbsign/guest-lib.sh sh /usr/libexec/smbsign/stress-test.sh"
+GT_RUN="SMBSIGNCTL=/usr/sbin/smbsignctl sh /usr/libexec/smbsign/stress-test.sh"

@@ -1,8 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 #
-# Shared by the faults and stress guest tests (busybox sh): TAP output and
-# the kernel log check.
+# Shared by the guest tests of `make check` (busybox sh; guest-tests/README):
+# TAP output and the kernel log checks.  The harness installs it in every
+# initramfs as /usr/libexec/smbsign/guest-lib.sh; a test sources it with
+#
+#   . "${GUEST_LIB:-/usr/libexec/smbsign/guest-lib.sh}"
+#
+# and may set TAP_ON_FAIL to the name of a function that notok calls after
+# its line (to print the failed command's output, say).
 
 n=0
 fail=0
@@ -30,6 +36,7 @@ notok() {
 	n=$((n + 1))
 	fail=$((fail + 1))
 	echo "not ok $n - $1"
+	[ -z "${TAP_ON_FAIL:-}" ] || "$TAP_ON_FAIL"
 }
 
 # check NAME COMMAND...: ok if the command succeeds
