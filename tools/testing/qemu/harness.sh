@@ -15,6 +15,8 @@
 #   sparse    sparse (C=2) + W=1 on our sources
 #   kdir      print the cached kernel build dir (builds it if needed)
 #   ksrc      print the extracted kernel source dir (extracts it if needed)
+#   kcached   print "yes" if the kernel of $KVER/$VARIANT is built and cached,
+#             else "no" (builds nothing)
 #
 # Environment:
 #   KVER=6.1|6.12|7.2|7.3|all|every kernel(s) to use (table: kernels.conf;
@@ -292,14 +294,24 @@ verify_config() {
 	fi
 }
 
-# sets KBUILD (build dir with bzImage), KREL
-cmd_kernel() {
+# sets KBUILD: the build directory of $KVER/$VARIANT with the current
+# config fragments (a new fragment is a new directory, hence a rebuild)
+kernel_build_dir() {
 	kernel_source
 	config_fragments
 	local hash
 	hash=$( (cat "${FRAGS[@]}"; echo "$VARIANT") | sha256sum | cut -c1-10)
 	KBUILD=$CACHE/build/$KVER-${PKGVER//:/_}-$VARIANT-$hash   # no ":" (epochs) in make paths
-	if [ -f "$KBUILD/.built" ] && [ -f "$KBUILD/arch/x86/boot/bzImage" ]; then
+}
+
+kernel_is_built() {
+	[ -f "$KBUILD/.built" ] && [ -f "$KBUILD/arch/x86/boot/bzImage" ]
+}
+
+# sets KBUILD (build dir with bzImage), KREL
+cmd_kernel() {
+	kernel_build_dir
+	if kernel_is_built; then
 		KREL=$(cat "$KBUILD/include/config/kernel.release")
 		msg "kernel $KREL: cached ($KBUILD)"
 		return 0
@@ -807,6 +819,9 @@ main() {
 	deps)    cmd_deps ;;
 	kernel)  cmd_deps; cmd_kernel ;;
 	kdir)    cmd_kernel >&2; echo "$KBUILD" ;;
+	# "yes" if $KVER/$VARIANT's kernel is built and cached, else "no"
+	# (builds nothing; .ci/run uses it to estimate a suite's time)
+	kcached) kernel_build_dir >&2; if kernel_is_built; then echo yes; else echo no; fi ;;
 	ksrc)    kernel_source >&2; echo "$KSRC" ;;
 	modules) cmd_deps; cmd_kernel; cmd_modules ;;
 	style)   cmd_style ;;
