@@ -30,7 +30,7 @@
 #                          under -icount shift=0 on one vCPU, in one boot:
 #                          the stock cifs.ko unsigned and AES-128-CMAC, then
 #                          (rmmod, insmod) the patched one unsigned,
-#                          AES-128-GMAC and AES-128-CMAC, 3 times each way;
+#                          AES-128-GMAC and AES-128-CMAC, 5 times each way;
 #                          guest instructions per byte (client and smbd both
 #                          in the guest: both sides' signing counted), the
 #                          share of them spent in signing, smbd's part, and
