@@ -25,6 +25,21 @@
 #   make bench             tools/testing/bench: instruction counts (-icount) and
 #                          2-CPU scaling, on the bench kernel variant; results
 #                          in results/bench-$(KVER)/
+#   make bench-mount       a 64 MiB file copied to an smbd share and back in
+#                          the consumers guest (KVER, default 6.12) booted
+#                          under -icount shift=0 on one vCPU, in one boot:
+#                          the stock cifs.ko unsigned and AES-128-CMAC, then
+#                          (rmmod, insmod) the patched one unsigned,
+#                          AES-128-GMAC and AES-128-CMAC, 5 times each way;
+#                          guest instructions per byte (client and smbd both
+#                          in the guest: both sides' signing counted), the
+#                          share of them spent in signing, smbd's part, and
+#                          Samba's GnuTLS calls alone; results in
+#                          results/bench-mount-$(KVER)/ (BENCH_MOUNT_OUT=dir,
+#                          BENCH_REPEAT=n, BENCH_SIZE=bytes). Not part of
+#                          make bench: it needs the consumers pieces (host
+#                          userland over 9p, Samba, the patched cifs.ko) and
+#                          the base kernel variant they are built for
 #   make check-consumers   the Linux SMB client (stock cifs.ko, and the patched
 #                          one when tools/consumers/cifs/build.sh exists)
 #                          against Debian's smbd in the guest, then the Linux
@@ -70,8 +85,8 @@
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 # `make check` runs every kernel in kernels.conf unless KVER picks one;
-# demo-mount defaults to 6.12 (the kernel CI runs the patched cifs.ko on),
-# the other targets to 6.1.
+# demo-mount and bench-mount default to 6.12 (the kernel CI runs the
+# patched cifs.ko on), the other targets to 6.1.
 ifeq ($(origin KVER),undefined)
 CHECK_KVER := all
 DEMO_MOUNT_KVER := 6.12
@@ -79,6 +94,8 @@ else
 CHECK_KVER := $(KVER)
 DEMO_MOUNT_KVER := $(KVER)
 endif
+# bench-mount: the same kernel as demo-mount
+BENCH_MOUNT_KVER := $(DEMO_MOUNT_KVER)
 KVER ?= 6.1
 VARIANT ?= base
 SMBSIGN_CACHE ?= $(HOME)/.cache/smbsign
@@ -107,7 +124,7 @@ BUILD_PRODUCTS := --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 	--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' --exclude='*.dwo' \
 	--exclude=modules.order --exclude=Module.symvers
 
-.PHONY: all module modules check check-debug check-consumers demo demo-mount bench bench-cpu kernel deps style sparse clean clean-cache \
+.PHONY: all module modules check check-debug check-consumers demo demo-mount bench bench-mount bench-cpu kernel deps style sparse clean clean-cache \
 	version dkms-source dkms-install dkms-remove deb
 
 all: module
@@ -133,6 +150,9 @@ demo-mount:
 
 bench:
 	@VARIANT=$(BENCH_VARIANT) bash $(HARNESS) bench
+
+bench-mount:
+	@KVER=$(BENCH_MOUNT_KVER) BENCH_MOUNT=1 bash tools/testing/consumers/run.sh
 
 bench-cpu:
 	@BENCH_CPU_KVER=$(BENCH_CPU_KVER) bash tools/testing/bench-cpu/run.sh

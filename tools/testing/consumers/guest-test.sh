@@ -29,6 +29,14 @@
 #               kernel's cifs/smbsign lines in $RUN/out/demo.txt (run.sh
 #               prints it); its tests fail unless smbd and smbsign both
 #               say AES-128-GMAC
+#   BENCH_MOUNT 1: instead of all that, `make bench-mount` (the guest runs
+#               under -icount on one vCPU): a BENCH_SIZE file copied to
+#               the share and back BENCH_REPEAT times per configuration,
+#               timed in guest instructions by bench-copy.py: the stock
+#               cifs.ko unsigned and signed (AES-128-CMAC), then, in the
+#               same boot, the patched one ($RUN/cifs-smbsign.ko) unsigned,
+#               AES-128-GMAC and AES-128-CMAC; then Samba's signing calls
+#               alone (GnuTLS); results in $RUN/out/bench-mount.jsonl
 #
 # Every mount: mount, per size write + read back + compare, list, rename,
 # delete, the signing algorithm smbd reports for the session, smbsign's
@@ -90,6 +98,10 @@ done
 case " $VARIANTS " in *" base "*) plan=$((plan + $(tamper_plan))) ;; esac
 DEMO_MOUNT=${DEMO_MOUNT:-0}
 [ "$DEMO_MOUNT" = 1 ] && plan=7		# demo_mount's tests only
+BENCH_MOUNT=${BENCH_MOUNT:-0}
+# bench_mount's tests: 5 configurations of 6 tests, the module switch (2),
+# the GnuTLS measurement (1)
+[ "$BENCH_MOUNT" = 1 ] && plan=33
 echo "TAP version 13"
 echo "1..$plan"
 diag "cifs mode $CIFS_MODE, kernel $(uname -r), $(smbd --version)"
@@ -480,6 +492,130 @@ print(" ".join("%s/%s/%d" % (x["dialect"], x["algorithm"], x["signed"]) for x in
 	grep -i -e cifs -e smbsign: /tmp/demo-dmesg | sed 's/^/    /' >>"$DEMO"
 	stop_smbd
 }
+
+# --------------------------------------------------- make bench-mount --
+BENCH_OUT=$OUT/bench-mount.jsonl
+
+# bench_config NAME CLIENT VARIANT WANT: start smbd (VARIANT), mount
+# vers=3.1.1 with cache=none and wsize=rsize=IOSIZE, check that the session
+# signs as WANT says (an algorithm as smbstatus names it, or "-": not
+# signed), copy with bench-copy.py, check smbsign's counters; 6 tests
+bench_config() {
+	_name=$1 _client=$2 _variant=$3 _want=$4
+	m=/mnt/bench
+	mkdir -p "$m"
+	cur_variant=bench-$_name
+	: >"$ERR"
+	t=$(now)
+	if start_smbd "$_variant"; then
+		ok "$_name: smbd ($_variant) listens (started in $(since "$t") s)"
+	else
+		notok "$_name: smbd ($_variant) starts"
+	fi
+	opts="vers=3.1.1,username=smbtest,password=$PW,cache=none,wsize=$IOSIZE,rsize=$IOSIZE,actimeo=0"
+	if ! mount -t cifs //127.0.0.1/user "$m" -o "$opts" 2>>"$ERR"; then
+		dmesg | tail -n 6 >>"$ERR"
+		notok "$_name: mount vers=3.1.1"
+		for _i in 3 4 5 6; do skip "$_name" "not mounted"; done
+		stop_smbd
+		return
+	fi
+	_mline=$(mount -t cifs | grep " $m ")
+	diag "$_name: $_mline"
+	case "$_mline" in
+	*"rsize=$IOSIZE,wsize=$IOSIZE,"*) ok "$_name: mounted, rsize=wsize=$IOSIZE" ;;
+	*) notok "$_name: mounted, but not with rsize=wsize=$IOSIZE: $_mline" ;;
+	esac
+	galg=$(session_signing smbtest)
+	diag "$_name: smbstatus: $(smbstatus -b 2>/dev/null | awk '$2 == "smbtest"' | tr -s ' ' | head -n 1)"
+	# "-": not signed, as smbstatus says it or as partial(ALG) (3.1.1
+	# signs the final SESSION_SETUP response whatever the settings)
+	case "$_want:$galg" in
+	"$galg:$galg"|"-:partial("*")") ok "$_name: session signing is $galg (smbstatus), want $_want" ;;
+	*) notok "$_name: session signing is '$galg' (smbstatus), want $_want" ;;
+	esac
+	signed0=
+	[ -d /sys/module/smbsign ] && signed0=$(smbsign_signed)
+	if python3 -B "$RUN/bench-copy.py" copy --src "$SRC/bench" --dir "$m" \
+		--config "$_name" --client "$_client" --alg "$_want" --signing "$galg" \
+		--mount "$_mline" --repeat "$BENCH_REPEAT" --bs "$IOSIZE" \
+		--warmup "$BENCH_WARMUP" --out "$BENCH_OUT" 2>>"$ERR"; then
+		ok "$_name: $BENCH_REPEAT copies of $BENCH_SIZE B to the share and back, identical"
+	else
+		notok "$_name: copies to the share and back"
+	fi
+	if [ ! -d /sys/module/smbsign ]; then
+		skip "$_name: smbsign counters" "stock cifs.ko"
+	else
+		signed1=$(smbsign_signed)
+		diag "$_name: smbsignctl stats: $(smbsignctl stats 2>&1 | tr -s ' \n' ' ')"
+		if [ "$_want" = - ] && [ "$signed1" = "$signed0" ]; then
+			ok "$_name: smbsign signed no client message ($signed0 -> $signed1)"
+		elif [ "$_want" != - ] && [ -n "$signed1" ] && [ "${signed1:-0}" -gt "${signed0:-0}" ]; then
+			ok "$_name: smbsign signed $((signed1 - signed0)) client messages"
+		else
+			notok "$_name: smbsign client signed count $signed0 -> $signed1 (want: $([ "$_want" = - ] && echo unchanged || echo risen))"
+		fi
+	fi
+	if umount "$m" 2>>"$ERR"; then ok "$_name: umount"
+	else notok "$_name: umount"; umount -l "$m" 2>/dev/null; fi
+	stop_smbd
+}
+
+# bench_switch: the stock cifs.ko out, the patched one ($RUN/cifs-smbsign.ko)
+# and smbsign in; 2 tests
+bench_switch() {
+	_end=$(( $(date +%s) + 120 ))
+	while ! rmmod cifs 2>>"$ERR"; do
+		[ "$(date +%s)" -lt "$_end" ] || break
+		sleep 1
+	done
+	if [ -d /sys/module/cifs ]; then
+		notok "rmmod cifs (stock)"
+	else
+		: >"$ERR"
+		ok "rmmod cifs (stock)"
+	fi
+	for _d in $(modinfo -F depends "$RUN/cifs-smbsign.ko" 2>/dev/null | tr ',' ' '); do
+		modprobe "$_d" 2>>"$ERR" || diag "modprobe $_d failed"
+	done
+	if insmod "$RUN/cifs-smbsign.ko" 2>>"$ERR" && [ -e /sys/module/smbsign/holders/cifs ]; then
+		ok "insmod the patched cifs.ko (depends: $(modinfo -F depends "$RUN/cifs-smbsign.ko"))"
+	else
+		notok "insmod the patched cifs.ko"
+	fi
+	diag "smbsign: $(smbsignctl show 2>&1 | tr -s ' \n' ' ')"
+}
+
+bench_mount() {
+	python3 -B "$RUN/bench-copy.py" info --out "$BENCH_OUT" --size "$BENCH_SIZE" \
+		--repeat "$BENCH_REPEAT" --iosize "$IOSIZE" 2>>"$ERR" || diag "bench-copy.py info failed"
+	t=$(now)
+	head -c "$BENCH_SIZE" /dev/urandom >"$SRC/bench"
+	diag "source file ($BENCH_SIZE bytes) made in $(since "$t") s"
+	bench_config stock-unsigned stock disabled -
+	bench_config stock-cmac stock base AES-128-CMAC
+	bench_switch
+	smbsignctl set client require off 2>>"$ERR" || diag "smbsignctl set client require off failed"
+	bench_config smbsign-unsigned smbsign disabled -
+	smbsignctl set client require on 2>>"$ERR" || diag "smbsignctl set client require on failed"
+	bench_config smbsign-gmac smbsign base AES-128-GMAC
+	smbsignctl set client algorithms cmac 2>>"$ERR" || diag "smbsignctl set client algorithms cmac failed"
+	bench_config smbsign-cmac smbsign base AES-128-CMAC
+	smbsignctl set client algorithms gmac,cmac,hmac-sha256 2>>"$ERR"
+	if python3 -B "$RUN/bench-copy.py" gnutls --out "$BENCH_OUT" 2>>"$ERR"; then
+		ok "Samba's signing calls alone (GnuTLS AES-128-CMAC, AES-128-GMAC), known answers first"
+	else
+		notok "Samba's signing calls alone (GnuTLS)"
+	fi
+}
+
+if [ "$BENCH_MOUNT" = 1 ]; then
+	bench_mount
+	diag "$n tests, $nfail failed"
+	[ "$n" = "$plan" ] || diag "plan was $plan"
+	exit 0
+fi
 
 if [ "$DEMO_MOUNT" = 1 ]; then
 	demo_mount

@@ -32,6 +32,20 @@
 #                          prints the guest's transcript (mount line,
 #                          smbstatus, smbsignctl stats/sessions, kernel log)
 #                          and fails unless smbd and smbsign say AES-128-GMAC
+#   BENCH_MOUNT=1          `make bench-mount`: one kernel (default 6.12 there),
+#                          one boot under -icount shift=0 on one vCPU: a
+#                          BENCH_SIZE file copied to the share and back with
+#                          the stock cifs.ko (unsigned; AES-128-CMAC), then,
+#                          after rmmod/insmod, the patched one (CIFS_KO,
+#                          default smbsign: unsigned; AES-128-GMAC;
+#                          AES-128-CMAC), BENCH_REPEAT times each, in guest
+#                          instructions per byte; then Samba's signing calls
+#                          alone (GnuTLS). Table, JSON and Markdown in
+#                          BENCH_MOUNT_OUT (results/bench-mount-$KVER)
+#   BENCH_SIZE=67108864    bench-mount: file size (bytes)
+#   BENCH_REPEAT=5         bench-mount: copies each way per configuration
+#   BENCH_WARMUP=16777216  bench-mount: untimed warm-up copy per configuration
+#   BENCH_MOUNT_TIMEOUT=7200  bench-mount: guest time limit in seconds
 #   CONSUMER_MEM=2G        guest memory (files live in tmpfs)
 #   CONSUMER_TIMEOUT=1800  guest time limit in seconds (a deadline, then killed)
 #   SMBSIGN_CACHE          as for `make check` (default ~/.cache/smbsign)
@@ -66,6 +80,26 @@ if [ "$DEMO_MOUNT" = 1 ]; then
 	CIFS_KO=${CIFS_KO:-smbsign}
 	CONSUMERS=cifs VARIANTS=base DIALECTS=3.1.1 SIZES="" CAPTURE="" TAMPER=0
 	CONSUMER_TIMEOUT=${DEMO_TIMEOUT:-600}
+fi
+BENCH_MOUNT=${BENCH_MOUNT:-0}
+# the guest's extra QEMU options and vCPUs (bench-mount: -icount, one CPU)
+QEMU_EXTRA=()
+QEMU_SMP=2
+if [ "$BENCH_MOUNT" = 1 ]; then
+	# guest-test.sh's bench_mount: stock and patched cifs.ko in one boot
+	RUN_KIND=bench-mount
+	CIFS_KO=${CIFS_KO:-smbsign}
+	CONSUMERS=cifs VARIANTS="" DIALECTS="" SIZES="" CAPTURE="" TAMPER=0 DEMO_MOUNT=0
+	BENCH_SIZE=${BENCH_SIZE:-67108864}
+	BENCH_REPEAT=${BENCH_REPEAT:-5}
+	BENCH_WARMUP=${BENCH_WARMUP:-16777216}
+	BENCH_MOUNT_OUT=${BENCH_MOUNT_OUT:-$REPO/results/bench-mount-$KVER}
+	CONSUMER_TIMEOUT=${BENCH_MOUNT_TIMEOUT:-7200}
+	# as make bench: the guest clock counts instructions (one per ns),
+	# exactly and whatever the host's load; SMP bring-up hangs under
+	# icount, so one vCPU
+	QEMU_EXTRA=(-icount "shift=0,align=off,sleep=off")
+	QEMU_SMP=1
 fi
 CIFS_BUILD=$REPO/tools/consumers/cifs/build.sh
 export SMBSIGN_CACHE=$CACHE
@@ -136,7 +170,9 @@ patched_cifs() {
 	[ -f "$PATCHED" ] || { tail -n 30 "$log"; warn "$CIFS_BUILD printed no cifs.ko path (got '$PATCHED')"; return 1; }
 }
 
-# run dir + share for one boot; $1 = mode (stock|smbsign)
+# run dir + share for one boot; $1 = mode (stock|smbsign|stock+smbsign:
+# bench-mount, the stock cifs.ko in the module tree and the patched one
+# beside it as cifs-smbsign.ko)
 prepare_run() {
 	local mode=$1 share mdir cifs
 	mkdir -p "$CACHE/runs"
@@ -155,16 +191,21 @@ prepare_run() {
 		[ -n "$cifs" ] || die "no stock cifs.ko in $mdir"
 		cp "$PATCHED" "$cifs"
 	fi
+	[ "$mode" != stock+smbsign ] || cp "$PATCHED" "$share/cifs-smbsign.ko"
 	depmod -b "$share/modroot" "$KREL" || die "depmod failed"
 	cp "$MCOPY/tools/smbsignctl/smbsignctl" "$share/bin/"
 	cp "$HERE/guest-init.sh" "$share/init"
 	cp "$HERE/guest-test.sh" "$HERE/smb.conf.in" "$HERE/tamper.sh" \
-		"$HERE/tamper-proxy.py" "$share/"
+		"$HERE/tamper-proxy.py" "$HERE/bench-copy.py" "$share/"
 	chmod 755 "$share/init"
 	cat >"$share/config" <<-EOF
-	CONSUMER_NAME=$([ "$DEMO_MOUNT" = 1 ] && echo demo-mount || echo cifs)-$mode
-	CIFS_MODE=$mode
+	CONSUMER_NAME=$([ "$RUN_KIND" = consumers ] && echo cifs || echo "$RUN_KIND")-$mode
+	CIFS_MODE=${mode%+smbsign}
 	DEMO_MOUNT=$DEMO_MOUNT
+	BENCH_MOUNT=$BENCH_MOUNT
+	BENCH_SIZE=${BENCH_SIZE:-0}
+	BENCH_REPEAT=${BENCH_REPEAT:-0}
+	BENCH_WARMUP=${BENCH_WARMUP:-0}
 	VARIANTS="$VARIANTS"
 	DIALECTS="$DIALECTS"
 	SIZES="$SIZES"
@@ -178,10 +219,11 @@ prepare_run() {
 
 boot() {
 	local share=$RUNDIR/share rc=0 t
-	msg "booting $KREL (TCG, ${CONSUMER_MEM} RAM, host / over 9p, deadline ${CONSUMER_TIMEOUT}s), logs: $RUNDIR"
+	msg "booting $KREL (TCG${QEMU_EXTRA[*]:+ ${QEMU_EXTRA[*]}}, $QEMU_SMP vCPU, ${CONSUMER_MEM} RAM, host / over 9p, deadline ${CONSUMER_TIMEOUT}s), logs: $RUNDIR"
 	t=$(date +%s)
 	timeout --foreground -k 10 "$CONSUMER_TIMEOUT" qemu-system-x86_64 \
-		-accel tcg -cpu max -m "$CONSUMER_MEM" -smp 2,sockets=2,cores=1,threads=1 \
+		-accel tcg "${QEMU_EXTRA[@]}" -cpu max -m "$CONSUMER_MEM" \
+		-smp "$QEMU_SMP,sockets=$QEMU_SMP,cores=1,threads=1" \
 		-nographic -no-reboot -monitor none -nic none \
 		-serial "file:$RUNDIR/console.log" -serial "file:$RUNDIR/results.log" \
 		-kernel "$KBUILD/arch/x86/boot/bzImage" \
@@ -190,6 +232,7 @@ boot() {
 		-append "console=ttyS0 panic=-1 oops=panic loglevel=6 root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro init=$share/init" \
 		</dev/null >"$RUNDIR/qemu.out" 2>&1 || rc=$?
 	echo "$rc" >"$RUNDIR/qemu.rc"
+	echo "$(( $(date +%s) - t ))" >"$RUNDIR/boot.seconds"
 	msg "guest exited (rc=$rc) after $(( $(date +%s) - t ))s"
 }
 
@@ -219,11 +262,49 @@ report() {
 		--qemu-rc "$(cat "$RUNDIR/qemu.rc")" --timeout "$CONSUMER_TIMEOUT"
 }
 
+# bench-mount: the table (bench-mount-report.py), then the guest's tests;
+# a table that cannot be made counts as one more failure
+bench_report() {
+	local mode=$1 trc=0 rc=0 data=$RUNDIR/share/out/bench-mount.jsonl last
+	echo "===== bench-mount: KVER=$KVER cifs=$mode ====="
+	if [ -s "$data" ]; then
+		python3 -B "$HERE/bench-mount-report.py" --out "$BENCH_MOUNT_OUT" \
+			--rundir "$RUNDIR" --wall "$(cat "$RUNDIR/boot.seconds" 2>/dev/null)" \
+			"$data" || trc=$?
+	else
+		echo "(no measurements from the guest)"
+		trc=1
+	fi
+	echo
+	report >"$RUNDIR/report.txt" 2>&1 || rc=$?
+	if [ "$rc" != 0 ]; then
+		cat "$RUNDIR/report.txt"
+	else
+		grep -e '^guest ' -e '^logs ' "$RUNDIR/report.txt"
+		tail -n 1 "$RUNDIR/report.txt"
+	fi
+	last=$(tail -n 1 "$RUNDIR/report.txt")
+	if [ "$trc" != 0 ]; then
+		echo "bench-mount-report.py failed (rc=$trc): one more failure"
+		if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+			echo "${BASH_REMATCH[1]} passed, $((BASH_REMATCH[2] + 1)) failed"
+		else
+			echo "0 passed, 1 failed"
+		fi
+		return 1
+	fi
+	return "$rc"
+}
+
 one_run() {
 	local mode=$1 rc=0
 	prepare_run "$mode"
 	boot
 	check_capture
+	if [ "$BENCH_MOUNT" = 1 ]; then
+		bench_report "$mode"
+		return
+	fi
 	if [ "$DEMO_MOUNT" != 1 ]; then
 		echo "===== consumers: KVER=$KVER cifs=$mode ====="
 		report
@@ -245,8 +326,8 @@ one_run() {
 
 main() {
 	local kvers k modes m rc=0 out p=0 f=0 t KVER0=$KVER
-	case "$DEMO_MOUNT:$KVER" in
-	1:all|1:every) die "demo-mount needs one KVER" ;;
+	case "$DEMO_MOUNT$BENCH_MOUNT:$KVER" in
+	*1*:all|*1*:every) die "$RUN_KIND needs one KVER" ;;
 	esac
 	if [ "$KVER" = all ]; then kvers=$(kver_list); else kvers=$KVER; fi
 	case "${CIFS_KO:-}" in
@@ -254,6 +335,12 @@ main() {
 	stock)   modes=stock ;;
 	*)       modes=smbsign ;;
 	esac
+	if [ "$BENCH_MOUNT" = 1 ]; then
+		# the stock cifs.ko is always in the module tree: the patched
+		# one (build.sh's or CIFS_KO=path) is loaded beside it
+		[ "$CIFS_KO" != stock ] || die "bench-mount needs the patched cifs.ko too (CIFS_KO=smbsign or a path)"
+		modes=stock+smbsign
+	fi
 	bash "$HARNESS" deps
 	[ "$CONSUMERS" != ksmbd ] || kvers=
 	for k in $kvers; do
@@ -265,7 +352,7 @@ main() {
 		kernel_modules
 		smbsign_build
 		for m in $modes; do
-			if [ "$m" = smbsign ]; then
+			if [ "$m" != stock ]; then
 				if ! patched_cifs; then
 					echo "consumers KVER=$k: no patched cifs.ko"; f=$((f + 1)); continue
 				fi
