@@ -329,6 +329,17 @@ int smbsign_simd_gmac_init(struct smbsign_key *key, const u8 *k)
 	}
 	kernel_fpu_end();
 	memzero_explicit(h, sizeof(h));
+	/* vmid[i]: vtab[i]'s halves XORed, in both halves (Karatsuba) */
+	BUILD_BUG_ON(offsetof(struct smbsign_simd_key, vmid) !=
+		     offsetof(struct smbsign_simd_key, vtab) +
+		     SMBSIGN_SIMD_VPOWERS * GHASH_BLOCK_SIZE);
+	for (i = 0; i < n && key->simd.ghash != SMBSIGN_GHASH_PCLMUL; i++) {
+		u64 m = get_unaligned_le64(key->simd.vtab[i]) ^
+			get_unaligned_le64(key->simd.vtab[i] + 8);
+
+		put_unaligned_le64(m, key->simd.vmid[i]);
+		put_unaligned_le64(m, key->simd.vmid[i] + 8);
+	}
 	key->simd_on = true;
 	return 0;
 }

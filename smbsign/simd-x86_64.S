@@ -302,6 +302,15 @@ SYM_FUNC_END(smbsign_ghash_avx)
  * of a run of r blocks is one unaligned load of entries 32-r+j onwards.
  * A run of fewer than 8N blocks takes whole vectors, then (512-bit) up to
  * three single blocks, one reduction in all.
+ *
+ * The 256-bit code multiplies a vector in three products (Karatsuba) rather
+ * than four: LO = a0 b0, HI = a1 b1 and M = (a0 + a1)(b0 + b1), whose sums
+ * give MID = M + LO + HI once per reduction. The key's (a0 + a1) come from
+ * a second table of 32 entries right after the first (struct
+ * smbsign_simd_key.vmid, same index). Where the carry-less multiplier is
+ * the limit (AMD Zen 3: one 256-bit multiply per two cycles) that is a
+ * quarter fewer; on Intel, where the multiply and the one shuffle it costs
+ * share a port, it is no more work. The 512-bit code keeps four products.
  */
 .macro	_ghash_set_veclen vl
 	.set	VL, \vl
@@ -333,8 +342,31 @@ SYM_FUNC_END(smbsign_ghash_avx)
 	.endif
 .endm
 
-/* LO, HI, MID (V8, V10, V9) = or += the partial products of \v and V11 */
-.macro	_ghash_vmul v, first
+/*
+ * LO, HI, MID (V8, V10, V9) = or += the partial products of \v and V11;
+ * 256-bit: MID gets the Karatsuba product with \mid (V11's halves XORed,
+ * in memory), \v is clobbered, and _ghash_karatsuba must run before MID
+ * is folded.
+ */
+.macro	_ghash_vmul v, first, mid
+	.if VL == 32
+	.if \first
+		vpclmulqdq	$0x00, V11, \v, V8
+		vpclmulqdq	$0x11, V11, \v, V10
+		vpshufd		$0x4e, \v, V12
+		vpxor		V12, \v, \v
+		vpclmulqdq	$0x00, \mid, \v, V9
+	.else
+		vpclmulqdq	$0x00, V11, \v, V12
+		vpxor		V12, V8, V8
+		vpclmulqdq	$0x11, V11, \v, V12
+		vpxor		V12, V10, V10
+		vpshufd		$0x4e, \v, V12
+		vpxor		V12, \v, \v
+		vpclmulqdq	$0x00, \mid, \v, V12
+		vpxor		V12, V9, V9
+	.endif
+	.else
 	.if \first
 		vpclmulqdq	$0x00, V11, \v, V8
 		vpclmulqdq	$0x11, V11, \v, V10
@@ -350,6 +382,15 @@ SYM_FUNC_END(smbsign_ghash_avx)
 		_vxor		V12, V9, V9
 		vpclmulqdq	$0x10, V11, \v, V12
 		_vxor		V12, V9, V9
+	.endif
+	.endif
+.endm
+
+/* 256-bit: MID = M + LO + HI (the Karatsuba sums of _ghash_vmul) */
+.macro	_ghash_karatsuba
+	.if VL == 32
+		vpxor		V8, V9, V9
+		vpxor		V10, V9, V9
 	.endif
 .endm
 
@@ -382,13 +423,15 @@ SYM_FUNC_END(smbsign_ghash_avx)
  * void smbsign_ghash_vpclmul_{avx2,avx512}(u8 acc[16], const u8 *src,
  *	size_t nblocks, const u8 keys[32][16], const u8 *rk, const u8 *j0)
  *
- * As smbsign_ghash_avx(), with the table of H^32 .. H^1 above. Registers:
+ * As smbsign_ghash_avx(), with the table of H^32 .. H^1 above (and, for
+ * the 256-bit code, its middle factors 512 bytes on). Registers:
  * V0-V7 blocks, V8/V9/V10 LO/MID/HI, V11 key powers, V12 scratch, V13 the
  * byte-swap mask in every lane, X14 the reduction constant, X15 the
  * accumulator (its upper lanes zero).
  */
 .macro	_ghash_vpclmul_fn vl
 	_ghash_set_veclen \vl
+	.set	VMID, 32 * 16			/* vmid[i] - vtab[i] */
 	.set	NB, 8 * VL / 16			/* blocks per reduction */
 	.if VL == 32
 		vbroadcasti128	.Lbswap_mask(%rip), V13
@@ -410,15 +453,16 @@ SYM_FUNC_END(smbsign_ghash_avx)
 	_vload		(%rsi), V0
 	vpshufb		V13, V0, V0
 	_vload		7*VL(%r10), V11
-	_ghash_vmul	V7, 1
+	_ghash_vmul	V7, 1, 7*VL+VMID(%r10)
 	.irp	i, 6,5,4,3,2,1
 		_vload		\i*VL(%r10), V11
-		_ghash_vmul	V\i, 0
+		_ghash_vmul	V\i, 0, \i*VL+VMID(%r10)
 	.endr
 	/* the first vector, with the accumulator, last */
 	_vxor		V15, V0, V0
 	_vload		(%r10), V11
-	_ghash_vmul	V0, 0
+	_ghash_vmul	V0, 0, VMID(%r10)
+	_ghash_karatsuba
 	_ghash_fold	V8, Y8, X8
 	_ghash_fold	V9, Y9, X9
 	_ghash_fold	V10, Y10, X10
@@ -446,13 +490,14 @@ SYM_FUNC_END(smbsign_ghash_avx)
 	_vxor		V15, V0, V0
 	vpxor		X15, X15, X15
 	_vload		(%r10), V11
-	_ghash_vmul	V0, 0
+	_ghash_vmul	V0, 0, VMID(%r10)
 	add		$VL, %rsi
 	add		$VL, %r10
 	sub		$VL / 16, %rdx
 	cmp		$VL / 16, %rdx
 	jae		.Lvtail_vec\@
 .Lvtail_fold\@:
+	_ghash_karatsuba
 	_ghash_fold	V8, Y8, X8
 	_ghash_fold	V9, Y9, X9
 	_ghash_fold	V10, Y10, X10

@@ -145,6 +145,9 @@ extern const struct smbsign_alg_desc smbsign_algs[SMBSIGN_ALG_COUNT];
  * @htab: GMAC with PCLMULQDQ: GHASH key powers H^1 .. H^8, prepared for
  *	simd-x86_64.S
  * @vtab: GMAC with VPCLMULQDQ: H^32 .. H^1, prepared likewise
+ * @vmid: the same powers' two 64-bit halves XORed (in both halves of each
+ *	entry), the Karatsuba middle factors of the 256-bit GHASH; right after
+ *	@vtab, where simd-x86_64.S finds them
  * @ghash: GMAC: which GHASH of simd-x86_64.S the key uses (enum
  *	smbsign_simd_ghash), fixed when the key is made
  */
@@ -152,7 +155,10 @@ struct smbsign_simd_key {
 	u8 rk[11 * 16];
 	union {
 		u8 htab[SMBSIGN_SIMD_HPOWERS][16];
-		u8 vtab[SMBSIGN_SIMD_VPOWERS][16];
+		struct {
+			u8 vtab[SMBSIGN_SIMD_VPOWERS][16];
+			u8 vmid[SMBSIGN_SIMD_VPOWERS][16];
+		};
 	};
 	u8 ghash;
 };
