@@ -228,7 +228,8 @@ static bool smbsign_gmac_defer_forced;
  * SMBSIGN_SIMD_GMAC_GCM_MIN to the kernel's gcm(aes), and keeps the short
  * ones, where a crypto API request costs more than the hashing. A key with
  * the VPCLMULQDQ GHASH keeps every message: it hashes as fast as the
- * kernel's GCM in bulk and costs less a call (make bench-cpu KVER=7.2).
+ * kernel's GCM in bulk and costs less a call (make bench-cpu KVER=7.2:
+ * Intel Xeon 6/207 with AVX-512, AMD EPYC 25/1 with 256 bits only).
  *
  * Return: true for a PCLMULQDQ key on such a kernel and CPU, or for any key
  * when KUnit forces it.
