@@ -142,7 +142,7 @@ ht_run() {
 	rc=$?
 	sed 's/^/# modprobe -n -v: /' "$DB_TMP/hook.txt"
 	grep -q '^install /sbin/modprobe --ignore-install smbsign .*/usr/sbin/smbsignctl apply' "$DB_TMP/hook.txt" || rc=1
-	db_ok "$rc" "modprobe smbsign on $krel runs smbsignctl apply (/lib/modprobe.d/smbsign.conf)"
+	db_ok "$rc" "modprobe smbsign on $krel runs smbsignctl apply (modprobe.d/smbsign.conf)"
 
 	rc=0
 	db_apt purge smbsign-dkms smbsignctl || rc=$?
