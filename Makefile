@@ -14,6 +14,9 @@
 #   make check-debug       the same suites on the debug variant (KASAN,
 #                          lockdep, PREEMPT, kmemleak, UBSAN...) of one
 #                          kernel (DEBUG_KVER, default 6.1); any report fails
+#   make check-install     README's Install section as written, in fresh
+#                          Debian 13 and 12 chroots (debootstrap, cached):
+#                          packages built, installed, DKMS build, purge
 #   make demo              boot the guest in demo mode (self-test + demo module)
 #   make demo-mount        the consumers guest on one kernel (KVER, default
 #                          6.12) with the patched cifs.ko: smbd with signing
@@ -124,7 +127,7 @@ BUILD_PRODUCTS := --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 	--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' --exclude='*.dwo' \
 	--exclude=modules.order --exclude=Module.symvers
 
-.PHONY: all module modules check check-debug check-consumers demo demo-mount bench bench-mount bench-cpu kernel deps style sparse clean clean-cache \
+.PHONY: all module modules check check-debug check-consumers check-install demo demo-mount bench bench-mount bench-cpu kernel deps style sparse clean clean-cache \
 	version dkms-source dkms-install dkms-remove deb
 
 all: module
@@ -137,6 +140,9 @@ check:
 
 check-consumers:
 	@KVER=$(CHECK_KVER) bash tools/testing/consumers/run.sh
+
+check-install:
+	@bash tools/packaging/tests/check-install.sh
 DEBUG_KVER ?= 6.1
 check-debug:
 	@KVER=$(DEBUG_KVER) VARIANT=debug GATES= HOST_TESTS= FIPS_BOOT=0 \

@@ -8,6 +8,9 @@
 # Skipped without root or debootstrap. TAP.
 # shellcheck disable=SC2034 # read by harness.sh
 HT_SKIP_RC=77
+# not in the default set: `make check-install` (or HOST_TESTS=NAME) runs it
+# shellcheck disable=SC2034 # read by harness.sh
+HT_DEFAULT=no
 ht_run() {
 	if [ "$(id -u)" != 0 ] || ! command -v debootstrap >/dev/null; then
 		echo "trixie-install: needs root and debootstrap (tools/testing/deps.txt); skipped"
