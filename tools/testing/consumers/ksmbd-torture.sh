@@ -2,9 +2,10 @@
 # shellcheck shell=sh disable=SC2086 # word splitting of lists is meant
 #
 # A bounded smbtorture subset against ksmbd, stock and patched: sourced by
-# ksmbd-test.sh (which provides ok, notok, todo, diag, $OUT, $PW, $ERR) and
-# run once per mode, right after the smbclient cells, against the same
-# ksmbd (server signing = mandatory, share [user]).
+# ksmbd-test.sh (which provides ok, notok, todo, diag, $OUT, $PW, $ERR,
+# $SHARE) and run once per mode, right after the smbclient cells, against
+# the same ksmbd (server signing = mandatory, share [user], emptied before
+# and after).
 #
 # Every test is one smbtorture process, signing required
 # (--option='client signing=required'), under `timeout` (TORTURE_TIMEOUT
@@ -137,6 +138,7 @@ run_torture() {
 	mkdir -p "$TDIR"
 	_res=$TDIR/results-$_tm.txt
 	: >"$_res"
+	rm -rf "${SHARE:?}/user/"*
 	_tb=$(tstats)
 	_tt0=$(date +%s)
 	for _t in $TORTURE_TESTS; do
@@ -192,6 +194,10 @@ run_torture() {
 	done
 	_ta=$(tstats)
 	_d=$(tdelta "$_tb" "$_ta")
+	# what failing tests left behind (the tests after these want the
+	# share empty)
+	ls -A "$SHARE/user" >"$TDIR/left-$_tm.txt" 2>&1
+	rm -rf "${SHARE:?}/user/"* "${SHARE:?}/user/".[!.]* 2>/dev/null
 	diag "torture $_tm: $(torture_count) tests in $(( $(date +%s) - _tt0 ))s"
 	if [ "$_tm" = smbsign ]; then
 		set -- $_d
@@ -211,7 +217,7 @@ tline() { awk -v t="$2" '$1 == t { print; exit }' "$TDIR/results-$1.txt" 2>/dev/
 torture_table() {
 	_md=$OUT/torture.md
 	{
-		echo "smbtorture $(smbtorture --version 2>/dev/null | sed 's/^smbtorture //'), kernel $(uname -r), ksmbd \`server signing = mandatory\`, smbtorture \`client signing = required\`, ${TORTURE_TIMEOUT} s per test"
+		echo "smbtorture $(smbtorture --version 2>/dev/null | sed -n '1s/^smbtorture //p'), kernel $(uname -r), ksmbd \`server signing = mandatory\`, smbtorture \`client signing = required\`, ${TORTURE_TIMEOUT} s per test"
 		echo
 		echo "| test | stock ksmbd | patched ksmbd | patched: signed / verified / failures (per algorithm signed/verified) | note |"
 		echo "|---|---|---|---|---|"
@@ -237,8 +243,12 @@ torture_table() {
 		fi
 		_note=
 		[ "$_es" = success ] || _note=${_es#* }
-		[ -z "$_ws" ] || _note="${_note:+$_note; }stock: $_ws"
-		[ -z "$_wp" ] || _note="${_note:+$_note; }patched: $_wp"
+		if [ -n "$_ws" ] && [ "$_ws" = "$_wp" ]; then
+			_note="${_note:+$_note; }both: $_ws"
+		else
+			[ -z "$_ws" ] || _note="${_note:+$_note; }stock: $_ws"
+			[ -z "$_wp" ] || _note="${_note:+$_note; }patched: $_wp"
+		fi
 		diag "$(printf '%-46s %-8s %-8s %s %s' "$_t" "${_rs:--}" "${_rp:--}" "${_cnt:--}" "$_alg")"
 		echo "| \`$_t\` | ${_rs:--} | ${_rp:--} | ${_cnt:--}${_alg:+ ($_alg)} | $_note |" >>"$_md"
 	done
