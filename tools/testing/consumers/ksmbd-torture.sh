@@ -182,8 +182,8 @@ run_torture() {
 		_what="$_what)"
 		_bad=
 		[ "$_r" = "$_er" ] || _bad="expected $_er${_why:+ ($_why)}, got $_r${TREASON:+: $TREASON}"
-		[ -z "$_sig" ] || _bad="${_bad:+$_bad; }smbtorture: $_sig"
 		if [ "$_tm" = smbsign ]; then
+			[ -z "$_sig" ] || _bad="${_bad:+$_bad; }smbtorture: $_sig"
 			[ "$_df" = 0 ] || _bad="${_bad:+$_bad; }$_df verification failures"
 			if [ "$_r" = success ] && { [ "$_ds" = 0 ] || [ "$_dv" = 0 ]; }; then
 				_bad="${_bad:+$_bad; }passed without smbsign signing and verifying"
@@ -196,7 +196,7 @@ run_torture() {
 		elif [ "$_r" = success ]; then
 			ok "$_what"
 		else
-			todo "$_what" "known: $_why${TREASON:+ [$TREASON]}"
+			todo "$_what" "known: $_why${TREASON:+ [$TREASON]}${_sig:+ [$_sig]}"
 		fi
 	done
 	_d=$(tdelta "$_tb" "$_a")
