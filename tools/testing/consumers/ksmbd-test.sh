@@ -16,6 +16,8 @@
 #                tamper-proxy.py is refused (run_tamper)
 #   CIFS=1       the patched cifs.ko (tools/consumers/cifs) is the guest's
 #                cifs module: mount the patched ksmbd with it (smbsign mode)
+#   TORTURE=1    a bounded smbtorture subset per mode, then both modes side
+#                by side (ksmbd-torture.sh, torture.expect)
 #
 # Userland: ksmbd-tools 3.5.3 (Debian trixie, unpacked by ksmbd-run.sh in
 # $RUN/ksmbd-tools, with bookworm's libnl-genl-3) and Samba's smbclient
@@ -524,11 +526,23 @@ if os.path.exists(f):
 	cp /tmp/monitor.out "$OUT/tamper-monitor-ksmbd.out"
 }
 
+# ---------------------------------------------------- smbtorture subset --
+# shellcheck source=ksmbd-torture.sh
+[ "${TORTURE:-1}" = 1 ] && . "$RUN/ksmbd-torture.sh"
+torture_both() {
+	[ "${TORTURE:-1}" = 1 ] || return 1
+	case " $KSMBD_MODES " in *" stock "*) ;; *) return 1 ;; esac
+	case " $KSMBD_MODES " in *" smbsign "*) ;; *) return 1 ;; esac
+}
+
 # --------------------------------------------------------------- main --
 ncells=$(echo $CELLS | wc -w)
 plan=0
+torture_both && plan=1
 for m in $KSMBD_MODES; do
 	plan=$((plan + 1 + ncells * 4 + 2))
+	[ "${TORTURE:-1}" = 1 ] && plan=$((plan + $(torture_count)))
+	[ "$m" = smbsign ] && [ "${TORTURE:-1}" = 1 ] && plan=$((plan + 1))
 	[ "$m" = smbsign ] && [ "${POLICY:-1}" = 1 ] && plan=$((plan + 1 + 4))
 	[ "$m" = smbsign ] && [ "${CIFS:-0}" = 1 ] && plan=$((plan + 3))
 	[ "$m" = smbsign ] && [ "${TAMPER:-1}" = 1 ] && plan=$((plan + 4))
@@ -560,6 +574,7 @@ for m in $KSMBD_MODES; do
 	done
 	run_error "$m" SMB3_11
 	run_error "$m" SMB2_10
+	[ "${TORTURE:-1}" = 1 ] && run_torture "$m"
 	[ "$m" = smbsign ] && [ "${CIFS:-0}" = 1 ] && run_cifs
 	[ "$m" = smbsign ] && [ "${TAMPER:-1}" = 1 ] && run_tamper
 	if [ "$m" = smbsign ] && [ "${POLICY:-1}" = 1 ]; then
@@ -576,6 +591,7 @@ for m in $KSMBD_MODES; do
 	stop_ksmbd
 done
 
+torture_both && torture_table
 dmesg >"$OUT/dmesg-ksmbd.txt"
 [ "$n" = "$plan" ] || diag "plan was $plan, ran $n"
 diag "done: $n tests, $nfail failed"
