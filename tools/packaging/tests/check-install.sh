@@ -7,9 +7,12 @@
 # `make check`: with the two chroots its host tests would take 8-18 more
 # minutes (apt, DKMS, initramfs hooks, downloads); .ci/run runs it when
 # its time budget allows. Output: each suite's TAP, then the last line
-# "N passed, M failed"; exit 1 on any failure.
+# "N passed, M failed"; exit 1 on any failure. For trixie it then boots
+# Debian 13's own kernel from that chroot with the module DKMS built there
+# (tools/packaging/tests/stock-boot.sh, as the host test trixie-stock-boot).
 #
 #   INSTALL_SUITES="trixie bookworm"   the suites to run, in this order
+#   INSTALL_BOOT=0                     no boot of Debian 13's kernel
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,16 +23,37 @@ if [ "$(id -u)" != 0 ] || ! command -v debootstrap >/dev/null; then
 	echo "check-install: needs root and debootstrap (tools/testing/deps.txt)" >&2
 	exit 2
 fi
+# count ok / not ok (a SKIP is neither) of the TAP in $1; $2: its rc
+count() {
+	local ok bad
+	ok=$(grep -E '^ok ' "$1" | grep -vc '# SKIP')
+	bad=$(grep -c '^not ok ' "$1")
+	# a run that died before its TAP counts as a failure
+	[ "$2" = 0 ] || [ "$bad" != 0 ] || bad=1
+	p=$((p + ok)); f=$((f + bad))
+}
+
 for s in $suites; do
 	out=$(mktemp)
+	boot=""
+	# trixie: also boot Debian 13's own kernel with the module DKMS built
+	# there (the host test trixie-stock-boot, without a second chroot run)
+	[ "$s" != trixie ] || [ "${INSTALL_BOOT:-1}" = 0 ] || boot=$(mktemp -d /tmp/smbsign-trixie-boot.XXXXXX)
 	echo "===== install-chroot.sh $s ====="
-	bash "$HERE/install-chroot.sh" "$s" 2>&1 | tee "$out"
-	rc=${PIPESTATUS[0]}
-	ok=$(grep -c '^ok ' "$out")
-	bad=$(grep -c '^not ok ' "$out")
-	# a run that died before its TAP counts as a failure
-	[ "$rc" = 0 ] || [ "$bad" != 0 ] || bad=1
-	p=$((p + ok)); f=$((f + bad))
+	INSTALL_CHROOT_BOOT=$boot bash "$HERE/install-chroot.sh" "$s" 2>&1 | tee "$out"
+	count "$out" "${PIPESTATUS[0]}"
+	if [ -n "$boot" ]; then
+		echo "===== stock-boot.sh: Debian 13's kernel, the module DKMS built there ====="
+		if [ -s "$boot/module" ]; then
+			(cd "$HERE/../../.." && STOCK_ROOT=$boot/root STOCK_KREL=$(cat "$boot/krel") \
+				STOCK_MODULE=$(cat "$boot/module") bash tools/packaging/tests/stock-boot.sh) 2>&1 | tee "$out"
+			count "$out" "${PIPESTATUS[0]}"
+		else
+			echo "not ok 1 - the trixie chroot gave no kernel image and DKMS-built module"
+			f=$((f + 1))
+		fi
+		rm -rf "$boot"
+	fi
 	rm -f "$out"
 done
 echo "===== check-install: $suites ====="

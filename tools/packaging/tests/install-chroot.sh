@@ -41,6 +41,14 @@
 # /lib/modules/<release>/updates/dkms/, found by depmod, with `dkms status`
 # "installed" for the release; after `apt-get purge` nothing may be left.
 #
+# INSTALL_CHROOT_BOOT=<dir>: after the packages' install, what a boot of
+# the chroot's kernel with that module needs is copied there (for
+# tools/packaging/tests/stock-boot.sh, host-tests/trixie-stock-boot.sh):
+# root/boot/vmlinuz-<release> (the image linux-headers-amd64 pulls in
+# through Recommends), root/lib/modules/<release>/ (its modules.* lists and
+# kernel/{crypto,lib,arch}), the DKMS-built module, and the files krel (the
+# release) and module (the module's path there). Nothing is tested more.
+#
 # Needs root, debootstrap, unshare and network access to deb.debian.org.
 set -euo pipefail
 
@@ -286,6 +294,29 @@ chroot_krel() {
 		tr ',' '\n' | sed -nE 's/^ *linux-headers-([^ ]+-amd64).*/\1/p' | head -n1 || true
 }
 
+# INSTALL_CHROOT_BOOT: the chroot's kernel and the module DKMS built
+export_boot() {
+	local d=$INSTALL_CHROOT_BOOT ko m=lib/modules/$krel x
+	ko=$(module_file)
+	rm -rf "$d/root" "$d/krel" "$d/module"
+	if [ -z "$krel" ] || [ -z "$ko" ] || [ ! -f "$root/boot/vmlinuz-$krel" ]; then
+		echo "# INSTALL_CHROOT_BOOT: no kernel image or module for ${krel:-no release}"
+		return 0
+	fi
+	mkdir -p "$d/root/boot" "$d/root/$m/kernel" "$d/root/$m/updates/dkms"
+	cp "$root/boot/vmlinuz-$krel" "$d/root/boot/"
+	for x in crypto lib arch; do
+		[ -d "$root/$m/kernel/$x" ] && cp -a "$root/$m/kernel/$x" "$d/root/$m/kernel/"
+	done
+	for x in modules.order modules.builtin modules.builtin.modinfo; do
+		[ -f "$root/$m/$x" ] && cp "$root/$m/$x" "$d/root/$m/"
+	done
+	cp "$root$ko" "$d/root$ko"
+	echo "$krel" >"$d/krel"
+	echo "$d/root$ko" >"$d/module"
+	echo "# INSTALL_CHROOT_BOOT: $krel's vmlinuz, kernel/{crypto,lib,arch} and $ko copied to $d"
+}
+
 # the module DKMS installed for $krel (smbsign.ko, or compressed)
 module_file() {
 	local f
@@ -410,6 +441,7 @@ for c in "${cmds[@]}"; do
 			r=1
 		fi
 		ok "$r" "smbsignctl: /etc/smbsign/smbsign.conf (conffile), the hook in kmod's $kmoddir"
+		[ -z "${INSTALL_CHROOT_BOOT:-}" ] || export_boot
 		;;
 	status)
 		st=$(grep -v '^# \$' "$logs/$log" || true)

@@ -1,0 +1,42 @@
+# shellcheck shell=bash
+# Debian 13's own kernel booted with the module DKMS built on Debian 13:
+# README.md's Install in a fresh trixie chroot (install-chroot.sh trixie,
+# as trixie-install; its TAP is kept as comments here) hands over, with
+# INSTALL_CHROOT_BOOT, the chroot's linux-image-6.12.*+deb13-amd64 (pulled
+# in by linux-headers-amd64's Recommends) and the smbsign.ko.xz DKMS
+# installed for it; tools/packaging/tests/stock-boot.sh boots them under
+# QEMU TCG with the host's busybox, kmod and smbsignctl (built from the
+# tree), the package's modprobe hook and a policy file: modprobe smbsign,
+# self-test with the stock drivers, the file applied at load, smbsignctl
+# show reflects it, a bad file keeps the defaults. The demo module needs
+# the headers (gcc 14): skipped. Needs root and debootstrap. TAP.
+# shellcheck disable=SC2034 # read by harness.sh
+HT_SKIP_RC=77
+# not in the default set: `make check-install` (or HOST_TESTS=NAME) runs it
+# shellcheck disable=SC2034 # read by harness.sh
+HT_DEFAULT=no
+ht_run() {
+	local d rc=0
+	if [ "$(id -u)" != 0 ] || ! command -v debootstrap >/dev/null; then
+		echo "trixie-stock-boot: needs root and debootstrap (tools/testing/deps.txt); skipped"
+		return 77
+	fi
+	d=$(mktemp -d /tmp/smbsign-trixie-boot.XXXXXX)
+	INSTALL_CHROOT_BOOT=$d bash tools/packaging/tests/install-chroot.sh trixie \
+		>"$d/install.tap" 2>&1 || rc=$?
+	if [ ! -s "$d/module" ]; then
+		echo "TAP version 13"
+		echo "1..1"
+		sed 's/^/# install-chroot.sh: /' "$d/install.tap"
+		echo "not ok 1 - the trixie chroot gave no kernel image and DKMS-built module (install-chroot.sh rc=$rc)"
+		rm -rf "$d"
+		return 1
+	fi
+	rc=0
+	STOCK_ROOT=$d/root STOCK_KREL=$(cat "$d/krel") STOCK_MODULE=$(cat "$d/module") \
+		bash tools/packaging/tests/stock-boot.sh || rc=$?
+	echo "# kernel: $(cat "$d/krel") (Debian 13's, from the chroot); module: $(sed "s#^$d/root##" "$d/module") (DKMS in the chroot)"
+	sed -n 's/^/# install-chroot.sh trixie: /p' "$d/install.tap" | grep -E '^# install-chroot.sh trixie: (not ok|# (trixie|INSTALL_CHROOT_BOOT|chroot kernel|module))'
+	rm -rf "$d"
+	return "$rc"
+}
