@@ -27,8 +27,22 @@
 # unpacks them (not downloaded then), STOCK_MODULE=<smbsign.ko[.xz|.zst]>
 # booted as it is (not built; no headers needed), both with STOCK_KREL.
 # Without headers the demo module is not built (its test is a TAP SKIP)
-# and there is no cifs.ko.
+# and there is no cifs.ko. STOCK_FROM=<dir>: all three from an
+# INSTALL_CHROOT_BOOT directory (root/, krel, module); one failing TAP
+# test when the chroot left no kernel and module there.
 set -euo pipefail
+
+if [ -n "${STOCK_FROM:-}" ]; then
+	if [ ! -s "$STOCK_FROM/module" ] || [ ! -s "$STOCK_FROM/krel" ]; then
+		echo "TAP version 13"
+		echo "1..1"
+		echo "not ok 1 - the chroot gave no kernel image and DKMS-built module ($STOCK_FROM)"
+		exit 1
+	fi
+	STOCK_ROOT=$STOCK_FROM/root
+	STOCK_KREL=$(cat "$STOCK_FROM/krel")
+	STOCK_MODULE=$(cat "$STOCK_FROM/module")
+fi
 
 FIPS=0
 [ "${1:-}" = --fips ] && FIPS=1

@@ -24,18 +24,12 @@ ht_run() {
 	d=$(mktemp -d /tmp/smbsign-trixie-boot.XXXXXX)
 	INSTALL_CHROOT_BOOT=$d bash tools/packaging/tests/install-chroot.sh trixie \
 		>"$d/install.tap" 2>&1 || rc=$?
-	if [ ! -s "$d/module" ]; then
-		echo "TAP version 13"
-		echo "1..1"
-		sed 's/^/# install-chroot.sh: /' "$d/install.tap"
-		echo "not ok 1 - the trixie chroot gave no kernel image and DKMS-built module (install-chroot.sh rc=$rc)"
-		rm -rf "$d"
-		return 1
-	fi
+	# no kernel and module: show why (stock-boot.sh prints the failure)
+	[ -s "$d/module" ] || sed "s/^/# install-chroot.sh (rc=$rc): /" "$d/install.tap"
 	rc=0
-	STOCK_ROOT=$d/root STOCK_KREL=$(cat "$d/krel") STOCK_MODULE=$(cat "$d/module") \
-		bash tools/packaging/tests/stock-boot.sh || rc=$?
-	echo "# kernel: $(cat "$d/krel") (Debian 13's, from the chroot); module: $(sed "s#^$d/root##" "$d/module") (DKMS in the chroot)"
+	STOCK_FROM=$d bash tools/packaging/tests/stock-boot.sh || rc=$?
+	[ ! -s "$d/module" ] ||
+		echo "# kernel: $(cat "$d/krel") (Debian 13's, from the chroot); module: $(sed "s#^$d/root##" "$d/module") (DKMS in the chroot)"
 	sed -n 's/^/# install-chroot.sh trixie: /p' "$d/install.tap" | grep -E '^# install-chroot.sh trixie: (not ok|# (trixie|INSTALL_CHROOT_BOOT|chroot kernel|module))'
 	rm -rf "$d"
 	return "$rc"
