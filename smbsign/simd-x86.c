@@ -330,11 +330,14 @@ int smbsign_simd_gmac_init(struct smbsign_key *key, const u8 *k)
 	}
 	kernel_fpu_end();
 	memzero_explicit(h, sizeof(h));
-	/* vmid[i]: vtab[i]'s halves XORed, in both halves (Karatsuba) */
+	/*
+	 * vmid[i]: vtab[i]'s halves XORed, in both halves: the Karatsuba
+	 * factors only the 256-bit GHASH reads
+	 */
 	BUILD_BUG_ON(offsetof(struct smbsign_simd_key, vmid) !=
 		     offsetof(struct smbsign_simd_key, vtab) +
 		     SMBSIGN_SIMD_VPOWERS * GHASH_BLOCK_SIZE);
-	for (i = 0; i < n && key->simd.ghash != SMBSIGN_GHASH_PCLMUL; i++) {
+	for (i = 0; key->simd.ghash == SMBSIGN_GHASH_VPCLMUL_AVX2 && i < n; i++) {
 		u64 m = get_unaligned_le64(key->simd.vtab[i]) ^
 			get_unaligned_le64(key->simd.vtab[i] + 8);
 
