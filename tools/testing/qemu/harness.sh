@@ -34,6 +34,9 @@
 #                           debug: 5, its kernel runs the tests that much slower)
 #   FIPS_BOOT=0|1           check: boot each kernel a second time with
 #                           fips=1 and run every suite there (default 1)
+#   PREBUILD=0|1            check with several kernels: build the next
+#                           kernel in the background while the guests of
+#                           the one before run (default 1)
 #   BENCH_MODES="single smp" bench runs (single: -icount counts; smp: 2 CPUs)
 #   BENCH_MAX_SIZE=bytes    bench: largest message size (default 8 MiB)
 #   BENCH_TIMEOUT=secs      bench: guest time limit per run (default 1800)
@@ -711,15 +714,31 @@ check_one() {
 }
 
 cmd_check() {
-	local kvers k rc=0 totals=() out
+	local kvers k rc=0 totals=() out avail=() bpid="" blog=""
 	case $KVER in all | every) kvers=$(kver_list "$KVER") ;; *) kvers=$KVER ;; esac
 	cmd_deps
+	# every source first (private apt lists updated here, not in parallel)
 	for k in $kvers; do
 		local why
 		if ! why=$(KVER=$k self _available 2>/dev/null); then
 			echo "===== KVER=$k skipped: ${why:-its source package cannot be had} ====="
 			continue
 		fi
+		avail+=("$k")
+	done
+	# Several kernels: build them in order in the background, so that one
+	# builds while the guests of the one before it run (a build keeps both
+	# CPUs busy, a guest mostly one). Each kernel's check waits for its
+	# build through the build dir's lock (cmd_kernel) and builds it itself
+	# if the background build failed, so errors are reported as before.
+	if [ ${#avail[@]} -gt 1 ] && [ "${PREBUILD:-1}" = 1 ]; then
+		mkdir -p "$CACHE/runs"
+		blog=$(mktemp "$CACHE/runs/prebuild.XXXXXX")
+		msg "kernels ${avail[*]}: built one after the other in the background (log: $blog)"
+		(for k in "${avail[@]}"; do KVER=$k self _kernel || true; done) >"$blog" 2>&1 &
+		bpid=$!
+	fi
+	for k in "${avail[@]}"; do
 		out=$(mktemp)
 		set +e
 		KVER=$k self _check_one 2>&1 | tee "$out"
@@ -730,6 +749,7 @@ cmd_check() {
 		totals+=("$(tail -n1 "$out")")
 		rm -f "$out"
 	done
+	[ -z "$bpid" ] || wait "$bpid" || true
 	if [ "$KVER" = all ] || [ "$KVER" = every ]; then
 		local p=0 f=0 t
 		echo "===== all kernels: $(echo $kvers) ====="
