@@ -9,10 +9,11 @@
 # its time budget allows. Output: each suite's TAP, then the last line
 # "N passed, M failed"; exit 1 on any failure. For trixie it then boots
 # Debian 13's own kernel from that chroot with the module DKMS built there
-# (tools/packaging/tests/stock-boot.sh, as the host test trixie-stock-boot).
+# (tools/packaging/tests/stock-boot.sh, as the host test trixie-stock-boot),
+# once as it is and once with fips=1 (Debian builds CONFIG_CRYPTO_FIPS=y).
 #
 #   INSTALL_SUITES="trixie bookworm"   the suites to run, in this order
-#   INSTALL_BOOT=0                     no boot of Debian 13's kernel
+#   INSTALL_BOOT=0                     no boots of Debian 13's kernel
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -45,6 +46,9 @@ for s in $suites; do
 	if [ -n "$boot" ]; then
 		echo "===== stock-boot.sh: Debian 13's kernel, the module DKMS built there ====="
 		STOCK_FROM=$boot bash "$HERE/stock-boot.sh" 2>&1 | tee "$out"
+		count "$out" "${PIPESTATUS[0]}"
+		echo "===== stock-boot.sh --fips: the same kernel and module, fips=1 ====="
+		STOCK_FROM=$boot bash "$HERE/stock-boot.sh" --fips 2>&1 | tee "$out"
 		count "$out" "${PIPESTATUS[0]}"
 		rm -rf "$boot"
 	fi

@@ -8,7 +8,8 @@
 # QEMU TCG with the host's busybox, kmod and smbsignctl (built from the
 # tree), the package's modprobe hook and a policy file: modprobe smbsign,
 # self-test with the stock drivers, the file applied at load, smbsignctl
-# show reflects it, a bad file keeps the defaults. The demo module needs
+# show reflects it, a bad file keeps the defaults; then once more with
+# fips=1. The demo module needs
 # the headers (gcc 14): skipped. Needs root and debootstrap. TAP.
 # shellcheck disable=SC2034 # read by harness.sh
 HT_SKIP_RC=77
@@ -28,6 +29,8 @@ ht_run() {
 	[ -s "$d/module" ] || sed "s/^/# install-chroot.sh (rc=$rc): /" "$d/install.tap"
 	rc=0
 	STOCK_FROM=$d bash tools/packaging/tests/stock-boot.sh || rc=$?
+	# and with fips=1, as stock-boot-fips does for Debian 12's kernel
+	[ ! -s "$d/module" ] || STOCK_FROM=$d bash tools/packaging/tests/stock-boot.sh --fips || rc=$?
 	[ ! -s "$d/module" ] ||
 		echo "# kernel: $(cat "$d/krel") (Debian 13's, from the chroot); module: $(sed "s#^$d/root##" "$d/module") (DKMS in the chroot)"
 	sed -n 's/^/# install-chroot.sh trixie: /p' "$d/install.tap" | grep -E '^# install-chroot.sh trixie: (not ok|# (trixie|INSTALL_CHROOT_BOOT|chroot kernel|module))'
