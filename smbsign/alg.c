@@ -60,6 +60,7 @@
 #include <crypto/internal/simd.h>
 #include <crypto/sha2.h>
 #include <crypto/skcipher.h>
+#include <kunit/visibility.h>
 #include <linux/fips.h>
 #include <linux/highmem.h>
 #include <linux/kernel.h>
@@ -1120,6 +1121,24 @@ static int smbsign_gcm_pool_init(void)
 }
 #endif
 
+static bool smbsign_ghash_refused;
+
+/**
+ * smbsign_gmac_ghash_refuse_set() - make GMAC keys find no GHASH (KUnit)
+ * @on: refuse GHASH to GMAC keys made from now on, as FIPS mode does on
+ *	kernels with a testmgr that disallows plain "ghash"
+ *
+ * Where gcm(aes) takes scattered associated data (6.11 and later), such
+ * keys are gcm(aes)-only; elsewhere their creation fails with -ENOENT.
+ *
+ * Return: the previous value.
+ */
+bool smbsign_gmac_ghash_refuse_set(bool on)
+{
+	return xchg(&smbsign_ghash_refused, on);
+}
+EXPORT_SYMBOL_IF_KUNIT(smbsign_gmac_ghash_refuse_set);
+
 static int smbsign_gmac_init(struct smbsign_key *key, const u8 *k,
 			     size_t klen)
 {
@@ -1155,8 +1174,26 @@ static int smbsign_gmac_init(struct smbsign_key *key, const u8 *k,
 	if (ret)
 		goto err_gcm;
 	smbsign_aes_block(key, h, h);
-	ret = smbsign_ghash_init(key, h);
+	ret = READ_ONCE(smbsign_ghash_refused) ? -ENOENT :
+	      smbsign_ghash_init(key, h);
 	memzero_explicit(h, sizeof(h));
+	if (ret == -ENOENT && key->gcm) {
+		/*
+		 * FIPS mode refuses plain GHASH from 6.2 on (Debian 13's 6.12
+		 * with fips=1: "ghash ... is disabled due to FIPS"), where
+		 * gcm(aes) is allowed: the key then signs every message with
+		 * gcm(aes) alone, and the AES block was needed for H only.
+		 */
+		smbsign_aes_exit(key);
+		key->aes = NULL;
+		key->ghash = NULL;
+		key->gcm_only = true;
+		ret = smbsign_set_driver(key, crypto_aead_driver_name(key->gcm),
+					 NULL);
+		if (ret)
+			goto err_gcm;
+		return 0;
+	}
 	if (ret)
 		goto err_aes;
 	if (key->gcm)
@@ -1191,7 +1228,7 @@ err_gcm:
 
 static void smbsign_gmac_exit(struct smbsign_key *key)
 {
-	if (smbsign_key_simd(key)) {
+	if (smbsign_key_simd(key) || key->gcm_only) {
 		if (key->gcm)
 			crypto_free_aead(key->gcm);
 		return;
@@ -1426,10 +1463,16 @@ static int smbsign_gmac_mac(struct smbsign_key *key,
 		}
 		return smbsign_simd_gmac_mac(key, m, nonce, out);
 	}
-	/* FIPS mode: the validated gcm(aes) for every length it can take */
-	if (key->gcm && (m->len > SMBSIGN_GMAC_GCM_MIN || fips_enabled)) {
+	/*
+	 * FIPS mode: the validated gcm(aes) for every length it can take. A
+	 * gcm(aes)-only key has nothing else: a message in more pieces than
+	 * its scatterlist (SMBSIGN_GCM_SG_BIG; never an SMB message of the
+	 * Linux client or server) gets -E2BIG.
+	 */
+	if (key->gcm && (m->len > SMBSIGN_GMAC_GCM_MIN || fips_enabled ||
+			 key->gcm_only)) {
 		ret = smbsign_gmac_gcm(key, m, nonce, out);
-		if (ret != -E2BIG)
+		if (ret != -E2BIG || key->gcm_only)
 			return ret;
 	}
 	put_unaligned_be64((u64)m->len * 8, tail + pad);

@@ -183,6 +183,7 @@ struct smbsign_simd_key {
  * @k2: CMAC subkey K2
  * @driver: crypto drivers picked, for tests and diagnostics
  * @simd_on: the key signs with @simd (else with the crypto API)
+ * @gcm_only: GMAC: @gcm alone, no GHASH (FIPS mode refused it)
  */
 struct smbsign_key {
 	refcount_t refs;
@@ -211,6 +212,7 @@ struct smbsign_key {
 	u8 k2[SMBSIGN_KEY_SIZE];
 	const char *driver;
 	bool simd_on;
+	bool gcm_only;
 };
 
 /* GHASH implementations of simd-x86_64.S, slowest first */
@@ -314,6 +316,7 @@ struct smbsign_key *smbsign_key_alloc_raw(u16 alg, const u8 *k, size_t klen);
 int smbsign_key_mac_raw(struct smbsign_key *key, const void *data,
 			size_t len, const u8 *nonce, u8 *out);
 void smbsign_gmac_nonce(const struct smbsign_msg *m, u8 *nonce);
+bool smbsign_gmac_ghash_refuse_set(bool on);
 
 int smbsign_selftest(void);
 
