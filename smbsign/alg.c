@@ -1179,10 +1179,11 @@ static int smbsign_gmac_init(struct smbsign_key *key, const u8 *k,
 	memzero_explicit(h, sizeof(h));
 	if (ret == -ENOENT && key->gcm) {
 		/*
-		 * FIPS mode refuses plain GHASH from 6.2 on (Debian 13's 6.12
-		 * with fips=1: "ghash ... is disabled due to FIPS"), where
-		 * gcm(aes) is allowed: the key then signs every message with
-		 * gcm(aes) alone, and the AES block was needed for H only.
+		 * Newer kernels' FIPS mode refuses plain GHASH (Debian 13's
+		 * 6.12 with fips=1: "ghash ... is disabled due to FIPS"; 6.1
+		 * allows it) and allows gcm(aes): the key then signs every
+		 * message with gcm(aes) alone, and the AES block was needed
+		 * for H only.
 		 */
 		smbsign_aes_exit(key);
 		key->aes = NULL;
@@ -1466,8 +1467,8 @@ static int smbsign_gmac_mac(struct smbsign_key *key,
 	/*
 	 * FIPS mode: the validated gcm(aes) for every length it can take. A
 	 * gcm(aes)-only key has nothing else: a message in more pieces than
-	 * its scatterlist (SMBSIGN_GCM_SG_BIG; never an SMB message of the
-	 * Linux client or server) gets -E2BIG.
+	 * its scatterlist (SMBSIGN_GCM_SG_BIG: an 8 MiB message in pages
+	 * and 64 more pieces) gets -E2BIG.
 	 */
 	if (key->gcm && (m->len > SMBSIGN_GMAC_GCM_MIN || fips_enabled ||
 			 key->gcm_only)) {
