@@ -61,6 +61,8 @@
  * assembly: cheaper than stitching the pieces around the signature field.
  */
 #define SMBSIGN_SIMD_COPY_MAX	256
+/* GMAC messages up to this size are hashed in one call from a copy. */
+#define SMBSIGN_SIMD_GMAC_COPY_MAX	512
 
 asmlinkage void smbsign_aes128_expand_avx(u8 *rk, const u8 *key);
 asmlinkage void smbsign_aes128_enc_avx(const u8 *rk, u8 *out, const u8 *in);
@@ -539,6 +541,35 @@ static void smbsign_gmac_simd_linear(const struct smbsign_key *key,
 			   key->simd.rk, j0);
 }
 
+/*
+ * GMAC of a short message in one call: copied (signature field zeroed),
+ * zero-padded, the lengths block after it, then hashed with E_K(J0) added.
+ * Each call of the GHASH code ends in a reduction and has its own entry
+ * cost; copying up to 512 bytes costs less than the second and third call
+ * of the in-place path: make bench-cpu --mode serial on AMD EPYC family
+ * 25 (Zen 3), cycles a message, 256-bit GHASH: 64 B 166 -> 145, 128 B
+ * 206 -> 155, 256 B 215 -> 187, 512 B 283 -> 254 (README: back to back).
+ * Any kvec layout. Called in an FPU section.
+ */
+static __always_inline int
+smbsign_gmac_simd_small(const struct smbsign_key *key,
+			const struct smbsign_msg *m, const u8 *j0, u8 *s)
+{
+	u8 buf[SMBSIGN_SIMD_GMAC_COPY_MAX + GHASH_BLOCK_SIZE] __aligned(16)
+		__uninitialized;
+	size_t padded = round_up(m->len, GHASH_BLOCK_SIZE);
+	int ret;
+
+	ret = smbsign_msg_copy(m, buf);
+	if (ret)
+		return ret;
+	memset(buf + m->len, 0, padded + GHASH_BLOCK_SIZE - m->len);
+	put_unaligned_be64((u64)m->len * 8, buf + padded);
+	smbsign_ghash_simd(key, s, buf, padded / GHASH_BLOCK_SIZE + 1,
+			   key->simd.rk, j0);
+	return 0;
+}
+
 /**
  * struct smbsign_ghash_simd_walk - GHASH state while a message is fed
  * @key: the key
@@ -686,8 +717,10 @@ int smbsign_simd_gmac_mac(const struct smbsign_key *key,
 	put_unaligned_be32(1, &j0[SMBSIGN_GMAC_NONCE_SIZE]);
 	memset(g.s, 0, sizeof(g.s));
 	smbsign_fpu_begin();
-	if (m->off + m->len <= m->iov[0].iov_len &&
-	    m->len <= SMBSIGN_SIMD_CHUNK) {
+	if (m->len <= SMBSIGN_SIMD_GMAC_COPY_MAX) {
+		ret = smbsign_gmac_simd_small(key, m, j0, g.s);
+	} else if (m->off + m->len <= m->iov[0].iov_len &&
+		   m->len <= SMBSIGN_SIMD_CHUNK) {
 		smbsign_gmac_simd_linear(key, (const u8 *)m->iov[0].iov_base +
 					 m->off, m->len, m->zero_sig, j0, g.s);
 	} else {
