@@ -184,10 +184,10 @@ static void smbsign_kat_gmac_test(struct kunit *test)
 
 /*
  * A SIMD GMAC key on a kernel and CPU whose gcm(aes) is faster for long
- * messages (smbsign_simd_gmac_defers_long(): 6.19+ with VAES and
- * VPCLMULQDQ, keys with the 128-bit GHASH) hands those to gcm(aes). No
- * test CPU has VPCLMULQDQ under QEMU TCG, so the choice is forced here and
- * every GMAC vector (65,537 bytes among them) goes through the mixed key.
+ * messages (smbsign_simd_gmac_defers_long(): what impl=auto measured at
+ * load) hands those to gcm(aes). Under QEMU TCG smbsign's code wins, so
+ * the choice is forced here and every GMAC vector (65,537 bytes among
+ * them) goes through the mixed key.
  */
 static void smbsign_kat_gmac_deferred(struct kunit *test)
 {

@@ -2458,7 +2458,229 @@ static struct kunit_suite smbsign_sign_api_suite = {
 	.test_cases = smbsign_sign_api_cases,
 };
 
-kunit_test_suites(&smbsign_sign_suite, &smbsign_sign_api_suite);
+/* ------------------------------------------ impl: choice by measurement */
+
+struct impl_pick_case {
+	const char *name;
+	bool mix;
+	struct smbsign_impl_times t;
+	bool simd_short, simd_long;
+};
+
+/*
+ * Made-up times (cycles: smbsign short, long; crypto API short, long): the
+ * crypto API takes a class only when faster by more than a quarter, gets
+ * the keys only by winning both, and the long class alone only where keys
+ * can mix (AES-GMAC with a gcm(aes) that takes scattered data).
+ */
+static const struct impl_pick_case impl_pick_cases[] = {
+	{ "smbsign faster", true,
+	  { { 100, 4000 }, { 300, 9000 } }, true, true },
+	{ "api faster long", true,
+	  { { 100, 4000 }, { 300, 1500 } }, true, false },
+	{ "api faster both", true,
+	  { { 300, 4000 }, { 100, 1500 } }, false, false },
+	{ "api faster short only", true,
+	  { { 300, 4000 }, { 100, 9000 } }, true, true },
+	{ "api within a quarter", true,
+	  { { 1600, 16000 }, { 1200, 12000 } }, true, true },
+	{ "api just beyond a quarter", true,
+	  { { 1600, 16000 }, { 1199, 11999 } }, false, false },
+	{ "api not measured", true,
+	  { { 100, 4000 }, { 0, 0 } }, true, true },
+	{ "no mixing, api faster long", false,
+	  { { 100, 4000 }, { 300, 1500 } }, true, true },
+	{ "no mixing, api faster both", false,
+	  { { 300, 4000 }, { 100, 1500 } }, false, false },
+	{ "no mixing, smbsign faster", false,
+	  { { 100, 4000 }, { 300, 9000 } }, true, true },
+};
+
+static void impl_pick_desc(const struct impl_pick_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(impl_pick, impl_pick_cases, impl_pick_desc);
+
+static void smbsign_impl_pick_logic(struct kunit *test)
+{
+	const struct impl_pick_case *p = test->param_value;
+	struct smbsign_impl_choice c;
+
+	memset(&c, 0xa5, sizeof(c));
+	smbsign_impl_pick(p->mix, &p->t, &c);
+	KUNIT_EXPECT_EQ(test, c.simd_short, p->simd_short);
+	KUNIT_EXPECT_EQ(test, c.simd_long, p->simd_long);
+	KUNIT_EXPECT_TRUE(test, c.measured);
+	KUNIT_EXPECT_EQ(test, c.t.simd_cyc[1], p->t.simd_cyc[1]);
+	KUNIT_EXPECT_EQ(test, c.t.api_cyc[0], p->t.api_cyc[0]);
+}
+
+static const u16 impl_algs[] = { SMBSIGN_ALG_AES_CMAC, SMBSIGN_ALG_AES_GMAC };
+
+/* skip unless the module measures and smbsign's code can sign both */
+static void impl_need_auto(struct kunit *test)
+{
+	int i;
+
+	if (!smbsign_impl_auto())
+		kunit_skip(test, "the module was loaded with impl other than auto");
+	for (i = 0; i < ARRAY_SIZE(impl_algs); i++)
+		if (!smbsign_simd_usable(impl_algs[i]))
+			kunit_skip(test, "%s: smbsign's code cannot sign here",
+				   smbsign_alg_name(impl_algs[i]));
+}
+
+/*
+ * A key of @alg made under choice @c (NULL: as it stands), the choice put
+ * back before anything can fail; its MAC of @len bytes.
+ */
+static void impl_mac(struct kunit *test, u16 alg,
+		     const struct smbsign_impl_choice *c, const u8 *buf,
+		     size_t len, u8 *mac, bool *simd, bool *mixed)
+{
+	static const u8 nonce[SMBSIGN_GMAC_NONCE_SIZE] = { 1, 2, 3 };
+	struct smbsign_impl_choice old;
+	struct smbsign_key *key;
+	u8 k[SMBSIGN_KEY_SIZE];
+	int ret;
+
+	sign_key_bytes(k, alg, 77);
+	if (c)
+		smbsign_impl_choice_set(alg, c, &old);
+	key = smbsign_key_alloc_raw(alg, k, sizeof(k));
+	if (c)
+		smbsign_impl_choice_set(alg, &old, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(key));
+	ret = smbsign_key_mac_raw(key, buf, len, nonce, mac);
+	*simd = smbsign_key_simd(key);
+	/* "short+long": a second driver, gcm(aes), for long messages */
+	*mixed = *simd && strchr(smbsign_key_driver(key), '+');
+	kunit_info(test, "%s, %zu B: %s\n", smbsign_alg_name(alg), len,
+		   smbsign_key_driver(key));
+	smbsign_key_put(key);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+}
+
+/*
+ * A choice decides the keys made after it; every kind of key gives the
+ * same MAC as smbsign's own code.
+ */
+static void smbsign_impl_choice_applies(struct kunit *test)
+{
+	static const struct {
+		u16 alg;
+		bool simd_short, simd_long;
+		bool want_simd, want_mixed;
+	} cases[] = {
+		{ SMBSIGN_ALG_AES_CMAC, false, false, false, false },
+		{ SMBSIGN_ALG_AES_GMAC, false, false, false, false },
+		{ SMBSIGN_ALG_AES_GMAC, true, false, true, true },
+		{ SMBSIGN_ALG_AES_GMAC, true, true, true, false },
+	};
+	static const size_t lens[] = { 64, 1000, 9000 };
+	u8 want[SMBSIGN_SIG_SIZE], got[SMBSIGN_SIG_SIZE];
+	const struct smbsign_impl_choice simd = {
+		.simd_short = true, .simd_long = true,
+	};
+	struct smbsign_impl_choice c = {};
+	bool is_simd, mixed;
+	size_t n;
+	u8 *buf;
+	int i, j;
+
+	impl_need_auto(test);
+	buf = kunit_kmalloc(test, 9000, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (n = 0; n < 9000; n++)
+		buf[n] = n * 31 + (n >> 8);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		u16 alg = cases[i].alg;
+
+		c.simd_short = cases[i].simd_short;
+		c.simd_long = cases[i].simd_long;
+		for (j = 0; j < ARRAY_SIZE(lens); j++) {
+			impl_mac(test, alg, &simd, buf, lens[j], want, &is_simd,
+				 &mixed);
+			KUNIT_EXPECT_TRUE(test, is_simd);
+			KUNIT_EXPECT_FALSE(test, mixed);
+			impl_mac(test, alg, &c, buf, lens[j], got, &is_simd,
+				 &mixed);
+			KUNIT_EXPECT_EQ_MSG(test, is_simd, cases[i].want_simd,
+					    "%s case %d", smbsign_alg_name(alg),
+					    i);
+#ifndef SMBSIGN_HAVE_GCM_SCATTERED_AAD
+			/* the mixed key needs a gcm(aes) that takes pieces */
+			if (cases[i].want_mixed)
+				mixed = true;
+#endif
+			KUNIT_EXPECT_EQ_MSG(test, mixed, cases[i].want_mixed,
+					    "%s case %d", smbsign_alg_name(alg),
+					    i);
+			KUNIT_EXPECT_TRUE_MSG(test, !memcmp(got, want, sizeof(want)),
+					      "%s case %d, %zu B: another MAC",
+					      smbsign_alg_name(alg), i, lens[j]);
+		}
+	}
+}
+
+/*
+ * impl=auto at load, again: both algorithms measured, both ways, and
+ * chosen from those times. Under QEMU's TCG (a hypervisor CPU without
+ * VPCLMULQDQ) smbsign's code must win both classes, as before there was a
+ * choice: the crypto API's requests take far more instructions there.
+ */
+static void smbsign_impl_measured(struct kunit *test)
+{
+	struct smbsign_impl_choice old[ARRAY_SIZE(impl_algs)], c;
+	bool tcg = false;
+	int i, ret;
+
+	impl_need_auto(test);
+#ifdef CONFIG_X86
+	tcg = boot_cpu_has(X86_FEATURE_HYPERVISOR) &&
+	      !boot_cpu_has(X86_FEATURE_VPCLMULQDQ);
+#endif
+	for (i = 0; i < ARRAY_SIZE(impl_algs); i++)
+		smbsign_impl_choice_set(impl_algs[i], NULL, &old[i]);
+	ret = smbsign_impl_init();
+	for (i = 0; i < ARRAY_SIZE(impl_algs); i++) {
+		smbsign_impl_choice_set(impl_algs[i], &old[i], &c);
+		kunit_info(test, "%s: smbsign %llu/%llu cycles, crypto API %llu/%llu: %s%s\n",
+			   smbsign_alg_name(impl_algs[i]), c.t.simd_cyc[0],
+			   c.t.simd_cyc[1], c.t.api_cyc[0], c.t.api_cyc[1],
+			   c.simd_short ? "smbsign" : "crypto API",
+			   c.simd_short && !c.simd_long ? ", long: crypto API" :
+			   "");
+		KUNIT_EXPECT_TRUE(test, c.measured);
+		KUNIT_EXPECT_GT(test, c.t.simd_cyc[0], 0ULL);
+		KUNIT_EXPECT_GT(test, c.t.api_cyc[1], 0ULL);
+		/* a long message takes longer than a short one */
+		KUNIT_EXPECT_GT(test, c.t.simd_cyc[1], c.t.simd_cyc[0]);
+		KUNIT_EXPECT_GT(test, c.t.api_cyc[1], c.t.api_cyc[0]);
+		if (tcg) {
+			KUNIT_EXPECT_TRUE(test, c.simd_short);
+			KUNIT_EXPECT_TRUE(test, c.simd_long);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, ret, 0);
+}
+
+static struct kunit_case smbsign_impl_cases[] = {
+	KUNIT_CASE_PARAM(smbsign_impl_pick_logic, impl_pick_gen_params),
+	KUNIT_CASE(smbsign_impl_choice_applies),
+	KUNIT_CASE(smbsign_impl_measured),
+	{}
+};
+
+static struct kunit_suite smbsign_impl_suite = {
+	.name = "smbsign_impl",
+	.test_cases = smbsign_impl_cases,
+};
+
+kunit_test_suites(&smbsign_sign_suite, &smbsign_sign_api_suite,
+		  &smbsign_impl_suite);
 
 MODULE_DESCRIPTION("smbsign sign/verify KUnit tests");
 MODULE_LICENSE("GPL");

@@ -931,10 +931,12 @@ static const char *smbsign_ghash_driver(const struct smbsign_key *key)
 SMBSIGN_DEFINE_ALLOC(aead)
 #define SMBSIGN_GMAC_GCM_MIN	512
 /*
- * A SIMD GMAC key whose kernel GCM is faster (smbsign_simd_gmac_defers_long():
- * the 128-bit PCLMULQDQ GHASH on a VAES kernel and CPU) keeps messages up
- * to this size. Intel Xeon family 6 model 207 (Emerald Rapids), 7.2, min
- * cycles of the assembly and its glue
+ * A SIMD GMAC key whose kernel GCM is faster for long messages
+ * (smbsign_simd_gmac_defers_long(): what impl=auto measured at load; on
+ * the CPUs measured, only the 128-bit PCLMULQDQ GHASH against a 6.19+
+ * kernel's VAES code) keeps messages up to this size. Intel Xeon family
+ * 6 model 207 (Emerald Rapids), 7.2, min cycles of the assembly and its
+ * glue
  * (make bench-cpu KVER=7.2 BENCH_CPU_ARGS="--only GMAC/ --mode b2b --rt
  * --sizes 64,128,...,4096"): the kernel's gcm-vaes-avx512 GMAC takes 271
  * cycles fewer at 1 KiB, 492 at 2 KiB, 711 at 3 KiB; a gcm(aes) request

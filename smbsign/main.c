@@ -27,6 +27,11 @@ static int __init smbsign_init(void)
 	if (ret)
 		goto err_kdf;
 
+	/* impl=auto: time smbsign's code and the crypto API, pick */
+	ret = smbsign_impl_init();
+	if (ret)
+		goto err_kdf;
+
 	/* smbsign-init: further subsystems (policy, netlink) go here. */
 	ret = smbsign_policy_init();
 	if (ret)

@@ -195,13 +195,15 @@ static __always_inline void smbsign_ghash_simd(const struct smbsign_key *key,
  * @alg: the key's signing algorithm
  *
  * Return: true for AES-CMAC and AES-GMAC on CPUs with AES-NI, PCLMULQDQ
- * and AVX, outside FIPS mode, with the simd module parameter on; never for
- * HMAC-SHA256 (the kernel's SHA-256 is faster).
+ * and AVX, outside FIPS mode, with the simd module parameter on, unless
+ * the impl parameter (or what impl=auto measured) gives the algorithm to
+ * the crypto API; never for HMAC-SHA256 (the kernel's SHA-256 is faster).
  */
 bool smbsign_simd_usable(u16 alg)
 {
 	return alg != SMBSIGN_ALG_HMAC_SHA256 && smbsign_simd_cpu &&
-	       !fips_enabled && READ_ONCE(smbsign_simd_param);
+	       !fips_enabled && READ_ONCE(smbsign_simd_param) &&
+	       smbsign_impl_simd_key(alg);
 }
 EXPORT_SYMBOL_IF_KUNIT(smbsign_simd_usable);
 
@@ -221,37 +223,28 @@ static bool smbsign_gmac_defer_forced;
 
 /**
  * smbsign_simd_gmac_defers_long() - whether long GMAC messages go to gcm(aes)
- * @key: a key made by smbsign_simd_gmac_init()
+ * @key: a key made by smbsign_simd_gmac_init() (the choice is per
+ *	algorithm, made at load: any such key gets the same answer)
  *
- * Kernels from 6.19 hash GCM associated data with VAES and VPCLMULQDQ,
- * three times faster than the 128-bit PCLMULQDQ GHASH here (Intel Xeon,
- * 0.105 against 0.31 cycles per byte, make bench-cpu): on such a kernel
- * and CPU a key with that GHASH hands messages longer than
- * SMBSIGN_SIMD_GMAC_GCM_MIN to the kernel's gcm(aes), and keeps the short
- * ones, where a crypto API request costs more than the hashing. A key with
- * the VPCLMULQDQ GHASH keeps every message: it hashes as fast as the
- * kernel's GCM in bulk and costs less a call (make bench-cpu KVER=7.2:
- * Intel Xeon 6/207 with AVX-512, AMD EPYC 25/1 with 256 bits only).
+ * Where the kernel's gcm(aes) hashes long associated data faster than the
+ * key's GHASH (kernels from 6.19 with VAES and VPCLMULQDQ against the
+ * 128-bit PCLMULQDQ GHASH here: Intel Xeon, 0.105 against 0.31 cycles per
+ * byte, make bench-cpu), impl=auto measures it at load
+ * (smbsign_impl_init()): such a key then hands messages longer than
+ * SMBSIGN_SIMD_GMAC_GCM_MIN to gcm(aes) and keeps the short ones, where a
+ * crypto API request costs more than the hashing.
  *
- * Return: true for a PCLMULQDQ key on such a kernel and CPU, or for any key
- * when KUnit forces it.
+ * Return: true when impl=auto chose so, or for any key when KUnit forces it.
  */
 bool smbsign_simd_gmac_defers_long(const struct smbsign_key *key)
 {
-	if (READ_ONCE(smbsign_gmac_defer_forced))
-		return true;
-#ifdef SMBSIGN_HAVE_GCM_VPCLMUL_AAD
-	return key->simd.ghash == SMBSIGN_GHASH_PCLMUL &&
-	       boot_cpu_has(X86_FEATURE_VAES) &&
-	       boot_cpu_has(X86_FEATURE_VPCLMULQDQ);
-#else
-	return false;
-#endif
+	return READ_ONCE(smbsign_gmac_defer_forced) ||
+	       smbsign_impl_long_to_api(SMBSIGN_ALG_AES_GMAC);
 }
 
 /**
  * smbsign_simd_gmac_defer_set() - force smbsign_simd_gmac_defers_long() (KUnit)
- * @on: true to force it, false for the CPU's and kernel's answer
+ * @on: true to force it, false for what impl=auto chose
  *
  * Return: the previous value.
  */

@@ -320,6 +320,50 @@ bool smbsign_gmac_ghash_refuse_set(bool on);
 
 int smbsign_selftest(void);
 
+/* Which code signs, by measurement (impl.c). */
+enum smbsign_impl_mode {
+	SMBSIGN_IMPL_AUTO,
+	SMBSIGN_IMPL_SIMD,
+	SMBSIGN_IMPL_CRYPTOAPI,
+};
+
+#define SMBSIGN_IMPL_CLASSES	2	/* a short and a long message */
+
+/**
+ * struct smbsign_impl_times - what impl=auto measured for an algorithm
+ * @simd_cyc: cycles (get_cycles()) a MAC took with smbsign's code, short
+ *	and long message
+ * @api_cyc: the same with the crypto API (0: not measured)
+ */
+struct smbsign_impl_times {
+	u64 simd_cyc[SMBSIGN_IMPL_CLASSES];
+	u64 api_cyc[SMBSIGN_IMPL_CLASSES];
+};
+
+/**
+ * struct smbsign_impl_choice - which code signs an algorithm's messages
+ * @simd_short: smbsign's code makes the keys (else the crypto API does)
+ * @simd_long: and signs long messages too (else AES-GMAC hands them to
+ *	gcm(aes))
+ * @measured: @t holds what the choice was made from
+ * @t: the times
+ */
+struct smbsign_impl_choice {
+	bool simd_short;
+	bool simd_long;
+	bool measured;
+	struct smbsign_impl_times t;
+};
+
+void smbsign_impl_pick(bool mix, const struct smbsign_impl_times *t,
+		       struct smbsign_impl_choice *c);
+void smbsign_impl_choice_set(u16 alg, const struct smbsign_impl_choice *c,
+			     struct smbsign_impl_choice *old);
+bool smbsign_impl_simd_key(u16 alg);
+bool smbsign_impl_long_to_api(u16 alg);
+bool smbsign_impl_auto(void);
+int smbsign_impl_init(void);
+
 int smbsign_alg_init(void);
 void smbsign_alg_exit(void);
 

@@ -238,7 +238,62 @@ static void print_algs_json(const struct dir_policy *d)
 	putchar(']');
 }
 
-void policy_print(const struct policy *p, int only_dir)
+/*
+ * Which code signs (the module's impl and impl_choice parameters): "impl"
+ * holds the mode, "impl_choice" a line "ALGORITHM: WHAT (times)" per
+ * algorithm. Nothing when the module is not loaded or predates them.
+ */
+#define IMPL_PARAMS "/sys/module/smbsign/parameters/"
+
+static bool read_param(const char *name, char *buf, size_t size)
+{
+	FILE *f = fopen(name, "r");
+	size_t n;
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, size - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return n > 0;
+}
+
+static void impl_print(void)
+{
+	char mode[32], choice[1024], *line, *save = NULL;
+
+	if (!read_param(IMPL_PARAMS "impl", mode, sizeof(mode)) ||
+	    !read_param(IMPL_PARAMS "impl_choice", choice, sizeof(choice)))
+		return;
+	mode[strcspn(mode, "\n")] = 0;
+	if (json) {
+		printf(",\"implementation\":{\"impl\":");
+		json_str(mode);
+	} else {
+		printf("\nImplementation (impl=%s)\n\n", mode);
+	}
+	for (line = strtok_r(choice, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *what = strstr(line, ": ");
+
+		if (!what)
+			continue;
+		*what = 0;
+		what += 2;
+		if (json) {
+			putchar(',');
+			json_str(line);
+			putchar(':');
+			json_str(what);
+		} else {
+			printf("%-32s : %s\n", line, what);
+		}
+	}
+	if (json)
+		putchar('}');
+}
+
+void policy_print(const struct policy *p, int only_dir, bool impl)
 {
 	static const char *const jkey[DIR_COUNT] = { "client", "server" };
 	bool first = true;
@@ -276,6 +331,8 @@ void policy_print(const struct policy *p, int only_dir)
 			printf("%s%s", i ? ", " : "", alg_name(dp->algs[i]));
 		putchar('\n');
 	}
+	if (impl)
+		impl_print();
 	if (json) {
 		if (p->have_pid)
 			printf(",\"changed_by\":{\"pid\":%u,\"uid\":%u}",

@@ -87,7 +87,8 @@ static int cmd_show(struct genl *g, int argc, char **argv)
 	}
 	if (genl_open(g) || get_policy(g, &p))
 		return 1;
-	policy_print(&p, dir);
+	/* the whole show adds which code signs */
+	policy_print(&p, dir, dir < 0);
 	return 0;
 }
 
@@ -540,7 +541,7 @@ static void print_policy_event(const struct nlmsghdr *nlh)
 	policy_parse(nlh, &p);
 	if (json) {
 		printf("{\"event\":\"policy-changed\",\"policy\":");
-		policy_print(&p, -1);
+		policy_print(&p, -1, false);
 		return;
 	}
 	printf("policy-changed by pid %u uid %u:", p.pid, p.uid);
@@ -613,7 +614,7 @@ static const struct subcommand {
 	const char *description;
 } subcommands[] = {
 	{ "show", cmd_show, NULL,
-	  "[client|server]: show the signing policy, in Windows' terms" },
+	  "[client|server]: show the signing policy, in Windows' terms, and which code signs" },
 	{ "set", cmd_set, NULL,
 	  "[client|server] require on|off | audit on|off | guest allow|block | algorithms LIST" },
 	{ "preset", cmd_preset, NULL,

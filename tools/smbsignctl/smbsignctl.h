@@ -54,7 +54,7 @@ int genl_monitor(struct genl *g, genl_reply_fn fn, void *arg);
 /* policy.c */
 void policy_parse(const struct nlmsghdr *nlh, struct policy *p);
 void policy_put(struct nlmsghdr *nlh, const struct policy *p);
-void policy_print(const struct policy *p, int only_dir);
+void policy_print(const struct policy *p, int only_dir, bool impl);
 const char *alg_name(uint32_t alg);
 const char *alg_short(uint32_t alg);
 int parse_algs(const char *s, uint32_t *algs, int *nalgs);

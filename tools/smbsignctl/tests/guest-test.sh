@@ -45,12 +45,15 @@ field() {
 }
 
 echo "TAP version 13"
-echo "1..56"
+echo "1..59"
 
 t "show" 0 'RequireSecuritySignature +: (True|False)' -- $CTL show
 t "show names Windows' client settings" 0 'AuditServerDoesNotSupportSigning' -- $CTL show client
 t "show names Windows' server settings" 0 'AuditClientDoesNotSupportSigning' -- $CTL show server
 t "show -j" 0 '^\{"client":\{"RequireSecuritySignature":(true|false),.*"server":\{' -- $CTL -j show
+t "show names the implementation" 0 '^Implementation \(impl=auto\)$' -- $CTL show
+t "show: which code signs GMAC, from which times" 0 '^AES-128-GMAC +: (smbsign|crypto API)[a-z ,API]* \(256 B: smbsign [0-9]+ cycles, crypto API [0-9]+; 16384 B: [0-9]+, [0-9]+\)$' -- $CTL show
+t "show -j: implementation" 0 '"implementation":\{"impl":"auto","HMAC-SHA256":"crypto API","AES-128-CMAC":"(smbsign|crypto API)' -- $CTL -j show
 t "default algorithms" 0 'SigningAlgorithms +: AES-GMAC, AES-CMAC, HMAC-SHA256' -- $CTL show client
 
 t "set client require off" 0 '' -- $CTL set client require off

@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * smbsign: which implementation signs, chosen by measurement.
+ *
+ * Where smbsign's own SIMD code can sign an algorithm (simd-x86.c), the
+ * kernel's crypto API can too. Which is faster depends on the CPU and the
+ * kernel: on the CPUs measured (make bench-cpu) smbsign's code costs less
+ * a call and, with VPCLMULQDQ, hashes as fast as the kernel's GCM in bulk,
+ * but a kernel from 6.19 with VAES hashes long GCM associated data faster
+ * than the 128-bit PCLMULQDQ GHASH here. So, as the kernel's RAID6 and XOR
+ * code do, the module times both when it loads, after the self-test has
+ * checked both, for a short and a long message, and uses the faster for
+ * each (impl=auto, the default); impl=simd and impl=cryptoapi force one.
+ *
+ * Copyright (C) 2026 The smbsign authors.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <crypto/algapi.h>
+#include <linux/err.h>
+#include <linux/kernel.h>
+#include <linux/ktime.h>
+#include <linux/preempt.h>
+#include <linux/timex.h>
+#include <linux/moduleparam.h>
+#include <linux/sched.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include <kunit/visibility.h>
+
+#include "smbsign.h"
+
+static const char * const smbsign_impl_modes[] = {
+	[SMBSIGN_IMPL_AUTO]		= "auto",
+	[SMBSIGN_IMPL_SIMD]		= "simd",
+	[SMBSIGN_IMPL_CRYPTOAPI]	= "cryptoapi",
+};
+
+static int smbsign_impl_mode = SMBSIGN_IMPL_AUTO;
+
+static int smbsign_impl_mode_set(const char *val, const struct kernel_param *kp)
+{
+	int i = sysfs_match_string(smbsign_impl_modes, val);
+
+	if (i < 0)
+		return -EINVAL;
+	*(int *)kp->arg = i;
+	return 0;
+}
+
+static int smbsign_impl_mode_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", smbsign_impl_modes[*(int *)kp->arg]);
+}
+
+static const struct kernel_param_ops smbsign_impl_mode_ops = {
+	.set = smbsign_impl_mode_set,
+	.get = smbsign_impl_mode_get,
+};
+module_param_cb(impl, &smbsign_impl_mode_ops, &smbsign_impl_mode, 0444);
+__MODULE_PARM_TYPE(impl, "string");
+MODULE_PARM_DESC(impl,
+		 "Which code signs AES-CMAC and AES-GMAC where smbsign's SIMD code can: auto (default: time both at load, per algorithm, for a short and a long message, and use the faster), simd (smbsign's code), cryptoapi (the kernel crypto API); the choice is in impl_choice");
+
+/* The measured choice; both classes SIMD until measured. */
+static struct smbsign_impl_choice smbsign_impl_choices[SMBSIGN_ALG_COUNT] = {
+	[SMBSIGN_ALG_AES_CMAC]	= { .simd_short = true, .simd_long = true },
+	[SMBSIGN_ALG_AES_GMAC]	= { .simd_short = true, .simd_long = true },
+};
+
+static DEFINE_MUTEX(smbsign_impl_lock);
+
+/**
+ * smbsign_impl_pick() - the choice for an algorithm from measured times
+ * @mix: whether smbsign's keys of the algorithm can hand long messages to
+ *	the crypto API (AES-GMAC, where gcm(aes) takes scattered data: 6.11+)
+ * @t: cycles each implementation took for the short and long message
+ * @c: out: the choice (its times are copied from @t)
+ *
+ * The crypto API takes a size class only when it is faster by more than
+ * a quarter: the measurement is brief, and the choice must not flip from
+ * one load to the next (under QEMU TCG the two GMACs of a 16 KiB message
+ * come within 1-6% of each other); the differences that matter on the
+ * CPUs measured with make bench-cpu are 2-3x (the 128-bit PCLMULQDQ GHASH
+ * against a 6.19+ kernel's VAES GCM). A key is either smbsign's (which, with @mix, can
+ * hand long messages to the crypto API) or the crypto API's: the crypto
+ * API must win both classes to get the keys; then it gets every message.
+ * Without @mix, smbsign's code signs unless the crypto API wins both.
+ */
+void smbsign_impl_pick(bool mix, const struct smbsign_impl_times *t,
+		       struct smbsign_impl_choice *c)
+{
+	bool api[SMBSIGN_IMPL_CLASSES];
+	int i;
+
+	for (i = 0; i < SMBSIGN_IMPL_CLASSES; i++)
+		api[i] = t->api_cyc[i] &&
+			 t->api_cyc[i] < t->simd_cyc[i] - t->simd_cyc[i] / 4;
+	c->t = *t;
+	c->measured = true;
+	c->simd_short = !(api[0] && api[1]);
+	c->simd_long = c->simd_short && !(mix && api[1]);
+}
+EXPORT_SYMBOL_IF_KUNIT(smbsign_impl_pick);
+
+/**
+ * smbsign_impl_simd_key() - whether a new key of @alg may be smbsign's
+ * @alg: the key's algorithm
+ *
+ * Return: false with impl=cryptoapi or when impl=auto measured the crypto
+ * API faster for every size; true otherwise (simd-x86.c decides the rest).
+ */
+bool smbsign_impl_simd_key(u16 alg)
+{
+	if (alg >= SMBSIGN_ALG_COUNT)
+		return false;
+	switch (smbsign_impl_mode) {
+	case SMBSIGN_IMPL_CRYPTOAPI:
+		return false;
+	case SMBSIGN_IMPL_SIMD:
+		return true;
+	default:
+		return READ_ONCE(smbsign_impl_choices[alg].simd_short);
+	}
+}
+
+/**
+ * smbsign_impl_long_to_api() - whether smbsign's keys of @alg hand long
+ *	messages to the crypto API
+ * @alg: the key's algorithm
+ *
+ * Return: true when impl=auto measured the crypto API faster for long
+ * messages only (AES-GMAC: gcm(aes)).
+ */
+bool smbsign_impl_long_to_api(u16 alg)
+{
+	return alg < SMBSIGN_ALG_COUNT && smbsign_impl_mode == SMBSIGN_IMPL_AUTO &&
+	       READ_ONCE(smbsign_impl_choices[alg].simd_short) &&
+	       !READ_ONCE(smbsign_impl_choices[alg].simd_long);
+}
+
+/**
+ * smbsign_impl_auto() - whether the module measures and chooses
+ *
+ * Return: true with impl=auto (the default).
+ */
+bool smbsign_impl_auto(void)
+{
+	return smbsign_impl_mode == SMBSIGN_IMPL_AUTO;
+}
+EXPORT_SYMBOL_IF_KUNIT(smbsign_impl_auto);
+
+/**
+ * smbsign_impl_choice_set() - replace the choice for an algorithm (KUnit)
+ * @alg: SMBSIGN_ALG_AES_CMAC or SMBSIGN_ALG_AES_GMAC
+ * @c: the new choice, or NULL for the default (every message smbsign's)
+ * @old: out, may be NULL: the choice before
+ *
+ * Keys made before keep the implementation they got.
+ */
+void smbsign_impl_choice_set(u16 alg, const struct smbsign_impl_choice *c,
+			     struct smbsign_impl_choice *old)
+{
+	static const struct smbsign_impl_choice dflt = {
+		.simd_short = true, .simd_long = true,
+	};
+
+	if (alg >= SMBSIGN_ALG_COUNT)
+		return;
+	mutex_lock(&smbsign_impl_lock);
+	if (old)
+		*old = smbsign_impl_choices[alg];
+	WRITE_ONCE(smbsign_impl_choices[alg].simd_short,
+		   (c ?: &dflt)->simd_short);
+	WRITE_ONCE(smbsign_impl_choices[alg].simd_long,
+		   (c ?: &dflt)->simd_long);
+	smbsign_impl_choices[alg].t = (c ?: &dflt)->t;
+	smbsign_impl_choices[alg].measured = (c ?: &dflt)->measured;
+	mutex_unlock(&smbsign_impl_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(smbsign_impl_choice_set);
+
+#define SMBSIGN_IMPL_ROUNDS	7
+
+static const size_t smbsign_impl_sizes[SMBSIGN_IMPL_CLASSES] = {
+	256,		/* most SMB messages but READ/WRITE data */
+	SZ_16K,		/* bulk: the cost of a byte */
+};
+
+static const unsigned int smbsign_impl_reps[SMBSIGN_IMPL_CLASSES] = {
+	16, 2,
+};
+
+static const u8 smbsign_impl_nonce[SMBSIGN_GMAC_NONCE_SIZE] = { 0x6e };
+
+/*
+ * The clock: get_cycles() (x86: the TSC, at a constant rate) where there
+ * is one, else ktime. Not ktime everywhere: a guest whose TSC was marked
+ * unstable (QEMU TCG with two CPUs) keeps time in jiffies, far too coarse
+ * for a batch of a few microseconds.
+ */
+static u64 smbsign_impl_now(void)
+{
+	cycles_t c = get_cycles();
+
+	return c ? c : ktime_get_ns();
+}
+
+/*
+ * Cycles for one batch of @reps MACs of @len bytes (@mac: the last MAC),
+ * on one CPU: TSCs of different CPUs may disagree.
+ */
+static int smbsign_impl_batch(struct smbsign_key *key, const u8 *buf,
+			      size_t len, unsigned int reps, u64 *cyc, u8 *mac)
+{
+	unsigned int i;
+	int ret = 0;
+	u64 t0;
+
+	migrate_disable();
+	t0 = smbsign_impl_now();
+	for (i = 0; !ret && i < reps; i++)
+		ret = smbsign_key_mac_raw(key, buf, len, smbsign_impl_nonce,
+					  mac);
+	*cyc = smbsign_impl_now() - t0;
+	migrate_enable();
+	return ret;
+}
+
+/* a key of @alg: smbsign's code (@simd) or the crypto API's */
+static struct smbsign_key *smbsign_impl_key(u16 alg, bool simd)
+{
+	static const u8 k[SMBSIGN_KEY_SIZE] = { 0x73, 0x6d, 0x62, 0x73 };
+	struct smbsign_key *key;
+	bool was = smbsign_simd_set(simd);
+
+	key = smbsign_key_alloc_raw(alg, k, sizeof(k));
+	smbsign_simd_set(was);
+	if (!IS_ERR(key) && smbsign_key_simd(key) != simd) {
+		smbsign_key_put(key);
+		key = ERR_PTR(-EOPNOTSUPP);
+	}
+	return key;
+}
+
+/*
+ * Time both kinds of key of @alg, rounds interleaved after one untimed
+ * round each (clock ramp-up, cold caches), the least round of each kept.
+ * Both kinds must give the same MAC of every message: -ENOTRECOVERABLE if
+ * not (the self-test checked each alone on shorter messages).
+ */
+static int smbsign_impl_measure(u16 alg, const u8 *buf,
+				struct smbsign_impl_times *t)
+{
+	u8 mac[2][SMBSIGN_SIG_SIZE];
+	struct smbsign_key *key[2];
+	int c, r, j, ret = 0;
+	u64 cyc;
+
+	key[0] = smbsign_impl_key(alg, true);
+	if (IS_ERR(key[0]))
+		return PTR_ERR(key[0]);
+	key[1] = smbsign_impl_key(alg, false);
+	if (IS_ERR(key[1])) {
+		smbsign_key_put(key[0]);
+		return PTR_ERR(key[1]);
+	}
+	for (c = 0; !ret && c < SMBSIGN_IMPL_CLASSES; c++) {
+		t->simd_cyc[c] = U64_MAX;
+		t->api_cyc[c] = U64_MAX;
+		for (r = 0; !ret && r <= SMBSIGN_IMPL_ROUNDS; r++) {
+			for (j = 0; !ret && j < 2; j++) {
+				u64 *best = j ? &t->api_cyc[c] : &t->simd_cyc[c];
+
+				ret = smbsign_impl_batch(key[j], buf,
+							 smbsign_impl_sizes[c],
+							 smbsign_impl_reps[c],
+							 &cyc, mac[j]);
+				/* round 0 warms up */
+				if (!ret && r)
+					*best = min(*best, cyc);
+			}
+			if (!ret && crypto_memneq(mac[0], mac[1], sizeof(mac[0]))) {
+				pr_err("impl=auto: %s: smbsign's code and the crypto API disagree on a %zu-byte message\n",
+				       smbsign_alg_name(alg),
+				       smbsign_impl_sizes[c]);
+				ret = -ENOTRECOVERABLE;
+			}
+			cond_resched();
+		}
+		/* per MAC; never 0, which means "not measured" */
+		t->simd_cyc[c] = div_u64(t->simd_cyc[c], smbsign_impl_reps[c]);
+		t->api_cyc[c] = div_u64(t->api_cyc[c], smbsign_impl_reps[c]);
+		t->simd_cyc[c] = max_t(u64, t->simd_cyc[c], 1);
+		t->api_cyc[c] = max_t(u64, t->api_cyc[c], 1);
+	}
+	smbsign_key_put(key[0]);
+	smbsign_key_put(key[1]);
+	return ret;
+}
+
+static void smbsign_impl_log(u16 alg, const struct smbsign_impl_choice *c)
+{
+	pr_info("impl=auto: %s: %s (%zu B: smbsign %llu cycles, crypto API %llu; %zu B: %llu, %llu)\n",
+		smbsign_alg_name(alg),
+		!c->simd_short ? "crypto API" :
+		c->simd_long ? "smbsign" : "smbsign, long messages crypto API",
+		smbsign_impl_sizes[0], c->t.simd_cyc[0], c->t.api_cyc[0],
+		smbsign_impl_sizes[1], c->t.simd_cyc[1], c->t.api_cyc[1]);
+}
+
+/**
+ * smbsign_impl_init() - measure and choose (impl=auto), at module load
+ *
+ * Called after the self-test, which checked both implementations on its
+ * vectors. For each algorithm smbsign's code can sign, times a key of each
+ * kind on a 256-byte and a 16 KiB message (per MAC, the least of 7 rounds
+ * of 16 and of 2 messages) and applies smbsign_impl_pick(); the two kinds
+ * must agree on both messages' MACs. Nothing to do with impl=simd or
+ * impl=cryptoapi, or where smbsign's code cannot run (no such CPU, FIPS
+ * mode, simd=0 at load: then nothing is measured, and turning simd on
+ * later gives smbsign's code every message).
+ *
+ * Return: 0, also when a measurement could not run (-ENOMEM: that
+ * algorithm stays with smbsign's code, with a warning); -ENOTRECOVERABLE
+ * when the two implementations disagree on a MAC (the load fails, as a
+ * failed self-test does).
+ */
+int smbsign_impl_init(void)
+{
+	static const u16 algs[] = { SMBSIGN_ALG_AES_CMAC, SMBSIGN_ALG_AES_GMAC };
+	struct smbsign_impl_choice c;
+	struct smbsign_impl_times t;
+	int i, ret = 0;
+	u8 *buf;
+
+	if (smbsign_impl_mode != SMBSIGN_IMPL_AUTO ||
+	    (!smbsign_simd_usable(algs[0]) && !smbsign_simd_usable(algs[1])))
+		return 0;
+	buf = kmalloc(SZ_16K, GFP_KERNEL);
+	if (!buf) {
+		pr_warn("impl=auto: cannot measure: out of memory; smbsign's code signs\n");
+		return 0;
+	}
+	for (i = 0; i < SZ_16K; i++)
+		buf[i] = i * 7;
+	for (i = 0; i < ARRAY_SIZE(algs); i++) {
+		bool mix = false;
+
+		if (!smbsign_simd_usable(algs[i]))
+			continue;
+		memset(&t, 0, sizeof(t));
+		ret = smbsign_impl_measure(algs[i], buf, &t);
+		if (ret == -ENOTRECOVERABLE)
+			break;
+		if (ret) {
+			pr_warn("impl=auto: %s: cannot measure (%d); smbsign's code signs\n",
+				smbsign_alg_name(algs[i]), ret);
+			ret = 0;
+			continue;
+		}
+#ifdef SMBSIGN_HAVE_GCM_SCATTERED_AAD
+		/* a GMAC key of smbsign's can hand long messages to gcm(aes) */
+		mix = algs[i] == SMBSIGN_ALG_AES_GMAC;
+#endif
+		smbsign_impl_pick(mix, &t, &c);
+		smbsign_impl_choice_set(algs[i], &c, NULL);
+		smbsign_impl_log(algs[i], &c);
+	}
+	kfree(buf);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(smbsign_impl_init);
+
+/*
+ * impl_choice (read-only): one line per algorithm, "NAME: WHAT" and the
+ * times behind it, for smbsignctl show.
+ */
+static int smbsign_impl_choice_get(char *buf, const struct kernel_param *kp)
+{
+	int len = 0;
+	u16 alg;
+
+	for (alg = 0; alg < SMBSIGN_ALG_COUNT; alg++) {
+		struct smbsign_impl_choice c;
+		const char *what;
+
+		mutex_lock(&smbsign_impl_lock);
+		c = smbsign_impl_choices[alg];
+		mutex_unlock(&smbsign_impl_lock);
+		if (alg == SMBSIGN_ALG_HMAC_SHA256 || !smbsign_simd_usable(alg))
+			what = "crypto API";
+		else if (smbsign_impl_mode == SMBSIGN_IMPL_SIMD)
+			what = "smbsign";
+		else if (!c.simd_short)
+			what = "crypto API";
+		else if (!c.simd_long)
+			what = "smbsign, long messages crypto API";
+		else
+			what = "smbsign";
+		len += sysfs_emit_at(buf, len, "%s: %s", smbsign_alg_name(alg),
+				     what);
+		if (c.measured && smbsign_impl_mode == SMBSIGN_IMPL_AUTO)
+			len += sysfs_emit_at(buf, len,
+					     " (%zu B: smbsign %llu cycles, crypto API %llu; %zu B: %llu, %llu)",
+					     smbsign_impl_sizes[0], c.t.simd_cyc[0],
+					     c.t.api_cyc[0], smbsign_impl_sizes[1],
+					     c.t.simd_cyc[1], c.t.api_cyc[1]);
+		len += sysfs_emit_at(buf, len, "\n");
+	}
+	return len;
+}
+
+static int smbsign_impl_choice_set_param(const char *val,
+					 const struct kernel_param *kp)
+{
+	return -EPERM;
+}
+
+static const struct kernel_param_ops smbsign_impl_choice_ops = {
+	.set = smbsign_impl_choice_set_param,
+	.get = smbsign_impl_choice_get,
+};
+module_param_cb(impl_choice, &smbsign_impl_choice_ops, NULL, 0444);
+__MODULE_PARM_TYPE(impl_choice, "string");
+MODULE_PARM_DESC(impl_choice,
+		 "Read-only: which code signs each algorithm, and with impl=auto the cycles (get_cycles(): the TSC on x86) per MAC it was chosen by");
