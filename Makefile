@@ -81,7 +81,7 @@
 #   make clean-cache       remove the whole test cache (kernel builds too)
 #
 # Variables: KVER=6.1|6.12|7.2|7.3|all|every (all: the kernels.conf rows not
-#            marked extra, i.e. 6.1, 6.12, 7.2; every: 7.3 too)  VARIANT=base|bench  GATES="style sparse"
+#            marked extra, i.e. 6.1, 6.12, 7.3; every: 7.2 too)  VARIANT=base|bench  GATES="style sparse"
 #            SMBSIGN_CACHE=dir  SMBSIGN_SRC=dir  QEMU_TIMEOUT=secs  V=1
 #            SMBSIGN_TESTS=1  DKMS_KERNEL=<release>...|all  DESTDIR=dir  DEB_OUT=dir
 # (see tools/testing/qemu/harness.sh and tools/testing/qemu/kernels.conf)
