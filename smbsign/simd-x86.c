@@ -292,9 +292,20 @@ static void smbsign_simd_ghash_key(u8 *dst, const u8 *h)
 	put_unaligned_le64(hi, dst + 8);
 }
 
+/* @dst: the Karatsuba middle factor of the prepared key power @src */
+static void smbsign_simd_ghash_mid(u8 *dst, const u8 *src)
+{
+	u64 m = get_unaligned_le64(src) ^ get_unaligned_le64(src + 8);
+
+	put_unaligned_le64(m, dst);
+	put_unaligned_le64(m, dst + 8);
+}
+
 int smbsign_simd_gmac_init(struct smbsign_key *key, const u8 *k)
 {
 	static const u8 zero[GHASH_BLOCK_SIZE];
+	/* H and its middle factor where the 128-bit code finds them */
+	u8 hk[SMBSIGN_SIMD_HPOWERS + 1][GHASH_BLOCK_SIZE] __aligned(16);
 	u8 h[GHASH_BLOCK_SIZE] = {};
 	u8 (*tab)[GHASH_BLOCK_SIZE];
 	int i, n, step;
@@ -314,31 +325,36 @@ int smbsign_simd_gmac_init(struct smbsign_key *key, const u8 *k)
 	}
 	/*
 	 * H = E_K(0^128); H^(i+1) = GHASH_H(H^i; 0^128), one block with the
-	 * 128-bit code, whose single-block step reads H from tab[0].
+	 * 128-bit code, whose single-block step reads H from hk[0] and its
+	 * middle factor from hk[8].
 	 */
 	smbsign_simd_expand(key, k, h, h);
-	smbsign_simd_ghash_key(tab[0], h);
+	smbsign_simd_ghash_key(hk[0], h);
+	smbsign_simd_ghash_mid(hk[SMBSIGN_SIMD_HPOWERS], hk[0]);
+	memcpy(tab[0], hk[0], GHASH_BLOCK_SIZE);
 	smbsign_fpu_begin();
 	for (i = 1; i < n; i++) {
-		smbsign_ghash_avx(h, zero, 1, tab[0], NULL, NULL);
+		smbsign_ghash_avx(h, zero, 1, hk[0], NULL, NULL);
 		smbsign_simd_ghash_key(tab[i * step], h);
 	}
 	kernel_fpu_end();
 	memzero_explicit(h, sizeof(h));
+	memzero_explicit(hk, sizeof(hk));
 	/*
-	 * vmid[i]: vtab[i]'s halves XORed, in both halves: the Karatsuba
-	 * factors only the 256-bit GHASH reads
+	 * hmid[i], vmid[i]: the powers' halves XORed, in both halves: the
+	 * Karatsuba factors the 128-bit and 256-bit GHASH read (the 512-bit
+	 * one multiplies in four products)
 	 */
+	BUILD_BUG_ON(offsetof(struct smbsign_simd_key, hmid) !=
+		     offsetof(struct smbsign_simd_key, htab) +
+		     SMBSIGN_SIMD_HPOWERS * GHASH_BLOCK_SIZE);
 	BUILD_BUG_ON(offsetof(struct smbsign_simd_key, vmid) !=
 		     offsetof(struct smbsign_simd_key, vtab) +
 		     SMBSIGN_SIMD_VPOWERS * GHASH_BLOCK_SIZE);
-	for (i = 0; key->simd.ghash == SMBSIGN_GHASH_VPCLMUL_AVX2 && i < n; i++) {
-		u64 m = get_unaligned_le64(key->simd.vtab[i]) ^
-			get_unaligned_le64(key->simd.vtab[i] + 8);
-
-		put_unaligned_le64(m, key->simd.vmid[i]);
-		put_unaligned_le64(m, key->simd.vmid[i] + 8);
-	}
+	for (i = 0; key->simd.ghash == SMBSIGN_GHASH_PCLMUL && i < n; i++)
+		smbsign_simd_ghash_mid(key->simd.hmid[i], key->simd.htab[i]);
+	for (i = 0; key->simd.ghash == SMBSIGN_GHASH_VPCLMUL_AVX2 && i < n; i++)
+		smbsign_simd_ghash_mid(key->simd.vmid[i], key->simd.vtab[i]);
 	key->simd_on = true;
 	return 0;
 }

@@ -144,6 +144,8 @@ extern const struct smbsign_alg_desc smbsign_algs[SMBSIGN_ALG_COUNT];
  * @rk: CMAC and GMAC: AES-128 round keys
  * @htab: GMAC with PCLMULQDQ: GHASH key powers H^1 .. H^8, prepared for
  *	simd-x86_64.S
+ * @hmid: their halves XORed (in both halves of each entry), the Karatsuba
+ *	middle factors; right after @htab, where simd-x86_64.S finds them
  * @vtab: GMAC with VPCLMULQDQ: H^32 .. H^1, prepared likewise
  * @vmid: the same powers' two 64-bit halves XORed (in both halves of each
  *	entry), the Karatsuba middle factors of the 256-bit GHASH; right after
@@ -154,7 +156,10 @@ extern const struct smbsign_alg_desc smbsign_algs[SMBSIGN_ALG_COUNT];
 struct smbsign_simd_key {
 	u8 rk[11 * 16];
 	union {
-		u8 htab[SMBSIGN_SIMD_HPOWERS][16];
+		struct {
+			u8 htab[SMBSIGN_SIMD_HPOWERS][16];
+			u8 hmid[SMBSIGN_SIMD_HPOWERS][16];
+		};
 		struct {
 			u8 vtab[SMBSIGN_SIMD_VPOWERS][16];
 			u8 vmid[SMBSIGN_SIMD_VPOWERS][16];
