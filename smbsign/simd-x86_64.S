@@ -111,8 +111,17 @@ SYM_FUNC_END(smbsign_aes128_enc_avx)
  *			   size_t nblocks)
  *
  * state = E_K(... E_K(E_K(state ^ src_1) ^ src_2) ... ^ src_n), n >= 1.
- * The round keys stay in %xmm5-%xmm15.
+ * The round keys stay in %xmm5-%xmm15. The chain is latency-bound: the
+ * next block and round key 0 are XORed into the last round key off the
+ * chain (vaesenclast ends with an XOR), leaving ten AES rounds a block on
+ * it and no vpxor.
  */
+.macro cbcmac_rounds
+	.irp	k, 6,7,8,9,10,11,12,13,14
+		vaesenc		%xmm\k, %xmm0, %xmm0
+	.endr
+.endm
+
 SYM_FUNC_START(smbsign_cbcmac_avx)
 	vmovdqu		(%rdi), %xmm5
 	vmovdqu		16(%rdi), %xmm6
@@ -126,22 +135,22 @@ SYM_FUNC_START(smbsign_cbcmac_avx)
 	vmovdqu		144(%rdi), %xmm14
 	vmovdqu		160(%rdi), %xmm15
 	vmovdqu		(%rsi), %xmm0
-.Lcbcmac_loop:
 	vpxor		(%rdx), %xmm0, %xmm0
 	vpxor		%xmm5, %xmm0, %xmm0
-	vaesenc		%xmm6, %xmm0, %xmm0
-	vaesenc		%xmm7, %xmm0, %xmm0
-	vaesenc		%xmm8, %xmm0, %xmm0
-	vaesenc		%xmm9, %xmm0, %xmm0
-	vaesenc		%xmm10, %xmm0, %xmm0
-	vaesenc		%xmm11, %xmm0, %xmm0
-	vaesenc		%xmm12, %xmm0, %xmm0
-	vaesenc		%xmm13, %xmm0, %xmm0
-	vaesenc		%xmm14, %xmm0, %xmm0
-	vaesenclast	%xmm15, %xmm0, %xmm0
+	dec		%rcx
+	jz		.Lcbcmac_last
+.Lcbcmac_loop:
+	/* the next block and round key 0 folded into the last round key */
 	add		$16, %rdx
+	vpxor		(%rdx), %xmm5, %xmm1
+	vpxor		%xmm15, %xmm1, %xmm1
+	cbcmac_rounds
+	vaesenclast	%xmm1, %xmm0, %xmm0
 	dec		%rcx
 	jnz		.Lcbcmac_loop
+.Lcbcmac_last:
+	cbcmac_rounds
+	vaesenclast	%xmm15, %xmm0, %xmm0
 	vmovdqu		%xmm0, (%rsi)
 	RET
 SYM_FUNC_END(smbsign_cbcmac_avx)
