@@ -29,6 +29,8 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
+#include <asm/page.h>
+
 #include <kunit/visibility.h>
 
 #include "smbsign.h"
@@ -85,9 +87,10 @@ static DEFINE_MUTEX(smbsign_impl_lock);
  * one load to the next (under QEMU TCG the two GMACs of a 16 KiB message
  * come within 1-6% of each other); the differences that matter on the
  * CPUs measured with make bench-cpu are 2-3x (the 128-bit PCLMULQDQ GHASH
- * against a 6.19+ kernel's VAES GCM). A key is either smbsign's (which, with @mix, can
- * hand long messages to the crypto API) or the crypto API's: the crypto
- * API must win both classes to get the keys; then it gets every message.
+ * against a 6.19+ kernel's VAES GCM). A key is either smbsign's (which,
+ * with @mix, can hand long messages to the crypto API) or the crypto
+ * API's: the crypto API must win both classes to get the keys; then it
+ * gets every message.
  * Without @mix, smbsign's code signs unless the crypto API wins both.
  */
 void smbsign_impl_pick(bool mix, const struct smbsign_impl_times *t,
@@ -302,14 +305,35 @@ static int smbsign_impl_measure(u16 alg, const u8 *buf,
 	return ret;
 }
 
+/*
+ * "NAME: WHAT" for @c, with @times the cycles it was chosen by: the
+ * kernel log's line and impl_choice's, one text.
+ */
+static int smbsign_impl_describe(char *buf, size_t size, u16 alg,
+				 const struct smbsign_impl_choice *c,
+				 bool times)
+{
+	int len;
+
+	len = scnprintf(buf, size, "%s: %s", smbsign_alg_name(alg),
+			!c->simd_short ? "crypto API" :
+			c->simd_long ? "smbsign" :
+			"smbsign, long messages crypto API");
+	if (times)
+		len += scnprintf(buf + len, size - len,
+				 " (%zu B: smbsign %llu cycles, crypto API %llu; %zu B: %llu, %llu)",
+				 smbsign_impl_sizes[0], c->t.simd_cyc[0],
+				 c->t.api_cyc[0], smbsign_impl_sizes[1],
+				 c->t.simd_cyc[1], c->t.api_cyc[1]);
+	return len;
+}
+
 static void smbsign_impl_log(u16 alg, const struct smbsign_impl_choice *c)
 {
-	pr_info("impl=auto: %s: %s (%zu B: smbsign %llu cycles, crypto API %llu; %zu B: %llu, %llu)\n",
-		smbsign_alg_name(alg),
-		!c->simd_short ? "crypto API" :
-		c->simd_long ? "smbsign" : "smbsign, long messages crypto API",
-		smbsign_impl_sizes[0], c->t.simd_cyc[0], c->t.api_cyc[0],
-		smbsign_impl_sizes[1], c->t.simd_cyc[1], c->t.api_cyc[1]);
+	char line[192];
+
+	smbsign_impl_describe(line, sizeof(line), alg, c, true);
+	pr_info("impl=auto: %s\n", line);
 }
 
 /**
@@ -386,29 +410,20 @@ static int smbsign_impl_choice_get(char *buf, const struct kernel_param *kp)
 
 	for (alg = 0; alg < SMBSIGN_ALG_COUNT; alg++) {
 		struct smbsign_impl_choice c;
-		const char *what;
+		bool usable = alg != SMBSIGN_ALG_HMAC_SHA256 &&
+			      smbsign_simd_usable(alg);
 
 		mutex_lock(&smbsign_impl_lock);
 		c = smbsign_impl_choices[alg];
 		mutex_unlock(&smbsign_impl_lock);
-		if (alg == SMBSIGN_ALG_HMAC_SHA256 || !smbsign_simd_usable(alg))
-			what = "crypto API";
-		else if (smbsign_impl_mode == SMBSIGN_IMPL_SIMD)
-			what = "smbsign";
-		else if (!c.simd_short)
-			what = "crypto API";
-		else if (!c.simd_long)
-			what = "smbsign, long messages crypto API";
-		else
-			what = "smbsign";
-		len += sysfs_emit_at(buf, len, "%s: %s", smbsign_alg_name(alg),
-				     what);
-		if (c.measured && smbsign_impl_mode == SMBSIGN_IMPL_AUTO)
-			len += sysfs_emit_at(buf, len,
-					     " (%zu B: smbsign %llu cycles, crypto API %llu; %zu B: %llu, %llu)",
-					     smbsign_impl_sizes[0], c.t.simd_cyc[0],
-					     c.t.api_cyc[0], smbsign_impl_sizes[1],
-					     c.t.simd_cyc[1], c.t.api_cyc[1]);
+		/* what signs: the crypto API where smbsign's code cannot */
+		if (!usable || smbsign_impl_mode == SMBSIGN_IMPL_SIMD) {
+			c.simd_short = usable;
+			c.simd_long = usable;
+		}
+		len += smbsign_impl_describe(buf + len, PAGE_SIZE - len, alg, &c,
+					     c.measured &&
+					     smbsign_impl_mode == SMBSIGN_IMPL_AUTO);
 		len += sysfs_emit_at(buf, len, "\n");
 	}
 	return len;
