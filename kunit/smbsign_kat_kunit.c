@@ -298,7 +298,7 @@ static void smbsign_kat_hmac_key_len(struct kunit *test)
  * remainder mod 64 several times, one or two padding blocks, the copied
  * and the streamed paths) and key lengths around the block size (shorter,
  * equal, hashed first), against the kernel's hmac(sha256): smbsign may
- * use its own SHA-256 (simd-x86.c), the crypto API is the reference.
+ * use its own SHA-256 (before 2026-12), the crypto API is the reference.
  */
 static void smbsign_kat_hmac_vs_shash(struct kunit *test)
 {

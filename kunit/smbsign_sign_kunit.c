@@ -1755,7 +1755,7 @@ static void smbsign_sign_driver(struct kunit *test)
 	}
 #endif
 	if (smbsign_simd_usable(c->alg)) {
-		/* smbsign's own x86 SIMD code (simd-x86.c) */
+		/* smbsign's own x86 SIMD code (smbsign/x86/) */
 		KUNIT_EXPECT_TRUE_MSG(test, smbsign_key_simd(key),
 				      "%s: driver %s although simd is usable",
 				      c->name, drv);

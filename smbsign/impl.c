@@ -2,7 +2,7 @@
 /*
  * smbsign: which implementation signs, chosen by measurement.
  *
- * Where smbsign's own SIMD code can sign an algorithm (simd-x86.c), the
+ * Where smbsign's own SIMD code can sign an algorithm (x86/), the
  * kernel's crypto API can too. Which is faster depends on the CPU and the
  * kernel: on the CPUs measured (make bench-cpu) smbsign's code costs less
  * a call and, with VPCLMULQDQ, hashes as fast as the kernel's GCM in bulk,
@@ -18,6 +18,7 @@
 
 #include <crypto/algapi.h>
 #include <linux/err.h>
+#include <linux/fips.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/preempt.h>
@@ -34,6 +35,53 @@
 #include <kunit/visibility.h>
 
 #include "smbsign.h"
+
+#ifdef CONFIG_X86_64
+#include "x86/simd.h"
+
+/* What the CPU has (x86/simd.h: smbsign_simd_detect()). */
+bool smbsign_simd_cpu __ro_after_init;
+/* the fastest GHASH the CPU has (enum smbsign_simd_ghash) */
+int smbsign_simd_ghash_cpu __ro_after_init;
+static bool smbsign_simd_param = true;
+module_param_named(simd, smbsign_simd_param, bool, 0644);
+MODULE_PARM_DESC(simd,
+		 "Sign with smbsign's own x86 SIMD code where the CPU has it: AES-CMAC and AES-GMAC with AES-NI+PCLMULQDQ+AVX (default: on; off: the kernel crypto API; applies to keys created afterwards; always off in FIPS mode)");
+
+/**
+ * smbsign_simd_usable() - whether a key created now uses this code
+ * @alg: the key's signing algorithm
+ *
+ * Return: true for AES-CMAC and AES-GMAC on CPUs with AES-NI, PCLMULQDQ
+ * and AVX, outside FIPS mode, with the simd module parameter on, unless
+ * the impl parameter (or what impl=auto measured) gives the algorithm to
+ * the crypto API; never for HMAC-SHA256 (the kernel's SHA-256 is faster).
+ */
+bool smbsign_simd_usable(u16 alg)
+{
+	return alg != SMBSIGN_ALG_HMAC_SHA256 && smbsign_simd_cpu &&
+	       !fips_enabled && READ_ONCE(smbsign_simd_param) &&
+	       smbsign_impl_simd_key(alg);
+}
+EXPORT_SYMBOL_IF_KUNIT(smbsign_simd_usable);
+
+/**
+ * smbsign_simd_set() - turn the simd parameter on or off (KUnit)
+ * @on: new value
+ *
+ * Return: the previous value.
+ */
+bool smbsign_simd_set(bool on)
+{
+	return xchg(&smbsign_simd_param, on);
+}
+EXPORT_SYMBOL_IF_KUNIT(smbsign_simd_set);
+
+#else
+static inline void smbsign_simd_detect(void)
+{
+}
+#endif
 
 static const char * const smbsign_impl_modes[] = {
 	[SMBSIGN_IMPL_AUTO]		= "auto",
@@ -114,7 +162,7 @@ EXPORT_SYMBOL_IF_KUNIT(smbsign_impl_pick);
  * @alg: the key's algorithm
  *
  * Return: false with impl=cryptoapi or when impl=auto measured the crypto
- * API faster for every size; true otherwise (simd-x86.c decides the rest).
+ * API faster for every size; true otherwise (gmac.c decides the rest).
  */
 bool smbsign_impl_simd_key(u16 alg)
 {
@@ -443,3 +491,46 @@ module_param_cb(impl_choice, &smbsign_impl_choice_ops, NULL, 0444);
 __MODULE_PARM_TYPE(impl_choice, "string");
 MODULE_PARM_DESC(impl_choice,
 		 "Read-only: which code signs each algorithm, and with impl=auto the cycles (get_cycles(): the TSC on x86) per MAC it was chosen by");
+
+const struct smbsign_alg_desc smbsign_algs[SMBSIGN_ALG_COUNT] = {
+	[SMBSIGN_ALG_HMAC_SHA256] = {
+		.name	= "HMAC-SHA256",
+		.init	= smbsign_hmac_init,
+		.exit	= smbsign_hmac_exit,
+		.mac	= smbsign_hmac_mac,
+	},
+	[SMBSIGN_ALG_AES_CMAC] = {
+		.name	= "AES-128-CMAC",
+		.init	= smbsign_cmac_init,
+		.exit	= smbsign_cmac_exit,
+		.mac	= smbsign_cmac_mac,
+	},
+	[SMBSIGN_ALG_AES_GMAC] = {
+		.name	= "AES-128-GMAC",
+		.init	= smbsign_gmac_init,
+		.exit	= smbsign_gmac_exit,
+		.mac	= smbsign_gmac_mac,
+	},
+};
+
+void smbsign_alg_exit(void)
+{
+	smbsign_gmac_mod_exit();
+	smbsign_cmac_mod_exit();
+	smbsign_drv_names_free();
+}
+
+int smbsign_alg_init(void)
+{
+	int ret;
+
+	smbsign_msg_init();
+	smbsign_simd_detect();
+	ret = smbsign_cmac_mod_init();
+	if (ret)
+		return ret;
+	ret = smbsign_gmac_mod_init();
+	if (ret)
+		smbsign_cmac_mod_exit();
+	return ret;
+}

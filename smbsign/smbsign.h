@@ -133,17 +133,17 @@ struct smbsign_alg_desc {
 extern const struct smbsign_alg_desc smbsign_algs[SMBSIGN_ALG_COUNT];
 
 /*
- * GHASH key powers held by a SIMD GMAC key (simd-x86.c): H^1 .. H^8 for
+ * GHASH key powers held by a SIMD GMAC key (x86/gmac.h): H^1 .. H^8 for
  * PCLMULQDQ, H^32 .. H^1 for VPCLMULQDQ.
  */
 #define SMBSIGN_SIMD_HPOWERS	8
 #define SMBSIGN_SIMD_VPOWERS	32
 
 /**
- * struct smbsign_simd_key - key state of the x86 SIMD code (simd-x86.c)
+ * struct smbsign_simd_key - key state of the x86 SIMD code (smbsign/x86/)
  * @rk: CMAC and GMAC: AES-128 round keys
  * @htab: GMAC with PCLMULQDQ: GHASH key powers H^1 .. H^8, prepared for
- *	simd-x86_64.S
+ *	x86/simd-x86_64.S
  * @hmid: their halves XORed (in both halves of each entry), the Karatsuba
  *	middle factors; right after @htab, where simd-x86_64.S finds them
  * @vtab: GMAC with VPCLMULQDQ: H^32 .. H^1, prepared likewise
@@ -220,7 +220,7 @@ struct smbsign_key {
 	bool gcm_only;
 };
 
-/* GHASH implementations of simd-x86_64.S, slowest first */
+/* GHASH implementations of x86/simd-x86_64.S, slowest first */
 enum smbsign_simd_ghash {
 	SMBSIGN_GHASH_PCLMUL,		/* 128-bit PCLMULQDQ, AVX */
 	SMBSIGN_GHASH_VPCLMUL_AVX2,	/* 256-bit VPCLMULQDQ, AVX2 */
@@ -228,35 +228,15 @@ enum smbsign_simd_ghash {
 };
 
 #ifdef CONFIG_X86_64
-void smbsign_simd_init(void);
 int smbsign_simd_ghash_limit(int max);
-const char *smbsign_simd_gmac_driver(const struct smbsign_key *key);
 bool smbsign_simd_usable(u16 alg);
 bool smbsign_simd_set(bool on);
 bool smbsign_simd_gmac_defers_long(const struct smbsign_key *key);
 bool smbsign_simd_gmac_defer_set(bool on);
-int smbsign_simd_cmac_init(struct smbsign_key *key, const u8 *k);
-int smbsign_simd_gmac_init(struct smbsign_key *key, const u8 *k);
-int smbsign_simd_cmac_mac(const struct smbsign_key *key,
-			  const struct smbsign_msg *m, u8 *out);
-int smbsign_simd_gmac_mac(const struct smbsign_key *key,
-			  const struct smbsign_msg *m, const u8 *nonce,
-			  u8 *out);
-
 #else
-static inline void smbsign_simd_init(void)
-{
-}
-
 static inline int smbsign_simd_ghash_limit(int max)
 {
 	return SMBSIGN_GHASH_PCLMUL;
-}
-
-static inline const char *
-smbsign_simd_gmac_driver(const struct smbsign_key *key)
-{
-	return NULL;
 }
 
 static inline bool smbsign_simd_usable(u16 alg)
@@ -278,31 +258,6 @@ smbsign_simd_gmac_defers_long(const struct smbsign_key *key)
 static inline bool smbsign_simd_gmac_defer_set(bool on)
 {
 	return false;
-}
-
-static inline int smbsign_simd_cmac_init(struct smbsign_key *key,
-					 const u8 *k)
-{
-	return -EOPNOTSUPP;
-}
-
-static inline int smbsign_simd_gmac_init(struct smbsign_key *key,
-					 const u8 *k)
-{
-	return -EOPNOTSUPP;
-}
-
-static inline int smbsign_simd_cmac_mac(const struct smbsign_key *key,
-					const struct smbsign_msg *m, u8 *out)
-{
-	return -EOPNOTSUPP;
-}
-
-static inline int smbsign_simd_gmac_mac(const struct smbsign_key *key,
-					const struct smbsign_msg *m,
-					const u8 *nonce, u8 *out)
-{
-	return -EOPNOTSUPP;
 }
 #endif
 
@@ -368,6 +323,25 @@ bool smbsign_impl_simd_key(u16 alg);
 bool smbsign_impl_long_to_api(u16 alg);
 bool smbsign_impl_auto(void);
 int smbsign_impl_init(void);
+
+/* The algorithms (hmac.c, cmac.c, gmac.c), their table (impl.c). */
+int smbsign_hmac_init(struct smbsign_key *key, const u8 *k, size_t klen);
+void smbsign_hmac_exit(struct smbsign_key *key);
+int smbsign_hmac_mac(struct smbsign_key *key, const struct smbsign_msg *m,
+		     const u8 *nonce, u8 *out);
+int smbsign_cmac_init(struct smbsign_key *key, const u8 *k, size_t klen);
+void smbsign_cmac_exit(struct smbsign_key *key);
+int smbsign_cmac_mac(struct smbsign_key *key, const struct smbsign_msg *m,
+		     const u8 *nonce, u8 *out);
+int smbsign_cmac_mod_init(void);
+void smbsign_cmac_mod_exit(void);
+int smbsign_gmac_init(struct smbsign_key *key, const u8 *k, size_t klen);
+void smbsign_gmac_exit(struct smbsign_key *key);
+int smbsign_gmac_mac(struct smbsign_key *key, const struct smbsign_msg *m,
+		     const u8 *nonce, u8 *out);
+int smbsign_gmac_mod_init(void);
+void smbsign_gmac_mod_exit(void);
+void smbsign_drv_names_free(void);
 
 int smbsign_alg_init(void);
 void smbsign_alg_exit(void);

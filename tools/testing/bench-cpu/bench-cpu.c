@@ -40,6 +40,7 @@
 #include <crypto/aes.h>
 #include "smbsign.h"
 #include "kernel-glue.h"
+#include "smbsign-glue.h"
 
 #define MAX_SIZE	(8u << 20)
 #define PAGE		4096
@@ -47,10 +48,10 @@
 #define NONCE		12
 
 /*
- * The HMAC glue of smbsign/simd-x86.c, compiled again per block function.
- * Weak: a simd-x86.c without HMAC glue (HMAC through the kernel's
- * hmac(sha256)) leaves them NULL and the Makefile leaves the copies out;
- * then the rows that need them are left out.
+ * The HMAC glue of smbsign's own SHA-256, which trees before 2026-12 had
+ * (smbsign/simd-x86.c). Weak: smbsign signs HMAC through the kernel's
+ * hmac(sha256) now, so they are NULL and the rows that need them are left
+ * out.
  */
 #define GLUE_DECL(p)							\
 __attribute__((__weak__))						\
@@ -302,7 +303,7 @@ static void s_cmac_setkey(const u8 *key, size_t klen)
 {
 	(void)klen;
 	memset(&g_skey, 0, sizeof(g_skey));
-	if (smbsign_simd_cmac_init(&g_skey, key))
+	if (smbsign_glue_cmac_init(&g_skey, key))
 		die("cmac init");
 }
 
@@ -313,7 +314,7 @@ static void s_cmac_run(const u8 *msg, size_t len, const u8 *nonce, u8 *out)
 
 	(void)nonce;
 	msg_of(&m, &iov, msg, len, true);
-	if (smbsign_simd_cmac_mac(&g_skey, &m, out))
+	if (smbsign_glue_cmac_mac(&g_skey, &m, out))
 		die("cmac mac");
 }
 
@@ -321,7 +322,7 @@ static void s_gmac_setkey(const u8 *key, size_t klen)
 {
 	(void)klen;
 	memset(&g_skey, 0, sizeof(g_skey));
-	if (smbsign_simd_gmac_init(&g_skey, key))
+	if (smbsign_glue_gmac_init(&g_skey, key))
 		die("gmac init");
 }
 
@@ -357,7 +358,7 @@ static void s_gmac_run(const u8 *msg, size_t len, const u8 *nonce, u8 *out)
 	struct kvec iov;
 
 	msg_of(&m, &iov, msg, len, true);
-	if (smbsign_simd_gmac_mac(&g_skey, &m, nonce, out))
+	if (smbsign_glue_gmac_mac(&g_skey, &m, nonce, out))
 		die("gmac mac");
 }
 
@@ -568,7 +569,7 @@ static struct impl impls[] = {
 	  "OpenSSL AES-128-CBC encryption: the serial floor",
 	  "openssl", ENC, false, always, o_cbc_setkey, o_cbc_run },
 
-	{ GMAC_ALG, "smbsign", "smbsign AES-128-GMAC (simd-x86_64.S), the GHASH smbsign_simd_init() picks on this CPU",
+	{ GMAC_ALG, "smbsign", "smbsign AES-128-GMAC (simd-x86_64.S), the GHASH smbsign_simd_detect() picks on this CPU",
 	  "smbsign", MAC, true, cpu_smbsign_aes, s_gmac_setkey, s_gmac_run },
 	{ GMAC_ALG, "smbsign-pclmul", "smbsign AES-128-GMAC with the 128-bit PCLMULQDQ GHASH (smbsign_ghash_avx)",
 	  "smbsign", MAC, true, cpu_smbsign_aes, s_gmac_pclmul_setkey, s_gmac_run },
@@ -1155,7 +1156,7 @@ int main(int argc, char **argv)
 
 	g_out = stdout;
 	/* as at module load: which GHASH smbsign's GMAC keys take */
-	smbsign_simd_init();
+	smbsign_glue_init();
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'o':

@@ -324,7 +324,7 @@ void k_libcmac_run(const u8 *msg, size_t len, const u8 *nonce, u8 *out)
 
 /*
  * GHASH through 7.x's POLYVAL library, as smbsign's crypto-API GMAC does
- * on 7.x (smbsign/alg.c smbsign_ghash_init(), smbsign_ghash()): the key
+ * on 7.x (smbsign/gmac.c smbsign_ghash_init(), smbsign_ghash()): the key
  * mulX_POLYVAL(rev(H)), the blocks byte-reversed into a 512-byte stack
  * buffer and hashed from there (polyval_update() -> 8 blocks a step with
  * the key powers), the result reversed back; E_K(J0) with aesni_enc().

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bench-cpu: what smbsign/simd-x86.c calls outside itself, for the
- * userspace build: the message walker and copy (smbsign/msg.c) and the CMAC
- * subkeys and last-block tweak (smbsign/alg.c), copied from those files
- * with the zero page replaced by a static zero block. simd-x86.c itself is
+ * bench-cpu: what smbsign's x86 glue (the smbsign/x86/ headers) calls
+ * outside itself, for the userspace build: the message walker and copy
+ * (smbsign/msg.c) and the CMAC subkeys and last-block tweak
+ * (smbsign/cmac.c), copied from those files with the zero page replaced by
+ * a static zero block. The glue itself is
  * compiled unchanged (see Makefile).
  *
  * Copyright (C) 2026 The smbsign authors.
@@ -103,7 +104,7 @@ int smbsign_msg_copy(const struct smbsign_msg *m, u8 *dst)
 	return ret;
 }
 
-/* smbsign/alg.c */
+/* smbsign/cmac.c */
 static void smbsign_cmac_dbl(u8 *out, const u8 *in)
 {
 	u8 carry = -(in[0] >> 7) & 0x87;

@@ -571,7 +571,7 @@ prepare_guest() {
 # ----------------------------------------------------------------- gates --
 our_sources() {
 	local f
-	for f in "$SRC"/smbsign/*.c "$SRC"/smbsign/*.h "$SRC"/include/linux/smbsign.h "$SRC"/kunit/*.c; do
+	for f in "$SRC"/smbsign/*.c "$SRC"/smbsign/*.h "$SRC"/smbsign/x86/*.h "$SRC"/include/linux/smbsign.h "$SRC"/kunit/*.c; do
 		if [ -f "$f" ]; then echo "$f"; fi
 	done
 	return 0

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * bench-cpu: the few kernel definitions smbsign/simd-x86.c and
+ * bench-cpu: the few kernel definitions the smbsign/x86/ headers and
  * smbsign/smbsign.h use, for compiling them unchanged in userspace. Every
  * stub header under this directory includes this one.
  *

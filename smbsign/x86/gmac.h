@@ -1,139 +1,33 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0 */
 /*
- * smbsign: AES-128-CMAC and AES-128-GMAC with AES-NI, PCLMULQDQ and AVX.
+ * smbsign: AES-128-GMAC with AES-NI and PCLMULQDQ or VPCLMULQDQ (included
+ * by gmac.c).
  *
- * The crypto API's cmac(aes) runs one AES block per call, each in its own
- * FPU section; its cbc(aes) and gcm(aes) are fast in bulk but cost several
- * hundred instructions a request before the first byte, which is most of
- * the cost of the typical SMB2 message (a 64-byte ECHO, a 100-byte
- * CREATE response). Here a message is MACed in one FPU section (re-entered
- * every SMBSIGN_SIMD_CHUNK bytes to bound preemption latency), fed straight
- * from the caller's kvecs to the loops of simd-x86_64.S:
- *
- *   CMAC: CBC-MAC with the round keys in registers, one block in flight
- *	   (CBC-MAC is serial), subkeys K1/K2 derived once per key; messages
- *	   up to 256 bytes are copied, tweaked and MACed in one call;
- *   GMAC: GHASH folding eight blocks per reduction with key powers H^1..H^8
- *	   prepared once per key (128-bit PCLMULQDQ), or 16 or 32 blocks with
- *	   H^32..H^1 where the CPU has VPCLMULQDQ (256-bit with AVX2, 512-bit
- *	   where the kernel's own AES-GCM uses AVX-512; picked at module load,
- *	   fixed per key); the last call adds E_K(J0). The header goes
- *	   as one copied block run (signature field zeroed), the rest is
- *	   hashed in place, only blocks split between kvecs being copied;
- *
- * For short messages the cost is per call, not per byte: the paths above
- * keep a 64-byte GMAC to three calls and one FPU section (make bench).
- *
- * HMAC-SHA256 is not here: timed on a real CPU (make bench-cpu), the
- * kernel's own SHA-256 (sha256-ni, or sha256-avx2 without SHA-NI) beats any
- * AVX2 SHA-256 of ours, so HMAC keys always use the crypto API.
- *
- * A key holds the 176-byte AES-128 key schedule and, for GMAC, the powers of
- * H: no crypto transform, nothing allocated after the key itself. Used
- * when the CPU has the instructions above, the OS saves AVX state, the
- * kernel is not in FIPS mode (where only the validated crypto API may
- * compute MACs) and the "simd" module parameter is on; else the crypto
- * API paths of alg.c are used.
+ * GHASH folding eight blocks per reduction with key powers H^1..H^8
+ * prepared once per key (128-bit PCLMULQDQ, Karatsuba), or 16 or 32
+ * blocks with H^32..H^1 where the CPU has VPCLMULQDQ (256-bit with AVX2,
+ * 512-bit where the kernel's own AES-GCM uses AVX-512; picked at module
+ * load, fixed per key); the last call adds E_K(J0). A message of up to
+ * 512 bytes is hashed in one call from a copy; a longer one goes as one
+ * copied header (signature field zeroed), the rest hashed in place, only
+ * blocks split between kvecs being copied.
  *
  * Copyright (C) 2026 The smbsign authors.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+#ifndef _SMBSIGN_X86_GMAC_H
+#define _SMBSIGN_X86_GMAC_H
 
 #include <crypto/aes.h>
 #include <crypto/algapi.h>
 #include <crypto/ghash.h>
-#include <crypto/internal/simd.h>
-#include <crypto/sha2.h>
 #include <kunit/visibility.h>
-#include <linux/fips.h>
-#include <linux/module.h>
-#include <asm/cpufeature.h>
-#include <asm/fpu/api.h>
-#include <asm/simd.h>
 
-#include "smbsign.h"
+#include "simd.h"
 
-/* Bytes hashed per FPU section (as the kernel's x86 crypto library). */
-#define SMBSIGN_SIMD_CHUNK	4096
-/*
- * CMAC messages up to this size (all but READ/WRITE data, mostly) are
- * copied to the stack, tweaked there, and MACed in one call of the
- * assembly: cheaper than stitching the pieces around the signature field.
- */
-#define SMBSIGN_SIMD_COPY_MAX	256
 /* GMAC messages up to this size are hashed in one call from a copy. */
 #define SMBSIGN_SIMD_GMAC_COPY_MAX	512
 
-asmlinkage void smbsign_aes128_expand_avx(u8 *rk, const u8 *key);
-asmlinkage void smbsign_aes128_enc_avx(const u8 *rk, u8 *out, const u8 *in);
-asmlinkage void smbsign_cbcmac_avx(const u8 *rk, u8 *state, const u8 *src,
-				   size_t nblocks);
-asmlinkage void smbsign_ghash_avx(u8 *acc, const u8 *src, size_t nblocks,
-				  const u8 *keys, const u8 *rk, const u8 *j0);
-asmlinkage void smbsign_ghash_vpclmul_avx2(u8 *acc, const u8 *src,
-					   size_t nblocks, const u8 *keys,
-					   const u8 *rk, const u8 *j0);
-asmlinkage void smbsign_ghash_vpclmul_avx512(u8 *acc, const u8 *src,
-					     size_t nblocks, const u8 *keys,
-					     const u8 *rk, const u8 *j0);
-
-/*
- * Integer vector instructions only (AES, carry-less multiply, logic): the
- * MXCSR does not need resetting, as kernel_fpu_begin() would.
- */
-static inline void smbsign_fpu_begin(void)
-{
-	kernel_fpu_begin_mask(0);
-}
-
-static bool smbsign_simd_cpu __ro_after_init;
-/* the fastest GHASH the CPU has (enum smbsign_simd_ghash) */
-static int smbsign_simd_ghash_cpu __ro_after_init;
 static int smbsign_simd_ghash_max = SMBSIGN_GHASH_VPCLMUL_AVX512;
-static bool smbsign_simd_param = true;
-module_param_named(simd, smbsign_simd_param, bool, 0644);
-MODULE_PARM_DESC(simd,
-		 "Sign with smbsign's own x86 SIMD code where the CPU has it: AES-CMAC and AES-GMAC with AES-NI+PCLMULQDQ+AVX (default: on; off: the kernel crypto API; applies to keys created afterwards; always off in FIPS mode)");
-
-/*
- * CPUs that lower their clock for 512-bit vectors: the kernel's flag where
- * it has one (6.10+), else every Intel CPU, as kernels before it ran no
- * AVX-512 crypto there.
- */
-static bool smbsign_simd_prefer_ymm(void)
-{
-#ifdef X86_FEATURE_PREFER_YMM
-	return boot_cpu_has(X86_FEATURE_PREFER_YMM);
-#else
-	return boot_cpu_data.x86_vendor == X86_VENDOR_INTEL;
-#endif
-}
-
-void smbsign_simd_init(void)
-{
-	bool ymm = cpu_has_xfeatures(XFEATURE_MASK_SSE | XFEATURE_MASK_YMM,
-				     NULL);
-
-	smbsign_simd_cpu = boot_cpu_has(X86_FEATURE_AES) &&
-			   boot_cpu_has(X86_FEATURE_PCLMULQDQ) &&
-			   boot_cpu_has(X86_FEATURE_AVX) && ymm;
-	/*
-	 * VPCLMULQDQ: 512 bits where the kernel's own AES-GCM takes its
-	 * AVX-512 code (aesni-intel_glue.c: AVX512BW, AVX512VL, the ZMM
-	 * state, and not on CPUs that downclock for it, X86_FEATURE_PREFER_YMM),
-	 * else 256 bits with AVX2.
-	 */
-	smbsign_simd_ghash_cpu = SMBSIGN_GHASH_PCLMUL;
-	if (!smbsign_simd_cpu || !boot_cpu_has(X86_FEATURE_VPCLMULQDQ) ||
-	    !boot_cpu_has(X86_FEATURE_AVX2))
-		return;
-	smbsign_simd_ghash_cpu = SMBSIGN_GHASH_VPCLMUL_AVX2;
-	if (boot_cpu_has(X86_FEATURE_AVX512BW) &&
-	    boot_cpu_has(X86_FEATURE_AVX512VL) && !smbsign_simd_prefer_ymm() &&
-	    cpu_has_xfeatures(XFEATURE_MASK_SSE | XFEATURE_MASK_YMM |
-			      XFEATURE_MASK_AVX512, NULL))
-		smbsign_simd_ghash_cpu = SMBSIGN_GHASH_VPCLMUL_AVX512;
-}
 
 /**
  * smbsign_simd_ghash_limit() - cap the GHASH of GMAC keys made from now on
@@ -154,7 +48,7 @@ EXPORT_SYMBOL_IF_KUNIT(smbsign_simd_ghash_limit);
  *
  * Return: the name, by the key's GHASH.
  */
-const char *smbsign_simd_gmac_driver(const struct smbsign_key *key)
+static const char *smbsign_simd_gmac_driver(const struct smbsign_key *key)
 {
 	switch (key->simd.ghash) {
 	case SMBSIGN_GHASH_VPCLMUL_AVX512:
@@ -189,35 +83,6 @@ static __always_inline void smbsign_ghash_simd(const struct smbsign_key *key,
 				  rk, j0);
 	}
 }
-
-/**
- * smbsign_simd_usable() - whether a key created now uses this code
- * @alg: the key's signing algorithm
- *
- * Return: true for AES-CMAC and AES-GMAC on CPUs with AES-NI, PCLMULQDQ
- * and AVX, outside FIPS mode, with the simd module parameter on, unless
- * the impl parameter (or what impl=auto measured) gives the algorithm to
- * the crypto API; never for HMAC-SHA256 (the kernel's SHA-256 is faster).
- */
-bool smbsign_simd_usable(u16 alg)
-{
-	return alg != SMBSIGN_ALG_HMAC_SHA256 && smbsign_simd_cpu &&
-	       !fips_enabled && READ_ONCE(smbsign_simd_param) &&
-	       smbsign_impl_simd_key(alg);
-}
-EXPORT_SYMBOL_IF_KUNIT(smbsign_simd_usable);
-
-/**
- * smbsign_simd_set() - turn the simd parameter on or off (KUnit)
- * @on: new value
- *
- * Return: the previous value.
- */
-bool smbsign_simd_set(bool on)
-{
-	return xchg(&smbsign_simd_param, on);
-}
-EXPORT_SYMBOL_IF_KUNIT(smbsign_simd_set);
 
 static bool smbsign_gmac_defer_forced;
 
@@ -255,27 +120,6 @@ bool smbsign_simd_gmac_defer_set(bool on)
 EXPORT_SYMBOL_IF_KUNIT(smbsign_simd_gmac_defer_set);
 
 /* Expand @k and encrypt one block, in one FPU section. */
-static void smbsign_simd_expand(struct smbsign_key *key, const u8 *k,
-				u8 *out, const u8 *in)
-{
-	smbsign_fpu_begin();
-	smbsign_aes128_expand_avx(key->simd.rk, k);
-	smbsign_aes128_enc_avx(key->simd.rk, out, in);
-	kernel_fpu_end();
-}
-
-int smbsign_simd_cmac_init(struct smbsign_key *key, const u8 *k)
-{
-	u8 l[AES_BLOCK_SIZE] = {};
-
-	/* L = E_K(0^128); K1 = L * x, K2 = L * x^2 */
-	smbsign_simd_expand(key, k, l, l);
-	smbsign_cmac_subkeys(key, l);
-	memzero_explicit(l, sizeof(l));
-	key->simd_on = true;
-	return 0;
-}
-
 /*
  * GHASH key powers: keys[i] = H^(i+1) * x^-1 mod g in the reversed domain
  * of simd-x86_64.S, where multiplying by x^-1 is a left shift by one with
@@ -301,7 +145,7 @@ static void smbsign_simd_ghash_mid(u8 *dst, const u8 *src)
 	put_unaligned_le64(m, dst + 8);
 }
 
-int smbsign_simd_gmac_init(struct smbsign_key *key, const u8 *k)
+static int smbsign_simd_gmac_init(struct smbsign_key *key, const u8 *k)
 {
 	static const u8 zero[GHASH_BLOCK_SIZE];
 	/* H and its middle factor where the 128-bit code finds them */
@@ -357,146 +201,6 @@ int smbsign_simd_gmac_init(struct smbsign_key *key, const u8 *k)
 		smbsign_simd_ghash_mid(key->simd.vmid[i], key->simd.vtab[i]);
 	key->simd_on = true;
 	return 0;
-}
-
-/**
- * struct smbsign_cmac_simd_walk - CBC-MAC state while a message is fed
- * @key: the key
- * @left: message bytes not yet fed
- * @budget: blocks left in this FPU section
- * @fill: bytes in @part
- * @part: a block split between pieces, or the last block
- * @state: CBC-MAC state
- */
-struct smbsign_cmac_simd_walk {
-	const struct smbsign_key *key;
-	size_t left;
-	size_t budget;
-	unsigned int fill;
-	u8 part[AES_BLOCK_SIZE];
-	u8 state[AES_BLOCK_SIZE];
-};
-
-/* Re-enter the FPU section every SMBSIGN_SIMD_CHUNK bytes. */
-static size_t smbsign_simd_budget(size_t *budget, size_t nblocks,
-				  size_t bsize)
-{
-	if (!*budget) {
-		kernel_fpu_end();
-		smbsign_fpu_begin();
-		*budget = SMBSIGN_SIMD_CHUNK / bsize;
-	}
-	nblocks = min(nblocks, *budget);
-	*budget -= nblocks;
-	return nblocks;
-}
-
-static void smbsign_cmac_simd_blocks(struct smbsign_cmac_simd_walk *w,
-				     const u8 *p, size_t nblocks)
-{
-	while (nblocks) {
-		size_t n = smbsign_simd_budget(&w->budget, nblocks,
-					       AES_BLOCK_SIZE);
-
-		smbsign_cbcmac_avx(w->key->simd.rk, w->state, p, n);
-		p += n * AES_BLOCK_SIZE;
-		nblocks -= n;
-	}
-}
-
-static int smbsign_cmac_simd_feed(void *ctx, const void *data, size_t n)
-{
-	struct smbsign_cmac_simd_walk *w = ctx;
-	const u8 *p = data;
-	size_t nblocks;
-
-	if (w->fill) {
-		size_t take = min_t(size_t, n, AES_BLOCK_SIZE - w->fill);
-
-		memcpy(w->part + w->fill, p, take);
-		w->fill += take;
-		w->left -= take;
-		p += take;
-		n -= take;
-		/* the last block waits for its subkey */
-		if (w->fill < AES_BLOCK_SIZE || !w->left)
-			return 0;
-		smbsign_cmac_simd_blocks(w, w->part, 1);
-		w->fill = 0;
-	}
-	if (!n)
-		return 0;
-	/* whole blocks, but never the message's last block */
-	nblocks = min(n / AES_BLOCK_SIZE, (w->left - 1) / AES_BLOCK_SIZE);
-	smbsign_cmac_simd_blocks(w, p, nblocks);
-	p += nblocks * AES_BLOCK_SIZE;
-	n -= nblocks * AES_BLOCK_SIZE;
-	w->left -= nblocks * AES_BLOCK_SIZE;
-	/* what is left is shorter than a block, or the last block */
-	memcpy(w->part, p, n);
-	w->fill = n;
-	w->left -= n;
-	return 0;
-}
-
-static int smbsign_simd_unusable(void)
-{
-	pr_warn_once("signing needs process context\n");
-	return -EOPNOTSUPP;
-}
-
-/* Inlined: a call costs 2% of a 64-byte message. */
-static __always_inline int
-smbsign_simd_cmac_small(const struct smbsign_key *key,
-			const struct smbsign_msg *m, u8 *out)
-{
-	u8 buf[SMBSIGN_SIMD_COPY_MAX] __uninitialized;
-	size_t nblocks = max_t(size_t, DIV_ROUND_UP(m->len, AES_BLOCK_SIZE), 1);
-	size_t nlast = m->len - (nblocks - 1) * AES_BLOCK_SIZE;
-	u8 *last = buf + (nblocks - 1) * AES_BLOCK_SIZE;
-	u8 state[AES_BLOCK_SIZE] = {};
-	int ret;
-
-	ret = smbsign_msg_copy(m, buf);
-	if (ret)
-		return ret;
-	smbsign_cmac_tweak(key, last, nlast);
-	smbsign_fpu_begin();
-	smbsign_cbcmac_avx(key->simd.rk, state, buf, nblocks);
-	kernel_fpu_end();
-	memcpy(out, state, AES_BLOCK_SIZE);
-	/* the tweaked block reveals a subkey */
-	memzero_explicit(last, AES_BLOCK_SIZE);
-	return 0;
-}
-
-int smbsign_simd_cmac_mac(const struct smbsign_key *key,
-			  const struct smbsign_msg *m, u8 *out)
-{
-	struct smbsign_cmac_simd_walk w __uninitialized;
-	int ret;
-
-	if (!crypto_simd_usable())
-		return smbsign_simd_unusable();
-	if (m->len <= SMBSIGN_SIMD_COPY_MAX)
-		return smbsign_simd_cmac_small(key, m, out);
-	w.key = key;
-	w.left = m->len;
-	w.budget = SMBSIGN_SIMD_CHUNK / AES_BLOCK_SIZE;
-	w.fill = 0;
-	memset(w.state, 0, sizeof(w.state));
-	smbsign_fpu_begin();
-	ret = smbsign_msg_walk(m, smbsign_cmac_simd_feed, &w);
-	if (!ret) {
-		smbsign_cmac_tweak(key, w.part, w.fill);
-		smbsign_cmac_simd_blocks(&w, w.part, 1);
-	}
-	kernel_fpu_end();
-	if (!ret)
-		memcpy(out, w.state, AES_BLOCK_SIZE);
-	/* the tweaked block reveals a subkey */
-	memzero_explicit(&w, sizeof(w));
-	return ret;
 }
 
 /*
@@ -711,9 +415,9 @@ static void smbsign_gmac_simd_final(const struct smbsign_key *key,
 			   key->simd.rk, j0);
 }
 
-int smbsign_simd_gmac_mac(const struct smbsign_key *key,
-			  const struct smbsign_msg *m, const u8 *nonce,
-			  u8 *out)
+static int smbsign_simd_gmac_mac(const struct smbsign_key *key,
+				 const struct smbsign_msg *m, const u8 *nonce,
+				 u8 *out)
 {
 	struct smbsign_ghash_simd_walk g __uninitialized;
 	u8 j0[AES_BLOCK_SIZE] __uninitialized;
@@ -751,3 +455,5 @@ int smbsign_simd_gmac_mac(const struct smbsign_key *key,
 		memcpy(out, g.s, SMBSIGN_SIG_SIZE);
 	return ret;
 }
+
+#endif /* _SMBSIGN_X86_GMAC_H */

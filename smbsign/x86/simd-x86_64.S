@@ -2,7 +2,7 @@
 /*
  * smbsign: AES-128 CBC-MAC and GHASH with AES-NI, PCLMULQDQ and AVX.
  *
- * Called from smbsign/simd-x86.c between kernel_fpu_begin() and
+ * Called from smbsign/x86/cmac.h and gmac.h between kernel_fpu_begin() and
  * kernel_fpu_end(). All instructions are VEX-encoded (AVX), whose memory
  * operands need no alignment. No function uses the stack or any register
  * beyond its arguments and %rax, %r10 and %xmm0-%xmm15. As in the kernel's
