@@ -551,25 +551,33 @@ static void iop_suite_exit(struct kunit_suite *suite)
 	}
 }
 
-static struct kunit_case smbsign_interop_cases[] = {
-	KUNIT_CASE(iop_corpus_sane),
-	KUNIT_CASE_PARAM(iop_verify, iop_msgs_gen_params),
-	KUNIT_CASE_PARAM(iop_resign, iop_msgs_gen_params),
-	KUNIT_CASE_PARAM(iop_tamper, iop_msgs_gen_params),
-	KUNIT_CASE_PARAM(iop_session_key, iop_sessions_gen_params),
-	KUNIT_CASE_PARAM(iop_chain, iop_chains_gen_params),
-	KUNIT_CASE(iop_coverage),
-	{}
-};
-
-static struct kunit_suite smbsign_interop_suite = {
-	.name = "smbsign_interop",
-	.suite_exit = iop_suite_exit,
-	.test_cases = smbsign_interop_cases,
-};
-
-kunit_test_suite(smbsign_interop_suite);
+/*
+ * Once per implementation: smbsign_interop (as loaded, smbsign's SIMD code
+ * where the CPU has it) and smbsign_interop_cryptoapi. The keys are made
+ * by the first case that needs them and put at the suite's end, so each
+ * suite's keys are of its implementation.
+ */
+#define SMBSIGN_KUNIT_SUITE	smbsign_interop
+#define SMBSIGN_KUNIT_CASES(arr)					\
+	static struct kunit_case arr[] = {				\
+		KUNIT_CASE(iop_corpus_sane),				\
+		KUNIT_CASE_PARAM(iop_verify, iop_msgs_gen_params),	\
+		KUNIT_CASE_PARAM(iop_resign, iop_msgs_gen_params),	\
+		KUNIT_CASE_PARAM(iop_tamper, iop_msgs_gen_params),	\
+		KUNIT_CASE_PARAM(iop_session_key,			\
+				 iop_sessions_gen_params),		\
+		KUNIT_CASE_PARAM(iop_chain, iop_chains_gen_params),	\
+		KUNIT_CASE(iop_coverage),				\
+		{}							\
+	}
+#define SMBSIGN_KUNIT_EXIT	iop_suite_exit
+#include "smbsign_kunit_impl.h"
 
 MODULE_DESCRIPTION("smbsign KUnit tests against Samba-signed SMB2/SMB3 traffic");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(SMBSIGN_NS);
+/*
+ * smbsign_simd_set(): MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING), spelled
+ * so that it works both before 6.13 and after.
+ */
+MODULE_INFO(import_ns, "EXPORTED_FOR_KUNIT_TESTING");

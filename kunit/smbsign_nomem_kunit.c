@@ -255,43 +255,14 @@ static void nomem_test(struct kunit *test)
 	KUNIT_EXPECT_EQ_MSG(test, vret, 0, "verify failed with %d", vret);
 }
 
-static struct kunit_case nomem_cases[] = {
-	KUNIT_CASE_PARAM(nomem_test, nomem_gen_params),
-	{}
-};
-
-static struct kunit_suite nomem_suite = {
-	.name = "smbsign_nomem",
-	.test_cases = nomem_cases,
-};
-
-/* Again with the simd parameter off: smbsign's crypto API paths. */
-static bool nomem_simd_saved;
-
-static int nomem_cryptoapi_init(struct kunit_suite *suite)
-{
-	nomem_simd_saved = smbsign_simd_set(false);
-	return 0;
-}
-
-static void nomem_cryptoapi_exit(struct kunit_suite *suite)
-{
-	smbsign_simd_set(nomem_simd_saved);
-}
-
-static struct kunit_case nomem_api_cases[] = {
-	KUNIT_CASE_PARAM(nomem_test, nomem_gen_params),
-	{}
-};
-
-static struct kunit_suite nomem_api_suite = {
-	.name = "smbsign_nomem_cryptoapi",
-	.suite_init = nomem_cryptoapi_init,
-	.suite_exit = nomem_cryptoapi_exit,
-	.test_cases = nomem_api_cases,
-};
-
-kunit_test_suites(&nomem_suite, &nomem_api_suite);
+/* Once per implementation: smbsign_nomem and smbsign_nomem_cryptoapi. */
+#define SMBSIGN_KUNIT_SUITE	smbsign_nomem
+#define SMBSIGN_KUNIT_CASES(arr)					\
+	static struct kunit_case arr[] = {				\
+		KUNIT_CASE_PARAM(nomem_test, nomem_gen_params),		\
+		{}							\
+	}
+#include "smbsign_kunit_impl.h"
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("smbsign: 8 MiB messages with every allocation failing");

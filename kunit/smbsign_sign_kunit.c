@@ -2365,12 +2365,13 @@ static void smbsign_sign_suite_exit(struct kunit_suite *suite)
 }
 
 /*
- * The cases of both suites: smbsign_sign (SIMD keys where the CPU has the
- * instructions) and smbsign_sign_cryptoapi (the simd parameter off), from
- * one list, so that a case added here runs on both paths.
+ * The cases, once per implementation (smbsign_kunit_impl.h): smbsign_sign
+ * as loaded (SIMD keys where the CPU has the instructions) and
+ * smbsign_sign_cryptoapi (every key through the crypto API).
  */
-#define SIGN_DEFINE_CASES(name)						\
-	static struct kunit_case name[] = {				\
+#define SMBSIGN_KUNIT_SUITE	smbsign_sign
+#define SMBSIGN_KUNIT_CASES(arr)					\
+	static struct kunit_case arr[] = {				\
 		KUNIT_CASE_PARAM(smbsign_sign_roundtrip_buf,		\
 				 sign_combos_gen_params),		\
 		KUNIT_CASE_PARAM(smbsign_sign_roundtrip_kvec,		\
@@ -2419,44 +2420,9 @@ static void smbsign_sign_suite_exit(struct kunit_suite *suite)
 				 sign_algs_gen_params),			\
 		{}							\
 	}
-
-SIGN_DEFINE_CASES(smbsign_sign_cases);
-
-static struct kunit_suite smbsign_sign_suite = {
-	.name = "smbsign_sign",
-	.suite_init = smbsign_sign_suite_init,
-	.suite_exit = smbsign_sign_suite_exit,
-	.test_cases = smbsign_sign_cases,
-};
-
-/*
- * Every case again with the simd module parameter off: keys then use the
- * crypto API paths (FIPS mode, CPUs without AES-NI/PCLMULQDQ/AVX or
- * AVX2/BMI1/BMI2) rather than smbsign's own x86 code. A module's suites run one
- * after the other, so the parameter is off for exactly this suite.
- */
-static bool sign_simd_saved;
-
-static int smbsign_sign_api_suite_init(struct kunit_suite *suite)
-{
-	sign_simd_saved = smbsign_simd_set(false);
-	return smbsign_sign_suite_init(suite);
-}
-
-static void smbsign_sign_api_suite_exit(struct kunit_suite *suite)
-{
-	smbsign_sign_suite_exit(suite);
-	smbsign_simd_set(sign_simd_saved);
-}
-
-SIGN_DEFINE_CASES(smbsign_sign_api_cases);
-
-static struct kunit_suite smbsign_sign_api_suite = {
-	.name = "smbsign_sign_cryptoapi",
-	.suite_init = smbsign_sign_api_suite_init,
-	.suite_exit = smbsign_sign_api_suite_exit,
-	.test_cases = smbsign_sign_api_cases,
-};
+#define SMBSIGN_KUNIT_INIT	smbsign_sign_suite_init
+#define SMBSIGN_KUNIT_EXIT	smbsign_sign_suite_exit
+#include "smbsign_kunit_impl.h"
 
 /* ------------------------------------------ impl: choice by measurement */
 
@@ -2679,8 +2645,7 @@ static struct kunit_suite smbsign_impl_suite = {
 	.test_cases = smbsign_impl_cases,
 };
 
-kunit_test_suites(&smbsign_sign_suite, &smbsign_sign_api_suite,
-		  &smbsign_impl_suite);
+kunit_test_suite(smbsign_impl_suite);
 
 MODULE_DESCRIPTION("smbsign sign/verify KUnit tests");
 MODULE_LICENSE("GPL");
