@@ -65,14 +65,19 @@ GLUE_DECL(ni_);
 GLUE_DECL(rorx_);
 GLUE_DECL(avx_);
 
-enum kind { MAC, ENC };
+/*
+ * MAC: a tag; ENC: an encryption, the reference floor; LIMIT: what an
+ * execution unit alone can do (not a MAC: not verified, never compared
+ * as an implementation)
+ */
+enum kind { MAC, ENC, LIMIT };
 
 struct impl {
 	const char *alg;	/* HMAC-SHA256, AES-128-CMAC, AES-128-GMAC */
 	const char *id;
 	const char *desc;
 	const char *source;	/* smbsign, kernel, openssl */
-	enum kind kind;		/* ENC: an encryption, the reference floor */
+	enum kind kind;
 	bool zero_sig;		/* the SMB signing path: bytes 48..63 as zero */
 	bool (*usable)(void);
 	void (*setkey)(const u8 *key, size_t klen);
@@ -257,6 +262,42 @@ static bool k_gcm61_gen4(void)
 static bool always(void)
 {
 	return true;
+}
+
+/* ------------------------------------------------- the multiplier alone */
+
+void bench_clmul_limit_128(u8 *out, const u8 *src, size_t n);
+void bench_clmul_limit_256(u8 *out, const u8 *src, size_t n);
+
+static bool cpu_pclmul_avx(void)
+{
+	return boot_cpu_has(X86_FEATURE_PCLMULQDQ) &&
+	       boot_cpu_has(X86_FEATURE_AVX) &&
+	       cpu_has_xfeatures(XFEATURE_MASK_SSE | XFEATURE_MASK_YMM, NULL);
+}
+
+static void limit_setkey(const u8 *key, size_t klen)
+{
+	(void)key;
+	(void)klen;
+}
+
+/*
+ * Whole runs of 8 vectors, the message rounded up to one (reading at most
+ * 255 bytes past it, inside g_msg): short sizes pay for a whole run.
+ */
+static void limit_clmul_128_run(const u8 *msg, size_t len, const u8 *nonce,
+				u8 *out)
+{
+	(void)nonce;
+	bench_clmul_limit_128(out, msg, (len + 127) & ~(size_t)127);
+}
+
+static void limit_clmul_256_run(const u8 *msg, size_t len, const u8 *nonce,
+				u8 *out)
+{
+	(void)nonce;
+	bench_clmul_limit_256(out, msg, (len + 255) & ~(size_t)255);
 }
 
 /* ---------------------------------------------------------------- smbsign */
@@ -631,6 +672,14 @@ static struct impl impls[] = {
 	  "kernel 6.1 AVX2 (gen4) GCM encryption of the message (no AAD)",
 	  "kernel", ENC, false, k_gcm61_gen4, k_gcm61_setkey,
 	  k_gcmenc61_gen4_run },
+	{ GMAC_ALG, "limit:clmul-128-karatsuba",
+	  "the carry-less multiplier alone, as the 128-bit PCLMULQDQ GHASH multiplies: 3 PCLMULQDQ per 16-byte block, no reduction, the message rounded up to 128 B",
+	  "cpu", LIMIT, false, cpu_pclmul_avx, limit_setkey,
+	  limit_clmul_128_run },
+	{ GMAC_ALG, "limit:clmul-256-karatsuba",
+	  "the carry-less multiplier alone, as the 256-bit VPCLMULQDQ GHASH multiplies: 3 VPCLMULQDQ per 32 bytes, no reduction, the message rounded up to 256 B",
+	  "cpu", LIMIT, false, cpu_vpclmul_avx2, limit_setkey,
+	  limit_clmul_256_run },
 	{ GMAC_ALG, "limit:openssl-gcm-enc",
 	  "OpenSSL AES-128-GCM encryption of the message (no AAD)",
 	  "openssl", ENC, false, always, o_gcm_setkey, o_gcmenc_run },
@@ -720,6 +769,8 @@ static bool expected(const struct impl *im, const u8 *key, size_t klen,
 {
 	const u8 *in = msg;
 
+	if (im->kind == LIMIT)
+		return false;	/* not a MAC: nothing to check */
 	if (im->zero_sig && len >= SMBSIGN_HDR_SIZE) {
 		/* the MAC of the message with its signature field zeroed */
 		memcpy(g_ref, msg, len);
@@ -814,7 +865,7 @@ static void verify_all(const struct opts *o)
 		struct impl *im = &impls[i];
 		unsigned long n = 0;
 
-		if (!selected(im, o))
+		if (!selected(im, o) || im->kind == LIMIT)
 			continue;
 		for (len = 0; len <= 1100; len++)
 			n += verify_one(im, len, 16);
@@ -1277,14 +1328,16 @@ int main(int argc, char **argv)
 	emit("{\"meta\": 1, \"cpu_model\": \"%s\", \"family\": %d, \"model\": %d, "
 	     "\"stepping\": %d, \"cpu\": %d, \"tsc_hz\": %.0f, \"kernel_src\": \"%s\", "
 	     "\"openssl\": \"%s\", \"sha_ni\": %d, \"vaes\": %d, \"vpclmulqdq\": %d, "
-	     "\"avx512bw\": %d, \"avx2\": %d, \"online_cpus\": %ld, \"cell_time\": %.3f, "
+	     "\"avx512bw\": %d, \"avx2\": %d, \"smbsign_ghash\": %d, "
+	     "\"online_cpus\": %ld, \"cell_time\": %.3f, "
 	     "\"rounds\": %u, \"rt\": %d, \"time\": %ld}",
 	     model, cpuinfo_int("cpu family"), cpuinfo_int("model"),
 	     cpuinfo_int("stepping"), o.cpu, hz, desc, OPENSSL_VERSION_TEXT,
 	     boot_cpu_has(X86_FEATURE_SHA_NI), boot_cpu_has(X86_FEATURE_VAES),
 	     boot_cpu_has(X86_FEATURE_VPCLMULQDQ),
 	     boot_cpu_has(X86_FEATURE_AVX512BW),
-	     boot_cpu_has(X86_FEATURE_AVX2), sysconf(_SC_NPROCESSORS_ONLN),
+	     boot_cpu_has(X86_FEATURE_AVX2), smbsign_simd_ghash_cpu,
+	     sysconf(_SC_NPROCESSORS_ONLN),
 	     o.cell_time, o.rounds, o.rt, (long)time(NULL));
 	for (i = 0; i < NIMPLS; i++) {
 		char d[512];
@@ -1293,7 +1346,8 @@ int main(int argc, char **argv)
 		emit("{\"impl\": 1, \"alg\": \"%s\", \"id\": \"%s\", \"desc\": \"%s\", "
 		     "\"source\": \"%s\", \"kind\": \"%s\", \"usable\": %d}",
 		     impls[i].alg, impls[i].id, d, impls[i].source,
-		     impls[i].kind == MAC ? "mac" : "enc", impls[i].usable());
+		     impls[i].kind == MAC ? "mac" :
+	     impls[i].kind == ENC ? "enc" : "limit", impls[i].usable());
 	}
 	if (!cpu_smbsign_aes() || !cpu_avx2_bmi())
 		fprintf(stderr, "bench-cpu: this CPU lacks what smbsign's SIMD code needs; its rows are left out\n");

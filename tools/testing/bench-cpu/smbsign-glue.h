@@ -5,6 +5,9 @@
 
 #include "smbsign.h"
 
+/* the GHASH smbsign's GMAC keys take on this CPU (enum smbsign_simd_ghash) */
+extern int smbsign_simd_ghash_cpu;
+
 void smbsign_glue_init(void);
 int smbsign_glue_cmac_init(struct smbsign_key *key, const u8 *k);
 int smbsign_glue_cmac_mac(const struct smbsign_key *key,
