@@ -48,24 +48,6 @@
 #define NONCE		12
 
 /*
- * The HMAC glue of smbsign's own SHA-256, which trees before 2026-12 had
- * (smbsign/simd-x86.c). Weak: smbsign signs HMAC through the kernel's
- * hmac(sha256) now, so they are NULL and the rows that need them are left
- * out.
- */
-#define GLUE_DECL(p)							\
-__attribute__((__weak__))						\
-int p##smbsign_simd_hmac_init(struct smbsign_key *key, const u8 *k,	\
-			      size_t klen);				\
-__attribute__((__weak__))						\
-int p##smbsign_simd_hmac_mac(const struct smbsign_key *key,		\
-			     const struct smbsign_msg *m, u8 *out)
-GLUE_DECL();
-GLUE_DECL(ni_);
-GLUE_DECL(rorx_);
-GLUE_DECL(avx_);
-
-/*
  * MAC: a tag; ENC: an encryption, the reference floor; LIMIT: what an
  * execution unit alone can do (not a MAC: not verified, never compared
  * as an implementation)
@@ -129,21 +111,6 @@ static bool cpu_avx2_bmi(void)
 	       cpu_has_xfeatures(XFEATURE_MASK_SSE | XFEATURE_MASK_YMM, NULL);
 }
 
-/* smbsign's SHA-256 assembly is in the build (see Makefile) */
-static bool smbsign_sha256(void)
-{
-#ifdef BENCH_NO_SMBSIGN_SHA256
-	return false;
-#else
-	return cpu_avx2_bmi() && smbsign_simd_hmac_init;
-#endif
-}
-
-static bool cpu_sha_ni(void)
-{
-	return boot_cpu_has(X86_FEATURE_SHA_NI);
-}
-
 static bool cpu_avx(void)
 {
 	return boot_cpu_has(X86_FEATURE_AVX) &&
@@ -175,22 +142,6 @@ static bool cpu_vpclmul_avx2(void)
 }
 
 /* the kernel's assembly present in this build (weak symbols) */
-static bool k_sha_ni(void)
-{
-	return cpu_sha_ni() && sha256_ni_transform && ni_smbsign_simd_hmac_init;
-}
-
-static bool k_rorx(void)
-{
-	return cpu_avx2_bmi() && sha256_transform_rorx &&
-	       rorx_smbsign_simd_hmac_init;
-}
-
-static bool k_sha_avx(void)
-{
-	return cpu_avx() && sha256_transform_avx && avx_smbsign_simd_hmac_init;
-}
-
 static bool k_aesni(void)
 {
 	return cpu_aesni() && aesni_set_key && aesni_enc && aesni_cbc_enc;
@@ -316,29 +267,6 @@ static void msg_of(struct smbsign_msg *m, struct kvec *iov, const u8 *msg,
 	/* an SMB2 message has a 64-byte header; shorter ones: plain MAC */
 	m->zero_sig = zero_sig && len >= SMBSIGN_HDR_SIZE;
 }
-
-#define SMBSIGN_HMAC(p)							\
-static void p##hmac_setkey(const u8 *key, size_t klen)			\
-{									\
-	memset(&g_skey, 0, sizeof(g_skey));				\
-	if (p##smbsign_simd_hmac_init(&g_skey, key, klen))		\
-		die("hmac init");					\
-}									\
-static void p##hmac_run(const u8 *msg, size_t len, const u8 *nonce,	\
-			u8 *out)					\
-{									\
-	struct smbsign_msg m;						\
-	struct kvec iov;						\
-									\
-	(void)nonce;							\
-	msg_of(&m, &iov, msg, len, true);				\
-	if (p##smbsign_simd_hmac_mac(&g_skey, &m, out))			\
-		die("hmac mac");					\
-}
-SMBSIGN_HMAC()
-SMBSIGN_HMAC(ni_)
-SMBSIGN_HMAC(rorx_)
-SMBSIGN_HMAC(avx_)
 
 static void s_cmac_setkey(const u8 *key, size_t klen)
 {
@@ -579,17 +507,6 @@ static void ref_cbc(const u8 *key, const u8 *msg, size_t len, u8 *dst)
 #define GMAC_ALG "AES-128-GMAC"
 
 static struct impl impls[] = {
-	{ HMAC_ALG, "smbsign", "smbsign HMAC-SHA256 (sha256-avx2-x86_64.S)",
-	  "smbsign", MAC, true, smbsign_sha256, hmac_setkey, hmac_run },
-	{ HMAC_ALG, "glue+sha256-ni",
-	  "smbsign's HMAC glue with the kernel's sha256_ni_transform (sha256-ni)",
-	  "kernel", MAC, true, k_sha_ni, ni_hmac_setkey, ni_hmac_run },
-	{ HMAC_ALG, "glue+sha256-avx2",
-	  "smbsign's HMAC glue with the kernel's sha256_transform_rorx (sha256-avx2)",
-	  "kernel", MAC, true, k_rorx, rorx_hmac_setkey, rorx_hmac_run },
-	{ HMAC_ALG, "glue+sha256-avx",
-	  "smbsign's HMAC glue with the kernel's sha256_transform_avx (sha256-avx)",
-	  "kernel", MAC, true, k_sha_avx, avx_hmac_setkey, avx_hmac_run },
 	{ HMAC_ALG, "openssl", "OpenSSL HMAC-SHA256 (EVP_MAC, keyed once)",
 	  "openssl", MAC, false, always, o_hmac_setkey, o_mac_run },
 

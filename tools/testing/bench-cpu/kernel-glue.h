@@ -2,7 +2,7 @@
 /*
  * bench-cpu: the assembly functions of the test kernel's arch/x86/crypto
  * that bench-cpu calls, with the key layouts of the 6.12 glue
- * (aesni-intel_glue.c, ghash-clmulni-intel_glue.c, sha256_ssse3_glue.c).
+ * (aesni-intel_glue.c, ghash-clmulni-intel_glue.c).
  *
  * All are weak: a kernel tree without one of the files (the Makefile
  * assembles those it finds) leaves its symbols NULL, and bench-cpu leaves
@@ -15,13 +15,6 @@
 #include <crypto/aes.h>
 
 #define KASM __attribute__((__weak__))
-
-/* sha256_ssse3_glue.c: the state is the first member of sha256_state */
-KASM void sha256_ni_transform(u32 *state, const u8 *data, size_t blocks);
-KASM void sha256_transform_rorx(u32 *state, const u8 *data,
-				      size_t blocks);
-KASM void sha256_transform_avx(u32 *state, const u8 *data,
-				     size_t blocks);
 
 /* aesni-intel_asm.S */
 KASM int aesni_set_key(struct crypto_aes_ctx *ctx, const u8 *in_key,

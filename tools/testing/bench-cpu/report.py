@@ -121,16 +121,6 @@ def targets(run):
                             f'{alg} {human(s)}: smbsign {sv:.3f} c/B <= 1.05x '
                             f'the fastest kernel implementation ({best[0]} '
                             f'{best[1]:.3f}): {r:.2f}x'))
-    ni = 'glue+sha256-ni'
-    if 'smbsign' in run.ids('HMAC-SHA256') and ni in run.ids('HMAC-SHA256'):
-        for s in run.sizes():
-            sv = run.get('HMAC-SHA256', 'smbsign', m, s)
-            nv = run.get('HMAC-SHA256', ni, m, s)
-            lim = 1.2 if s <= 64 else 1.05
-            if sv is not None and nv:
-                out.append((round(sv / nv, 2) <= lim,
-                            f'HMAC-SHA256 {human(s)}: smbsign <= {lim}x '
-                            f'sha256-ni in the same glue: {sv / nv:.2f}x'))
     if 'smbsign' in run.ids('AES-128-GMAC'):
         vpcl = run.meta.get('vpclmulqdq')
         lim = 0.2 if vpcl else 0.35

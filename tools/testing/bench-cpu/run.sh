@@ -13,9 +13,6 @@
 #   BENCH_CPU_OUT=dir       results (default results/bench-cpu/)
 #   BENCH_CPU_ARGS="..."    extra bench-cpu options, e.g. "--sizes 64,4096
 #                           --cell-time 0.5 --rounds 9 --cpu 0 --mode serial"
-#   BENCH_CPU_SHA256_S=file smbsign's SHA-256 assembly to measure (default
-#                           smbsign/sha256-avx2-x86_64.S; without one the
-#                           smbsign HMAC row is left out)
 #   BENCH_CPU_STRICT=1      exit 1 when an issue-13 target is missed
 
 set -euo pipefail
@@ -45,10 +42,8 @@ KNAME="$(kmake VERSION).$(kmake PATCHLEVEL).$(kmake SUBLEVEL) ($(basename "$(dir
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
-sha=()
-[ -z "${BENCH_CPU_SHA256_S:-}" ] || sha=(SMBSIGN_SHA256_S="$(realpath "$BENCH_CPU_SHA256_S")")
 echo "bench-cpu: building against $KSRC" >&2
-make -s -C "$HERE" KSRC="$KSRC" O="$OUT/build" "${sha[@]}" -j"$(nproc)" >&2
+make -s -C "$HERE" KSRC="$KSRC" O="$OUT/build" -j"$(nproc)" >&2
 
 # shellcheck disable=SC2086 # BENCH_CPU_ARGS is a list of options
 "$OUT/build/bench-cpu" --out "$OUT/bench-cpu.jsonl" --kernel "$KNAME" ${BENCH_CPU_ARGS:-}
@@ -57,5 +52,5 @@ case " ${BENCH_CPU_ARGS:-} " in *" --verify-only "*) exit 0 ;; esac
 strict=()
 [ "${BENCH_CPU_STRICT:-0}" = 0 ] || strict=(--strict)
 python3 "$HERE/report.py" --out "$OUT" "${strict[@]}" \
-	--command "make bench-cpu KVER=$KVER${BENCH_CPU_SHA256_S:+ BENCH_CPU_SHA256_S=$BENCH_CPU_SHA256_S}${BENCH_CPU_ARGS:+ BENCH_CPU_ARGS=\"$BENCH_CPU_ARGS\"}" \
+	--command "make bench-cpu KVER=$KVER${BENCH_CPU_ARGS:+ BENCH_CPU_ARGS=\"$BENCH_CPU_ARGS\"}" \
 	"$OUT/bench-cpu.jsonl"
