@@ -77,6 +77,13 @@ bool smbsign_simd_set(bool on)
 }
 EXPORT_SYMBOL_IF_KUNIT(smbsign_simd_set);
 
+/* The FPU is unusable here (an interrupt that interrupted FPU code). */
+int smbsign_simd_unusable(void)
+{
+	pr_warn_once("signing needs process context\n");
+	return -EOPNOTSUPP;
+}
+
 #else
 static inline void smbsign_simd_detect(void)
 {

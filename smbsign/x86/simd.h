@@ -127,10 +127,7 @@ static inline size_t smbsign_simd_budget(size_t *budget, size_t nblocks,
 	return nblocks;
 }
 
-static inline int smbsign_simd_unusable(void)
-{
-	pr_warn_once("signing needs process context\n");
-	return -EOPNOTSUPP;
-}
+/* -EOPNOTSUPP, warned about once per module load (impl.c) */
+int smbsign_simd_unusable(void);
 
 #endif /* _SMBSIGN_X86_SIMD_H */

@@ -16,6 +16,11 @@
 bool smbsign_simd_cpu;
 int smbsign_simd_ghash_cpu;
 
+int smbsign_simd_unusable(void)
+{
+	return -EOPNOTSUPP;
+}
+
 void smbsign_glue_init(void)
 {
 	smbsign_simd_detect();
