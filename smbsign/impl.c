@@ -465,8 +465,7 @@ static int smbsign_impl_choice_get(char *buf, const struct kernel_param *kp)
 
 	for (alg = 0; alg < SMBSIGN_ALG_COUNT; alg++) {
 		struct smbsign_impl_choice c;
-		bool usable = alg != SMBSIGN_ALG_HMAC_SHA256 &&
-			      smbsign_simd_usable(alg);
+		bool usable = smbsign_simd_usable(alg);
 
 		mutex_lock(&smbsign_impl_lock);
 		c = smbsign_impl_choices[alg];
