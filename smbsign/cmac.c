@@ -41,6 +41,7 @@
 #include <linux/kernel.h>
 #include <linux/percpu.h>
 
+#include "cmac-subkeys.h"
 #include "cryptoapi.h"
 
 #ifdef CONFIG_X86_64
@@ -87,49 +88,6 @@ static inline int smbsign_simd_cmac_mac(const struct smbsign_key *key,
 static DEFINE_PER_CPU(struct page *, smbsign_sink);
 
 SMBSIGN_DEFINE_ALLOC(skcipher)
-
-/* Multiply by x in GF(2^128), the CMAC subkey step, in constant time. */
-static void smbsign_cmac_dbl(u8 *out, const u8 *in)
-{
-	u8 carry = -(in[0] >> 7) & 0x87;
-	int i;
-
-	for (i = 0; i < AES_BLOCK_SIZE - 1; i++)
-		out[i] = (in[i] << 1) | (in[i + 1] >> 7);
-	out[AES_BLOCK_SIZE - 1] = (in[AES_BLOCK_SIZE - 1] << 1) ^ carry;
-}
-
-/**
- * smbsign_cmac_subkeys() - derive the CMAC subkeys of a key
- * @key: the key; sets @key->k1 = L * x and @key->k2 = L * x^2
- * @l: L = E_K(0^128)
- */
-void smbsign_cmac_subkeys(struct smbsign_key *key, const u8 *l)
-{
-	smbsign_cmac_dbl(key->k1, l);
-	smbsign_cmac_dbl(key->k2, key->k1);
-}
-
-/**
- * smbsign_cmac_tweak() - turn a message's last block into CMAC's M_n
- * @key: the key (subkeys)
- * @last: the last block, in place: its @n message bytes, room for 16
- * @n: message bytes in it, 0 to 16
- *
- * A whole block is XORed with K1; a partial one is padded with 10* and
- * XORed with K2 (RFC 4493). The result reveals a subkey: wipe it after use.
- */
-void smbsign_cmac_tweak(const struct smbsign_key *key, u8 *last,
-			unsigned int n)
-{
-	if (n == AES_BLOCK_SIZE) {
-		crypto_xor(last, key->k1, AES_BLOCK_SIZE);
-	} else {
-		last[n] = 0x80;
-		memset(last + n + 1, 0, AES_BLOCK_SIZE - n - 1);
-		crypto_xor(last, key->k2, AES_BLOCK_SIZE);
-	}
-}
 
 /* One CBC pass over @sg with IV @iv (updated to the last ciphertext block). */
 static int smbsign_cbc_run(struct skcipher_request *req, struct crypto_wait *wait,

@@ -267,10 +267,6 @@ static inline bool smbsign_key_simd(const struct smbsign_key *key)
 	return key->simd_on;
 }
 
-void smbsign_cmac_subkeys(struct smbsign_key *key, const u8 *l);
-void smbsign_cmac_tweak(const struct smbsign_key *key, u8 *last,
-			unsigned int n);
-
 /* Raw primitive access for the self-test and the KUnit KAT suite. */
 struct smbsign_key *smbsign_key_alloc_raw(u16 alg, const u8 *k, size_t klen);
 int smbsign_key_mac_raw(struct smbsign_key *key, const void *data,

@@ -14,6 +14,7 @@
 #include <crypto/aes.h>
 #include <crypto/algapi.h>
 
+#include "../cmac-subkeys.h"
 #include "simd.h"
 
 /*

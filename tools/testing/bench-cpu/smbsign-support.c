@@ -2,10 +2,9 @@
 /*
  * bench-cpu: what smbsign's x86 glue (the smbsign/x86/ headers) calls
  * outside itself, for the userspace build: the message walker and copy
- * (smbsign/msg.c) and the CMAC subkeys and last-block tweak
- * (smbsign/cmac.c), copied from those files with the zero page replaced by
- * a static zero block. The glue itself is
- * compiled unchanged (see Makefile).
+ * (smbsign/msg.c), copied from it with the zero page replaced by a static
+ * zero block. The glue itself is compiled unchanged (see Makefile), the
+ * CMAC subkeys and tweak with it (smbsign/cmac-subkeys.h).
  *
  * Copyright (C) 2026 The smbsign authors.
  */
@@ -102,35 +101,6 @@ int smbsign_msg_copy(const struct smbsign_msg *m, u8 *dst)
 	if (!ret && m->zero_sig)
 		memset(dst + SMBSIGN_SIG_OFFSET, 0, SMBSIGN_SIG_SIZE);
 	return ret;
-}
-
-/* smbsign/cmac.c */
-static void smbsign_cmac_dbl(u8 *out, const u8 *in)
-{
-	u8 carry = -(in[0] >> 7) & 0x87;
-	int i;
-
-	for (i = 0; i < AES_BLOCK_SIZE - 1; i++)
-		out[i] = (in[i] << 1) | (in[i + 1] >> 7);
-	out[AES_BLOCK_SIZE - 1] = (in[AES_BLOCK_SIZE - 1] << 1) ^ carry;
-}
-
-void smbsign_cmac_subkeys(struct smbsign_key *key, const u8 *l)
-{
-	smbsign_cmac_dbl(key->k1, l);
-	smbsign_cmac_dbl(key->k2, key->k1);
-}
-
-void smbsign_cmac_tweak(const struct smbsign_key *key, u8 *last,
-			unsigned int n)
-{
-	if (n == AES_BLOCK_SIZE) {
-		crypto_xor(last, key->k1, AES_BLOCK_SIZE);
-	} else {
-		last[n] = 0x80;
-		memset(last + n + 1, 0, AES_BLOCK_SIZE - n - 1);
-		crypto_xor(last, key->k2, AES_BLOCK_SIZE);
-	}
 }
 
 /*
