@@ -11,7 +11,8 @@
  */
 #include <linux/linkage.h>
 
-.macro	clmul_limit vl
+/* \vl: vector bytes (16 or 32), \r: its registers (xmm or ymm) */
+.macro	clmul_limit vl, r, shift
 	vpxor		%xmm8, %xmm8, %xmm8
 	vpxor		%xmm9, %xmm9, %xmm9
 	vpxor		%xmm10, %xmm10, %xmm10
@@ -20,43 +21,27 @@
 	.else
 	vmovdqu		(%rsi), %xmm11
 	.endif
-	.if \vl == 32
-	shr		$8, %rdx
-	.else
-	shr		$7, %rdx
-	.endif
+	shr		$\shift, %rdx		/* runs of 8 vectors */
 	jz		2f
 1:
 	.irp	i, 0,1,2,3,4,5,6,7
-	.if \vl == 32
-	vmovdqu		\i*32(%rsi), %ymm\i
-	vpclmulqdq	$0x00, %ymm11, %ymm\i, %ymm12
-	vpxor		%ymm12, %ymm8, %ymm8
-	vpclmulqdq	$0x11, %ymm11, %ymm\i, %ymm13
-	vpxor		%ymm13, %ymm10, %ymm10
-	vpclmulqdq	$0x01, %ymm11, %ymm\i, %ymm14
-	vpxor		%ymm14, %ymm9, %ymm9
-	.else
-	vmovdqu		\i*16(%rsi), %xmm\i
-	vpclmulqdq	$0x00, %xmm11, %xmm\i, %xmm12
-	vpxor		%xmm12, %xmm8, %xmm8
-	vpclmulqdq	$0x11, %xmm11, %xmm\i, %xmm13
-	vpxor		%xmm13, %xmm10, %xmm10
-	vpclmulqdq	$0x01, %xmm11, %xmm\i, %xmm14
-	vpxor		%xmm14, %xmm9, %xmm9
-	.endif
+	vmovdqu		\i*\vl(%rsi), %\r\i
+	vpclmulqdq	$0x00, %\r\()11, %\r\i, %\r\()12
+	vpxor		%\r\()12, %\r\()8, %\r\()8
+	vpclmulqdq	$0x11, %\r\()11, %\r\i, %\r\()13
+	vpxor		%\r\()13, %\r\()10, %\r\()10
+	vpclmulqdq	$0x01, %\r\()11, %\r\i, %\r\()14
+	vpxor		%\r\()14, %\r\()9, %\r\()9
 	.endr
 	add		$(8 * \vl), %rsi
 	dec		%rdx
 	jnz		1b
 2:
 	.if \vl == 32
-	vextracti128	$1, %ymm8, %xmm12
-	vpxor		%xmm12, %xmm8, %xmm8
-	vextracti128	$1, %ymm9, %xmm12
-	vpxor		%xmm12, %xmm9, %xmm9
-	vextracti128	$1, %ymm10, %xmm12
-	vpxor		%xmm12, %xmm10, %xmm10
+	.irp	i, 8,9,10
+	vextracti128	$1, %ymm\i, %xmm12
+	vpxor		%xmm12, %xmm\i, %xmm\i
+	.endr
 	.endif
 	vpxor		%xmm9, %xmm8, %xmm8
 	vpxor		%xmm10, %xmm8, %xmm8
@@ -66,9 +51,9 @@
 .endm
 
 SYM_FUNC_START(bench_clmul_limit_128)
-	clmul_limit	16
+	clmul_limit	16, xmm, 7
 SYM_FUNC_END(bench_clmul_limit_128)
 
 SYM_FUNC_START(bench_clmul_limit_256)
-	clmul_limit	32
+	clmul_limit	32, ymm, 8
 SYM_FUNC_END(bench_clmul_limit_256)
