@@ -198,23 +198,32 @@ SYM_FUNC_END(smbsign_cbcmac_avx)
 .endm
 
 /*
- * ACC = HI:LO + MID << 64, reduced (see the top of the file), MID first
- * made the middle product from the Karatsuba sums (MID + LO + HI)
+ * \acc = \hi:\lo + \mid << 64, reduced (see the top of the file), with
+ * \gc the reduction constant; \lo, \mid, \hi and \t clobbered. Both
+ * GHASHs end their folds with it.
+ */
+.macro gf128_reduce lo, mid, hi, t, gc, acc
+	vpslldq		$8, \mid, \t
+	vpsrldq		$8, \mid, \mid
+	vpxor		\t, \lo, \lo
+	vpxor		\mid, \hi, \hi
+	vpclmulqdq	$0x00, \gc, \lo, \t
+	vpshufd		$0x4e, \lo, \lo
+	vpxor		\t, \lo, \lo
+	vpclmulqdq	$0x00, \gc, \lo, \t
+	vpshufd		$0x4e, \lo, \lo
+	vpxor		\t, \lo, \lo
+	vpxor		\lo, \hi, \acc
+.endm
+
+/*
+ * ACC = HI:LO + MID << 64, reduced, MID first made the middle product
+ * from the Karatsuba sums (MID + LO + HI)
  */
 .macro ghash_reduce
 	vpxor		LO, MID, MID
 	vpxor		HI, MID, MID
-	vpslldq		$8, MID, T
-	vpsrldq		$8, MID, MID
-	vpxor		T, LO, LO
-	vpxor		MID, HI, HI
-	vpclmulqdq	$0x00, GC, LO, T
-	vpshufd		$0x4e, LO, LO
-	vpxor		T, LO, LO
-	vpclmulqdq	$0x00, GC, LO, T
-	vpshufd		$0x4e, LO, LO
-	vpxor		T, LO, LO
-	vpxor		LO, HI, ACC
+	gf128_reduce	LO, MID, HI, T, GC, ACC
 .endm
 
 /*
@@ -433,17 +442,7 @@ SYM_FUNC_END(smbsign_ghash_avx)
 
 /* X15 (the accumulator) = X10:X8 + X9 << 64, reduced; X12 clobbered */
 .macro	_ghash_reduce_x
-	vpslldq		$8, X9, X12
-	vpsrldq		$8, X9, X9
-	vpxor		X12, X8, X8
-	vpxor		X9, X10, X10
-	vpclmulqdq	$0x00, X14, X8, X12
-	vpshufd		$0x4e, X8, X8
-	vpxor		X12, X8, X8
-	vpclmulqdq	$0x00, X14, X8, X12
-	vpshufd		$0x4e, X8, X8
-	vpxor		X12, X8, X8
-	vpxor		X8, X10, X15
+	gf128_reduce	X8, X9, X10, X12, X14, X15
 .endm
 
 /*
