@@ -119,7 +119,6 @@ bool smbsign_simd_gmac_defer_set(bool on)
 }
 EXPORT_SYMBOL_IF_KUNIT(smbsign_simd_gmac_defer_set);
 
-/* Expand @k and encrypt one block, in one FPU section. */
 /*
  * GHASH key powers: keys[i] = H^(i+1) * x^-1 mod g in the reversed domain
  * of simd-x86_64.S, where multiplying by x^-1 is a left shift by one with
