@@ -23,6 +23,7 @@ int smbsign_simd_unusable(void)
 
 void smbsign_glue_init(void)
 {
+	smbsign_msg_init();
 	smbsign_simd_detect();
 }
 
