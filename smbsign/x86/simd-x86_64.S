@@ -163,6 +163,7 @@ SYM_FUNC_END(smbsign_cbcmac_avx)
 #define T	%xmm5
 #define BSWAP	%xmm6
 #define GC	%xmm7
+#define EJ0	%xmm8
 
 /*
  * LO, HI, MID = the partial products of X and the key at \off(\base), in
@@ -238,6 +239,25 @@ SYM_FUNC_END(smbsign_cbcmac_avx)
  * XORed with E_K(j0), making it the tag.
  */
 SYM_FUNC_START(smbsign_ghash_avx)
+	/*
+	 * E_K(j0) first: its ten dependent rounds then run beside the
+	 * multiplies instead of after the reduction (short messages)
+	 */
+	test		%r8, %r8
+	jz		.Lghash_start
+	vmovdqu		(%r9), EJ0
+	vpxor		(%r8), EJ0, EJ0
+	vaesenc		16(%r8), EJ0, EJ0
+	vaesenc		32(%r8), EJ0, EJ0
+	vaesenc		48(%r8), EJ0, EJ0
+	vaesenc		64(%r8), EJ0, EJ0
+	vaesenc		80(%r8), EJ0, EJ0
+	vaesenc		96(%r8), EJ0, EJ0
+	vaesenc		112(%r8), EJ0, EJ0
+	vaesenc		128(%r8), EJ0, EJ0
+	vaesenc		144(%r8), EJ0, EJ0
+	vaesenclast	160(%r8), EJ0, EJ0
+.Lghash_start:
 	vmovdqa		.Lbswap_mask(%rip), BSWAP
 	vmovdqa		.Lgf128_c(%rip), GC
 	vmovdqu		(%rdi), ACC
@@ -292,19 +312,7 @@ SYM_FUNC_START(smbsign_ghash_avx)
 	vpshufb		BSWAP, ACC, ACC
 	test		%r8, %r8
 	jz		.Lghash_store
-	vmovdqu		(%r9), T
-	vpxor		(%r8), T, T
-	vaesenc		16(%r8), T, T
-	vaesenc		32(%r8), T, T
-	vaesenc		48(%r8), T, T
-	vaesenc		64(%r8), T, T
-	vaesenc		80(%r8), T, T
-	vaesenc		96(%r8), T, T
-	vaesenc		112(%r8), T, T
-	vaesenc		128(%r8), T, T
-	vaesenc		144(%r8), T, T
-	vaesenclast	160(%r8), T, T
-	vpxor		T, ACC, ACC
+	vpxor		EJ0, ACC, ACC
 .Lghash_store:
 	vmovdqu		ACC, (%rdi)
 	RET
@@ -318,6 +326,7 @@ SYM_FUNC_END(smbsign_ghash_avx)
 #undef T
 #undef BSWAP
 #undef GC
+#undef EJ0
 
 /*
  * GHASH with VPCLMULQDQ on 256-bit (AVX2) or 512-bit (AVX-512) vectors:
