@@ -16,7 +16,9 @@
 #                          kernel (DEBUG_KVER, default 6.1); any report fails
 #   make check-install     README's Install section as written, in fresh
 #                          Debian 13 and 12 chroots (debootstrap, cached):
-#                          packages built, installed, DKMS build, purge
+#                          packages built, installed, DKMS build, purge;
+#                          then the host tests deb, deb-consumers and
+#                          stock-boot* (Debian's own kernels booted)
 #   make demo              boot the guest in demo mode (self-test + demo module)
 #   make demo-mount        the consumers guest on one kernel (KVER, default
 #                          6.12) with the patched cifs.ko: smbd with signing
