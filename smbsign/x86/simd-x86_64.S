@@ -88,20 +88,19 @@ SYM_FUNC_START(smbsign_aes128_expand_avx)
 	RET
 SYM_FUNC_END(smbsign_aes128_expand_avx)
 
+/* \x = AES-128 of the block at \src with the round keys at (\rk) */
+.macro aes128_encrypt rk, src, x
+	vmovdqu		\src, \x
+	vpxor		(\rk), \x, \x
+	.irp	r, 16,32,48,64,80,96,112,128,144
+	vaesenc		\r(\rk), \x, \x
+	.endr
+	vaesenclast	160(\rk), \x, \x
+.endm
+
 /* void smbsign_aes128_enc_avx(const u8 rk[176], u8 out[16], const u8 in[16]) */
 SYM_FUNC_START(smbsign_aes128_enc_avx)
-	vmovdqu		(%rdx), %xmm0
-	vpxor		(%rdi), %xmm0, %xmm0
-	vaesenc		16(%rdi), %xmm0, %xmm0
-	vaesenc		32(%rdi), %xmm0, %xmm0
-	vaesenc		48(%rdi), %xmm0, %xmm0
-	vaesenc		64(%rdi), %xmm0, %xmm0
-	vaesenc		80(%rdi), %xmm0, %xmm0
-	vaesenc		96(%rdi), %xmm0, %xmm0
-	vaesenc		112(%rdi), %xmm0, %xmm0
-	vaesenc		128(%rdi), %xmm0, %xmm0
-	vaesenc		144(%rdi), %xmm0, %xmm0
-	vaesenclast	160(%rdi), %xmm0, %xmm0
+	aes128_encrypt	%rdi, (%rdx), %xmm0
 	vmovdqu		%xmm0, (%rsi)
 	RET
 SYM_FUNC_END(smbsign_aes128_enc_avx)
@@ -245,18 +244,7 @@ SYM_FUNC_START(smbsign_ghash_avx)
 	 */
 	test		%r8, %r8
 	jz		.Lghash_start
-	vmovdqu		(%r9), EJ0
-	vpxor		(%r8), EJ0, EJ0
-	vaesenc		16(%r8), EJ0, EJ0
-	vaesenc		32(%r8), EJ0, EJ0
-	vaesenc		48(%r8), EJ0, EJ0
-	vaesenc		64(%r8), EJ0, EJ0
-	vaesenc		80(%r8), EJ0, EJ0
-	vaesenc		96(%r8), EJ0, EJ0
-	vaesenc		112(%r8), EJ0, EJ0
-	vaesenc		128(%r8), EJ0, EJ0
-	vaesenc		144(%r8), EJ0, EJ0
-	vaesenclast	160(%r8), EJ0, EJ0
+	aes128_encrypt	%r8, (%r9), EJ0
 .Lghash_start:
 	vmovdqa		.Lbswap_mask(%rip), BSWAP
 	vmovdqa		.Lgf128_c(%rip), GC
@@ -562,12 +550,7 @@ SYM_FUNC_END(smbsign_ghash_avx)
 	vpshufb		X13, X15, X15
 	test		%r8, %r8
 	jz		.Lvstore\@
-	vmovdqu		(%r9), X12
-	vpxor		(%r8), X12, X12
-	.irp	r, 16,32,48,64,80,96,112,128,144
-		vaesenc		\r(%r8), X12, X12
-	.endr
-	vaesenclast	160(%r8), X12, X12
+	aes128_encrypt	%r8, (%r9), X12
 	vpxor		X12, X15, X15
 .Lvstore\@:
 	vmovdqu		X15, (%rdi)
