@@ -2431,35 +2431,64 @@ struct impl_pick_case {
 	bool mix;
 	struct smbsign_impl_times t;
 	bool simd_short, simd_long;
+	u32 long_over;
 };
 
 /*
- * Made-up times (cycles: smbsign short, long; crypto API short, long): the
- * crypto API takes a class only when faster by more than a quarter, gets
- * the keys only by winning both, and the long class alone only where keys
- * can mix (AES-GMAC with a gcm(aes) that takes scattered data).
+ * Made-up times (cycles at 256 B, 1 KiB, 4 KiB, 16 KiB: smbsign's, then
+ * the crypto API's): the crypto API wins a size only when faster by more
+ * than a quarter, gets the keys only by winning every size, and the long
+ * messages alone only where keys can mix (AES-GMAC with a gcm(aes) that
+ * takes scattered data) and it wins every size from some size on; they
+ * are those longer than where the two times meet, the quarter included,
+ * between the last size it lost and the first it won.
  */
 static const struct impl_pick_case impl_pick_cases[] = {
 	{ "smbsign faster", true,
-	  { { 100, 4000 }, { 300, 9000 } }, true, true },
-	{ "api faster long", true,
-	  { { 100, 4000 }, { 300, 1500 } }, true, false },
-	{ "api faster both", true,
-	  { { 300, 4000 }, { 100, 1500 } }, false, false },
+	  { { 100, 400, 1000, 4000 }, { 300, 600, 2500, 9000 } },
+	  true, true, 0 },
+	/* leads -1750 at 4 KiB, 1500 at 16 KiB: 4096 + 12288 * 1750/3250 */
+	{ "api faster at 16 KiB", true,
+	  { { 100, 400, 1000, 4000 }, { 300, 600, 2500, 1500 } },
+	  true, false, 10712 },
+	/* leads -1500 at 1 KiB, 750 at 4 KiB: 1024 + 3072 * 1500/2250 */
+	{ "api faster from 4 KiB", true,
+	  { { 1000, 2000, 5000, 17000 }, { 3000, 3000, 3000, 6000 } },
+	  true, false, 3072 },
+	/* exactly the margin at 1 KiB: long from there */
+	{ "api at the margin at 1 KiB, faster beyond", true,
+	  { { 1000, 2000, 5000, 17000 }, { 3000, 1500, 3000, 6000 } },
+	  true, false, 1024 },
+	{ "api faster at every size", true,
+	  { { 300, 600, 2000, 4000 }, { 100, 200, 500, 1500 } },
+	  false, false, 0 },
 	{ "api faster short only", true,
-	  { { 300, 4000 }, { 100, 9000 } }, true, true },
+	  { { 300, 600, 1000, 4000 }, { 100, 200, 2500, 9000 } },
+	  true, true, 0 },
+	{ "api faster at 1 KiB only", true,
+	  { { 100, 1000, 1000, 4000 }, { 300, 200, 2500, 9000 } },
+	  true, true, 0 },
+	/* leads -1000 at 4 KiB, 1500 at 16 KiB: 4096 + 12288 * 1000/2500 */
+	{ "api faster but at 4 KiB", true,
+	  { { 300, 600, 2000, 4000 }, { 100, 200, 2500, 1500 } },
+	  true, false, 9011 },
 	{ "api within a quarter", true,
-	  { { 1600, 16000 }, { 1200, 12000 } }, true, true },
+	  { { 1600, 3200, 6400, 16000 }, { 1200, 2400, 4800, 12000 } },
+	  true, true, 0 },
 	{ "api just beyond a quarter", true,
-	  { { 1600, 16000 }, { 1199, 11999 } }, false, false },
+	  { { 1600, 3200, 6400, 16000 }, { 1199, 2399, 4799, 11999 } },
+	  false, false, 0 },
 	{ "api not measured", true,
-	  { { 100, 4000 }, { 0, 0 } }, true, true },
-	{ "no mixing, api faster long", false,
-	  { { 100, 4000 }, { 300, 1500 } }, true, true },
-	{ "no mixing, api faster both", false,
-	  { { 300, 4000 }, { 100, 1500 } }, false, false },
+	  { { 100, 400, 1000, 4000 }, { 0, 0, 0, 0 } }, true, true, 0 },
+	{ "no mixing, api faster at 16 KiB", false,
+	  { { 100, 400, 1000, 4000 }, { 300, 600, 2500, 1500 } },
+	  true, true, 0 },
+	{ "no mixing, api faster at every size", false,
+	  { { 300, 600, 2000, 4000 }, { 100, 200, 500, 1500 } },
+	  false, false, 0 },
 	{ "no mixing, smbsign faster", false,
-	  { { 100, 4000 }, { 300, 9000 } }, true, true },
+	  { { 100, 400, 1000, 4000 }, { 300, 600, 2500, 9000 } },
+	  true, true, 0 },
 };
 
 static void impl_pick_desc(const struct impl_pick_case *c, char *desc)
@@ -2478,8 +2507,9 @@ static void smbsign_impl_pick_logic(struct kunit *test)
 	smbsign_impl_pick(p->mix, &p->t, &c);
 	KUNIT_EXPECT_EQ(test, c.simd_short, p->simd_short);
 	KUNIT_EXPECT_EQ(test, c.simd_long, p->simd_long);
+	KUNIT_EXPECT_EQ(test, c.long_over, p->long_over);
 	KUNIT_EXPECT_TRUE(test, c.measured);
-	KUNIT_EXPECT_EQ(test, c.t.simd_cyc[1], p->t.simd_cyc[1]);
+	KUNIT_EXPECT_EQ(test, c.t.simd_cyc[3], p->t.simd_cyc[3]);
 	KUNIT_EXPECT_EQ(test, c.t.api_cyc[0], p->t.api_cyc[0]);
 }
 
@@ -2523,6 +2553,9 @@ static void impl_mac(struct kunit *test, u16 alg,
 	*simd = smbsign_key_simd(key);
 	/* "short+long": a second driver, gcm(aes), for long messages */
 	*mixed = *simd && strchr(smbsign_key_driver(key), '+');
+	/* and hands messages longer than the measured crossover to it */
+	if (*mixed && c)
+		KUNIT_EXPECT_EQ(test, key->gcm_over, c->long_over);
 	kunit_info(test, "%s, %zu B: %s\n", smbsign_alg_name(alg), len,
 		   smbsign_key_driver(key));
 	smbsign_key_put(key);
@@ -2542,6 +2575,7 @@ static void smbsign_impl_choice_applies(struct kunit *test)
 	} cases[] = {
 		{ SMBSIGN_ALG_AES_CMAC, false, false, false, false },
 		{ SMBSIGN_ALG_AES_GMAC, false, false, false, false },
+		/* 1000 B: smbsign's code; 9000 B: gcm(aes) */
 		{ SMBSIGN_ALG_AES_GMAC, true, false, true, true },
 		{ SMBSIGN_ALG_AES_GMAC, true, true, true, false },
 	};
@@ -2566,6 +2600,9 @@ static void smbsign_impl_choice_applies(struct kunit *test)
 
 		c.simd_short = cases[i].simd_short;
 		c.simd_long = cases[i].simd_long;
+		c.long_over = 0;
+		if (!cases[i].simd_long)
+			c.long_over = 3000;
 		for (j = 0; j < ARRAY_SIZE(lens); j++) {
 			impl_mac(test, alg, &simd, buf, lens[j], want, &is_simd,
 				 &mixed);
@@ -2599,11 +2636,15 @@ static void smbsign_impl_choice_applies(struct kunit *test)
  */
 static void smbsign_impl_measured(struct kunit *test)
 {
-	struct smbsign_impl_choice old[ARRAY_SIZE(impl_algs)], c;
-	bool tcg = false;
-	int i, ret;
+	struct smbsign_impl_choice old[ARRAY_SIZE(impl_algs)], c, again;
+	bool tcg = false, mix = false;
+	int i, j, ret;
 
 	impl_need_auto(test);
+#ifdef SMBSIGN_HAVE_GCM_SCATTERED_AAD
+	/* GMAC keys can hand long messages to gcm(aes) */
+	mix = true;
+#endif
 #ifdef CONFIG_X86
 	tcg = boot_cpu_has(X86_FEATURE_HYPERVISOR) &&
 	      !boot_cpu_has(X86_FEATURE_VPCLMULQDQ);
@@ -2613,18 +2654,28 @@ static void smbsign_impl_measured(struct kunit *test)
 	ret = smbsign_impl_init();
 	for (i = 0; i < ARRAY_SIZE(impl_algs); i++) {
 		smbsign_impl_choice_set(impl_algs[i], &old[i], &c);
-		kunit_info(test, "%s: smbsign %llu/%llu cycles, crypto API %llu/%llu: %s%s\n",
+		kunit_info(test, "%s: smbsign %llu/%llu/%llu/%llu cycles, crypto API %llu/%llu/%llu/%llu: %s%s\n",
 			   smbsign_alg_name(impl_algs[i]), c.t.simd_cyc[0],
-			   c.t.simd_cyc[1], c.t.api_cyc[0], c.t.api_cyc[1],
+			   c.t.simd_cyc[1], c.t.simd_cyc[2], c.t.simd_cyc[3],
+			   c.t.api_cyc[0], c.t.api_cyc[1], c.t.api_cyc[2],
+			   c.t.api_cyc[3],
 			   c.simd_short ? "smbsign" : "crypto API",
-			   c.simd_short && !c.simd_long ? ", long: crypto API" :
-			   "");
+			   c.simd_short && !c.simd_long ?
+			   ", long: crypto API" : "");
 		KUNIT_EXPECT_TRUE(test, c.measured);
-		KUNIT_EXPECT_GT(test, c.t.simd_cyc[0], 0ULL);
-		KUNIT_EXPECT_GT(test, c.t.api_cyc[1], 0ULL);
-		/* a long message takes longer than a short one */
-		KUNIT_EXPECT_GT(test, c.t.simd_cyc[1], c.t.simd_cyc[0]);
-		KUNIT_EXPECT_GT(test, c.t.api_cyc[1], c.t.api_cyc[0]);
+		/* a longer message takes longer */
+		for (j = 0; j < SMBSIGN_IMPL_SIZES; j++) {
+			KUNIT_EXPECT_GT(test, c.t.simd_cyc[j],
+					j ? c.t.simd_cyc[j - 1] : 0ULL);
+			KUNIT_EXPECT_GT(test, c.t.api_cyc[j],
+					j ? c.t.api_cyc[j - 1] : 0ULL);
+		}
+		/* the choice is the one its times give */
+		smbsign_impl_pick(impl_algs[i] == SMBSIGN_ALG_AES_GMAC && mix,
+				  &c.t, &again);
+		KUNIT_EXPECT_EQ(test, c.simd_short, again.simd_short);
+		KUNIT_EXPECT_EQ(test, c.simd_long, again.simd_long);
+		KUNIT_EXPECT_EQ(test, c.long_over, again.long_over);
 		if (tcg) {
 			KUNIT_EXPECT_TRUE(test, c.simd_short);
 			KUNIT_EXPECT_TRUE(test, c.simd_long);

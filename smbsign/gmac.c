@@ -201,23 +201,6 @@ static const char *smbsign_ghash_driver(const struct smbsign_key *key)
 #define SMBSIGN_AEAD_REQ_MAX	320
 SMBSIGN_DEFINE_ALLOC(aead)
 #define SMBSIGN_GMAC_GCM_MIN	512
-/*
- * A SIMD GMAC key whose kernel GCM is faster for long messages
- * (smbsign_simd_gmac_defers_long(): what impl=auto measured at load; on
- * the CPUs measured, only the 128-bit PCLMULQDQ GHASH against a 6.19+
- * kernel's VAES code) keeps messages up to this size. Intel Xeon family
- * 6 model 207 (Emerald Rapids), 7.2, min cycles of the assembly and its
- * glue
- * (make bench-cpu KVER=7.2 BENCH_CPU_ARGS="--only GMAC/ --mode b2b --rt
- * --sizes 64,128,...,4096"): the kernel's gcm-vaes-avx512 GMAC takes 271
- * cycles fewer at 1 KiB, 492 at 2 KiB, 711 at 3 KiB; a gcm(aes) request
- * costs about 1,500 instructions more than smbsign's own call (make bench,
- * 7.2: 2,757 against 1,232 at 1 KiB), 400-700 cycles at this CPU's 2-4
- * instructions per cycle: crossover 1.5-3 KiB. Not measured in the kernel,
- * where no test CPU has VPCLMULQDQ.
- * Documentation/perf/cpu/intel-xeon-family6-model207/bench-cpu-gmac-7.2.md
- */
-#define SMBSIGN_SIMD_GMAC_GCM_MIN	2048
 #define SMBSIGN_GCM_SG_INLINE	20
 #define SMBSIGN_GCM_SG_BIG	((8 << 20) / PAGE_SIZE + 64)
 
@@ -364,7 +347,6 @@ static int smbsign_gcm_pool_init(void)
 }
 #else
 #define SMBSIGN_GMAC_GCM_MIN	0
-#define SMBSIGN_SIMD_GMAC_GCM_MIN	0
 
 static int smbsign_gcm_init(struct smbsign_key *key, const u8 *k, size_t klen)
 {
@@ -423,7 +405,7 @@ int smbsign_gmac_init(struct smbsign_key *key, const u8 *k,
 	if (smbsign_simd_usable(SMBSIGN_ALG_AES_GMAC)) {
 		/* long messages to the kernel's GCM where it is faster */
 		ret = smbsign_simd_gmac_init(key, k);
-		if (ret || !smbsign_simd_gmac_defers_long(key))
+		if (ret || !smbsign_simd_gmac_defers_long(&key->gcm_over))
 			return ret ?:
 			       smbsign_set_driver(key,
 						  smbsign_simd_gmac_driver(key),
@@ -730,7 +712,7 @@ int smbsign_gmac_mac(struct smbsign_key *key,
 	int ret;
 
 	if (smbsign_key_simd(key)) {
-		if (key->gcm && m->len > SMBSIGN_SIMD_GMAC_GCM_MIN) {
+		if (key->gcm && m->len > key->gcm_over) {
 			ret = smbsign_gmac_gcm(key, m, nonce, out);
 			if (ret != -E2BIG)
 				return ret;

@@ -9,8 +9,9 @@
  * but a kernel from 6.19 with VAES hashes long GCM associated data faster
  * than the 128-bit PCLMULQDQ GHASH here. So, as the kernel's RAID6 and XOR
  * code do, the module times both when it loads, after the self-test has
- * checked both, for a short and a long message, and uses the faster for
- * each (impl=auto, the default); impl=simd and impl=cryptoapi force one.
+ * checked both, at four message sizes from 256 B to 16 KiB, and uses the
+ * faster for each, a long message from the crossover on where keys can
+ * mix (impl=auto, the default); impl=simd and impl=cryptoapi force one.
  *
  * Copyright (C) 2026 The smbsign authors.
  */
@@ -120,7 +121,7 @@ static const struct kernel_param_ops smbsign_impl_mode_ops = {
 module_param_cb(impl, &smbsign_impl_mode_ops, &smbsign_impl_mode, 0444);
 __MODULE_PARM_TYPE(impl, "string");
 MODULE_PARM_DESC(impl,
-		 "Which code signs AES-CMAC and AES-GMAC where smbsign's SIMD code can: auto (default: time both at load, per algorithm, for a short and a long message, and use the faster), simd (smbsign's code), cryptoapi (the kernel crypto API); the choice is in impl_choice");
+		 "Which code signs AES-CMAC and AES-GMAC where smbsign's SIMD code can: auto (default: time both at load, per algorithm, at 256 B to 16 KiB, and use the faster), simd (smbsign's code), cryptoapi (the kernel crypto API); the choice is in impl_choice");
 
 /* The measured choice; both classes SIMD until measured. */
 static struct smbsign_impl_choice smbsign_impl_choices[SMBSIGN_ALG_COUNT] = {
@@ -130,37 +131,67 @@ static struct smbsign_impl_choice smbsign_impl_choices[SMBSIGN_ALG_COUNT] = {
 
 static DEFINE_MUTEX(smbsign_impl_lock);
 
+static const u32 smbsign_impl_sizes[SMBSIGN_IMPL_SIZES] = {
+	256,		/* most SMB messages but READ/WRITE data */
+	SZ_1K,
+	SZ_4K,
+	SZ_16K,		/* bulk: the cost of a byte */
+};
+
+/*
+ * How far the crypto API is ahead at size @i, in cycles, beyond the
+ * margin: positive where it wins, <= 0 where smbsign's code keeps it.
+ */
+static s64 smbsign_impl_lead(const struct smbsign_impl_times *t, int i)
+{
+	if (!t->api_cyc[i])		/* not measured: it loses */
+		return -(s64)t->simd_cyc[i] - 1;
+	return (s64)(t->simd_cyc[i] - t->simd_cyc[i] / 4) - (s64)t->api_cyc[i];
+}
+
 /**
  * smbsign_impl_pick() - the choice for an algorithm from measured times
  * @mix: whether smbsign's keys of the algorithm can hand long messages to
  *	the crypto API (AES-GMAC, where gcm(aes) takes scattered data: 6.11+)
- * @t: cycles each implementation took for the short and long message
+ * @t: cycles each implementation took at each size
  * @c: out: the choice (its times are copied from @t)
  *
- * The crypto API takes a size class only when it is faster by more than
- * a quarter: the measurement is brief, and the choice must not flip from
- * one load to the next (under QEMU TCG the two GMACs of a 16 KiB message
- * come within 1-6% of each other); the differences that matter on the
- * CPUs measured with make bench-cpu are 2-3x (the 128-bit PCLMULQDQ GHASH
- * against a 6.19+ kernel's VAES GCM). A key is either smbsign's (which,
- * with @mix, can hand long messages to the crypto API) or the crypto
- * API's: the crypto API must win both classes to get the keys; then it
- * gets every message.
- * Without @mix, smbsign's code signs unless the crypto API wins both.
+ * The crypto API wins a size only when it is faster there by more than a
+ * quarter: the measurement is brief, and the choice must not flip from
+ * one load to the next (under QEMU TCG the two GMACs of a message come
+ * within 1-13% of each other, either way); the differences that matter on
+ * the CPUs measured with make bench-cpu are 2-3x (the 128-bit PCLMULQDQ
+ * GHASH against a 6.19+ kernel's VAES GCM). A key is either smbsign's
+ * (which, with @mix, can hand long messages to the crypto API) or the
+ * crypto API's: the crypto API gets the keys only by winning every size,
+ * and then every message. With @mix, where it wins the longest sizes but
+ * not all, messages longer than the crossover go to it: the size between
+ * the last it lost and the first it won where the two times, linear in
+ * the length between them, meet (the margin included).
+ * Without @mix, smbsign's code signs unless the crypto API wins every size.
  */
 void smbsign_impl_pick(bool mix, const struct smbsign_impl_times *t,
 		       struct smbsign_impl_choice *c)
 {
-	bool api[SMBSIGN_IMPL_CLASSES];
-	int i;
+	int k = SMBSIGN_IMPL_SIZES;
+	s64 before, after;
 
-	for (i = 0; i < SMBSIGN_IMPL_CLASSES; i++)
-		api[i] = t->api_cyc[i] &&
-			 t->api_cyc[i] < t->simd_cyc[i] - t->simd_cyc[i] / 4;
+	/* the crypto API wins every size from k on */
+	while (k > 0 && smbsign_impl_lead(t, k - 1) > 0)
+		k--;
 	c->t = *t;
 	c->measured = true;
-	c->simd_short = !(api[0] && api[1]);
-	c->simd_long = c->simd_short && !(mix && api[1]);
+	c->simd_short = k > 0;
+	c->simd_long = c->simd_short && (!mix || k == SMBSIGN_IMPL_SIZES);
+	c->long_over = 0;
+	if (c->simd_short && !c->simd_long) {
+		before = max_t(s64, -smbsign_impl_lead(t, k - 1), 0);
+		after = smbsign_impl_lead(t, k);
+		c->long_over = smbsign_impl_sizes[k - 1] +
+			       div64_s64((s64)(smbsign_impl_sizes[k] -
+					       smbsign_impl_sizes[k - 1]) * before,
+					 before + after);
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(smbsign_impl_pick);
 
@@ -189,15 +220,24 @@ bool smbsign_impl_simd_key(u16 alg)
  * smbsign_impl_long_to_api() - whether smbsign's keys of @alg hand long
  *	messages to the crypto API
  * @alg: the key's algorithm
+ * @over: out: messages longer than this many bytes are long
  *
+ * Context: process (takes a mutex).
  * Return: true when impl=auto measured the crypto API faster for long
  * messages only (AES-GMAC: gcm(aes)).
  */
-bool smbsign_impl_long_to_api(u16 alg)
+bool smbsign_impl_long_to_api(u16 alg, u32 *over)
 {
-	return alg < SMBSIGN_ALG_COUNT && smbsign_impl_mode == SMBSIGN_IMPL_AUTO &&
-	       READ_ONCE(smbsign_impl_choices[alg].simd_short) &&
-	       !READ_ONCE(smbsign_impl_choices[alg].simd_long);
+	bool ret;
+
+	if (alg >= SMBSIGN_ALG_COUNT || smbsign_impl_mode != SMBSIGN_IMPL_AUTO)
+		return false;
+	mutex_lock(&smbsign_impl_lock);
+	ret = smbsign_impl_choices[alg].simd_short &&
+	      !smbsign_impl_choices[alg].simd_long;
+	*over = smbsign_impl_choices[alg].long_over;
+	mutex_unlock(&smbsign_impl_lock);
+	return ret;
 }
 
 /**
@@ -235,6 +275,7 @@ void smbsign_impl_choice_set(u16 alg, const struct smbsign_impl_choice *c,
 		   (c ?: &dflt)->simd_short);
 	WRITE_ONCE(smbsign_impl_choices[alg].simd_long,
 		   (c ?: &dflt)->simd_long);
+	smbsign_impl_choices[alg].long_over = (c ?: &dflt)->long_over;
 	smbsign_impl_choices[alg].t = (c ?: &dflt)->t;
 	smbsign_impl_choices[alg].measured = (c ?: &dflt)->measured;
 	mutex_unlock(&smbsign_impl_lock);
@@ -243,13 +284,8 @@ EXPORT_SYMBOL_IF_KUNIT(smbsign_impl_choice_set);
 
 #define SMBSIGN_IMPL_ROUNDS	7
 
-static const size_t smbsign_impl_sizes[SMBSIGN_IMPL_CLASSES] = {
-	256,		/* most SMB messages but READ/WRITE data */
-	SZ_16K,		/* bulk: the cost of a byte */
-};
-
-static const unsigned int smbsign_impl_reps[SMBSIGN_IMPL_CLASSES] = {
-	16, 2,
+static const unsigned int smbsign_impl_reps[SMBSIGN_IMPL_SIZES] = {
+	16, 8, 4, 2,
 };
 
 static const u8 smbsign_impl_nonce[SMBSIGN_GMAC_NONCE_SIZE] = { 0x6e };
@@ -326,7 +362,7 @@ static int smbsign_impl_measure(u16 alg, const u8 *buf,
 		smbsign_key_put(key[0]);
 		return PTR_ERR(key[1]);
 	}
-	for (c = 0; !ret && c < SMBSIGN_IMPL_CLASSES; c++) {
+	for (c = 0; !ret && c < SMBSIGN_IMPL_SIZES; c++) {
 		t->simd_cyc[c] = U64_MAX;
 		t->api_cyc[c] = U64_MAX;
 		for (r = 0; !ret && r <= SMBSIGN_IMPL_ROUNDS; r++) {
@@ -342,7 +378,7 @@ static int smbsign_impl_measure(u16 alg, const u8 *buf,
 					*best = min(*best, cyc);
 			}
 			if (!ret && crypto_memneq(mac[0], mac[1], sizeof(mac[0]))) {
-				pr_err("impl=auto: %s: smbsign's code and the crypto API disagree on a %zu-byte message\n",
+				pr_err("impl=auto: %s: smbsign's code and the crypto API disagree on a %u-byte message\n",
 				       smbsign_alg_name(alg),
 				       smbsign_impl_sizes[c]);
 				ret = -ENOTRECOVERABLE;
@@ -368,24 +404,31 @@ static int smbsign_impl_describe(char *buf, size_t size, u16 alg,
 				 const struct smbsign_impl_choice *c,
 				 bool times)
 {
-	int len;
+	int i, len;
 
 	len = scnprintf(buf, size, "%s: %s", smbsign_alg_name(alg),
-			!c->simd_short ? "crypto API" :
-			c->simd_long ? "smbsign" :
-			"smbsign, long messages crypto API");
-	if (times)
+			!c->simd_short ? "crypto API" : "smbsign");
+	if (c->simd_short && !c->simd_long)
 		len += scnprintf(buf + len, size - len,
-				 " (%zu B: smbsign %llu cycles, crypto API %llu; %zu B: %llu, %llu)",
-				 smbsign_impl_sizes[0], c->t.simd_cyc[0],
-				 c->t.api_cyc[0], smbsign_impl_sizes[1],
-				 c->t.simd_cyc[1], c->t.api_cyc[1]);
+				 ", messages over %u B crypto API",
+				 c->long_over);
+	if (!times)
+		return len;
+	len += scnprintf(buf + len, size - len,
+			 " (%u B: smbsign %llu cycles, crypto API %llu",
+			 smbsign_impl_sizes[0], c->t.simd_cyc[0],
+			 c->t.api_cyc[0]);
+	for (i = 1; i < SMBSIGN_IMPL_SIZES; i++)
+		len += scnprintf(buf + len, size - len, "; %u B: %llu, %llu",
+				 smbsign_impl_sizes[i], c->t.simd_cyc[i],
+				 c->t.api_cyc[i]);
+	len += scnprintf(buf + len, size - len, ")");
 	return len;
 }
 
 static void smbsign_impl_log(u16 alg, const struct smbsign_impl_choice *c)
 {
-	char line[192];
+	char line[256];
 
 	smbsign_impl_describe(line, sizeof(line), alg, c, true);
 	pr_info("impl=auto: %s\n", line);
@@ -396,9 +439,9 @@ static void smbsign_impl_log(u16 alg, const struct smbsign_impl_choice *c)
  *
  * Called after the self-test, which checked both implementations on its
  * vectors. For each algorithm smbsign's code can sign, times a key of each
- * kind on a 256-byte and a 16 KiB message (per MAC, the least of 7 rounds
- * of 16 and of 2 messages) and applies smbsign_impl_pick(); the two kinds
- * must agree on both messages' MACs. Nothing to do with impl=simd or
+ * kind on messages of 256 B, 1 KiB, 4 KiB and 16 KiB (per MAC, the least of
+ * 7 rounds of 16, 8, 4 and 2 messages) and applies smbsign_impl_pick(); the
+ * two kinds must agree on every message's MAC. Nothing to do with impl=simd or
  * impl=cryptoapi, or where smbsign's code cannot run (no such CPU, FIPS
  * mode, simd=0 at load: then nothing is measured, and turning simd on
  * later gives smbsign's code every message).

@@ -189,6 +189,8 @@ struct smbsign_simd_key {
  * @driver: crypto drivers picked, for tests and diagnostics
  * @simd_on: the key signs with @simd (else with the crypto API)
  * @gcm_only: GMAC: @gcm alone, no GHASH (FIPS mode refused it)
+ * @gcm_over: GMAC, a key with @simd and @gcm: messages longer than this
+ *	many bytes go to @gcm (where impl=auto measured the crossover)
  */
 struct smbsign_key {
 	refcount_t refs;
@@ -218,6 +220,7 @@ struct smbsign_key {
 	const char *driver;
 	bool simd_on;
 	bool gcm_only;
+	u32 gcm_over;
 };
 
 /* GHASH implementations of x86/simd-x86_64.S, slowest first */
@@ -231,7 +234,7 @@ enum smbsign_simd_ghash {
 int smbsign_simd_ghash_limit(int max);
 bool smbsign_simd_usable(u16 alg);
 bool smbsign_simd_set(bool on);
-bool smbsign_simd_gmac_defers_long(const struct smbsign_key *key);
+bool smbsign_simd_gmac_defers_long(u32 *over);
 bool smbsign_simd_gmac_defer_set(bool on);
 #else
 static inline int smbsign_simd_ghash_limit(int max)
@@ -249,8 +252,7 @@ static inline bool smbsign_simd_set(bool on)
 	return false;
 }
 
-static inline bool
-smbsign_simd_gmac_defers_long(const struct smbsign_key *key)
+static inline bool smbsign_simd_gmac_defers_long(u32 *over)
 {
 	return false;
 }
@@ -283,17 +285,18 @@ enum smbsign_impl_mode {
 	SMBSIGN_IMPL_CRYPTOAPI,
 };
 
-#define SMBSIGN_IMPL_CLASSES	2	/* a short and a long message */
+/* impl=auto times messages of 256 B, 1 KiB, 4 KiB and 16 KiB */
+#define SMBSIGN_IMPL_SIZES	4
 
 /**
  * struct smbsign_impl_times - what impl=auto measured for an algorithm
- * @simd_cyc: cycles (get_cycles()) a MAC took with smbsign's code, short
- *	and long message
+ * @simd_cyc: cycles (get_cycles()) a MAC took with smbsign's code, for
+ *	each of the SMBSIGN_IMPL_SIZES message sizes, shortest first
  * @api_cyc: the same with the crypto API (0: not measured)
  */
 struct smbsign_impl_times {
-	u64 simd_cyc[SMBSIGN_IMPL_CLASSES];
-	u64 api_cyc[SMBSIGN_IMPL_CLASSES];
+	u64 simd_cyc[SMBSIGN_IMPL_SIZES];
+	u64 api_cyc[SMBSIGN_IMPL_SIZES];
 };
 
 /**
@@ -302,12 +305,15 @@ struct smbsign_impl_times {
  * @simd_long: and signs long messages too (else AES-GMAC hands them to
  *	gcm(aes))
  * @measured: @t holds what the choice was made from
+ * @long_over: without @simd_long: messages longer than this many bytes
+ *	are long (the crossover impl=auto measured)
  * @t: the times
  */
 struct smbsign_impl_choice {
 	bool simd_short;
 	bool simd_long;
 	bool measured;
+	u32 long_over;
 	struct smbsign_impl_times t;
 };
 
@@ -316,7 +322,7 @@ void smbsign_impl_pick(bool mix, const struct smbsign_impl_times *t,
 void smbsign_impl_choice_set(u16 alg, const struct smbsign_impl_choice *c,
 			     struct smbsign_impl_choice *old);
 bool smbsign_impl_simd_key(u16 alg);
-bool smbsign_impl_long_to_api(u16 alg);
+bool smbsign_impl_long_to_api(u16 alg, u32 *over);
 bool smbsign_impl_auto(void);
 int smbsign_impl_init(void);
 

@@ -86,25 +86,41 @@ static __always_inline void smbsign_ghash_simd(const struct smbsign_key *key,
 
 static bool smbsign_gmac_defer_forced;
 
+/*
+ * Where KUnit forces the hand-off (smbsign_simd_gmac_defer_set()), GMAC
+ * messages longer than this go to gcm(aes): the crossover estimated for
+ * Intel Xeon family 6 model 207 (Emerald Rapids), 7.2, before impl=auto
+ * measured it (make bench-cpu KVER=7.2 BENCH_CPU_ARGS="--only GMAC/ --mode
+ * b2b --rt --sizes 64,128,...,4096": the kernel's gcm-vaes-avx512 GMAC
+ * takes 271 cycles fewer than the 128-bit GHASH at 1 KiB, 492 at 2 KiB,
+ * 711 at 3 KiB; a gcm(aes) request costs about 1,500 instructions more
+ * than smbsign's own call, make bench: crossover 1.5-3 KiB).
+ */
+#define SMBSIGN_SIMD_GMAC_GCM_OVER	2048
+
 /**
  * smbsign_simd_gmac_defers_long() - whether long GMAC messages go to gcm(aes)
- * @key: a key made by smbsign_simd_gmac_init() (the choice is per
- *	algorithm, made at load: any such key gets the same answer)
+ * @over: out: messages longer than this many bytes do
  *
  * Where the kernel's gcm(aes) hashes long associated data faster than the
- * key's GHASH (kernels from 6.19 with VAES and VPCLMULQDQ against the
+ * CPU's GHASH here (kernels from 6.19 with VAES and VPCLMULQDQ against the
  * 128-bit PCLMULQDQ GHASH here: Intel Xeon, 0.105 against 0.31 cycles per
  * byte, make bench-cpu), impl=auto measures it at load
- * (smbsign_impl_init()): such a key then hands messages longer than
- * SMBSIGN_SIMD_GMAC_GCM_MIN to gcm(aes) and keeps the short ones, where a
- * crypto API request costs more than the hashing.
+ * (smbsign_impl_init()), and where the two meet: a GMAC key made after
+ * that hands messages longer than @over to gcm(aes) and keeps the short
+ * ones, where a crypto API request costs more than the hashing. The
+ * answer is per algorithm, not per key.
  *
- * Return: true when impl=auto chose so, or for any key when KUnit forces it.
+ * Return: true when impl=auto chose so, or when KUnit forces it (then
+ * @over is SMBSIGN_SIMD_GMAC_GCM_OVER).
  */
-bool smbsign_simd_gmac_defers_long(const struct smbsign_key *key)
+bool smbsign_simd_gmac_defers_long(u32 *over)
 {
-	return READ_ONCE(smbsign_gmac_defer_forced) ||
-	       smbsign_impl_long_to_api(SMBSIGN_ALG_AES_GMAC);
+	if (READ_ONCE(smbsign_gmac_defer_forced)) {
+		*over = SMBSIGN_SIMD_GMAC_GCM_OVER;
+		return true;
+	}
+	return smbsign_impl_long_to_api(SMBSIGN_ALG_AES_GMAC, over);
 }
 
 /**

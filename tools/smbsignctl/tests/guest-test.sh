@@ -52,7 +52,7 @@ t "show names Windows' client settings" 0 'AuditServerDoesNotSupportSigning' -- 
 t "show names Windows' server settings" 0 'AuditClientDoesNotSupportSigning' -- $CTL show server
 t "show -j" 0 '^\{"client":\{"RequireSecuritySignature":(true|false),.*"server":\{' -- $CTL -j show
 t "show names the implementation" 0 '^Implementation \(impl=auto\)$' -- $CTL show
-t "show: which code signs GMAC, from which times" 0 '^AES-128-GMAC +: (smbsign|crypto API)[a-z ,API]* \(256 B: smbsign [0-9]+ cycles, crypto API [0-9]+; 16384 B: [0-9]+, [0-9]+\)$' -- $CTL show
+t "show: which code signs GMAC, from which times" 0 '^AES-128-GMAC +: (smbsign|crypto API)(, messages over [0-9]+ B crypto API)? \(256 B: smbsign [0-9]+ cycles, crypto API [0-9]+(; (1024|4096|16384) B: [0-9]+, [0-9]+){3}\)$' -- $CTL show
 t "show -j: implementation" 0 '"implementation":\{"impl":"auto","HMAC-SHA256":"crypto API","AES-128-CMAC":"(smbsign|crypto API)' -- $CTL -j show
 t "default algorithms" 0 'SigningAlgorithms +: AES-GMAC, AES-CMAC, HMAC-SHA256' -- $CTL show client
 

@@ -19,7 +19,7 @@ bool smbsign_impl_simd_key(u16 alg)
 	return true;
 }
 
-bool smbsign_impl_long_to_api(u16 alg)
+bool smbsign_impl_long_to_api(u16 alg, u32 *over)
 {
 	return false;
 }
