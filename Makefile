@@ -125,9 +125,8 @@ DEB_OUT ?= $(CURDIR)/results/deb
 DEB_TREE = $(DEB_OUT)/build/smbsign-$(VERSION)
 # the kernel series smbsign-cifs-dkms / smbsign-ksmbd-dkms carry
 CONSUMER_SERIES := $(shell sed -n 's/^CONSUMER_SERIES = //p' $(CURDIR)/tools/packaging/debian/rules)
-BUILD_PRODUCTS := --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
-	--exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' --exclude='*.dwo' \
-	--exclude=modules.order --exclude=Module.symvers
+# what a copy of the tree leaves out (.git, results, build products)
+COPY_EXCLUDE := $(CURDIR)/tools/testing/copy-exclude
 
 .PHONY: all module modules check check-debug check-consumers check-install demo demo-mount bench bench-mount bench-cpu kernel deps style sparse clean clean-cache \
 	version dkms-source dkms-install dkms-remove deb
@@ -184,7 +183,7 @@ dkms-source:
 	@test -n "$(VERSION)" || { echo "no PACKAGE_VERSION in dkms.conf" >&2; exit 1; }
 	rm -rf "$(DKMS_SRC)"
 	mkdir -p "$(DKMS_SRC)"
-	tar -C $(CURDIR) $(BUILD_PRODUCTS) -cf - $(DKMS_FILES) | tar -xf - -C "$(DKMS_SRC)"
+	tar -C $(CURDIR) -X $(COPY_EXCLUDE) -cf - $(DKMS_FILES) | tar -xf - -C "$(DKMS_SRC)"
 	install -m 755 tools/packaging/dkms/smbsign-post-build "$(DKMS_SRC)/dkms-post-build"
 
 dkms-install:
@@ -217,8 +216,8 @@ deb:
 	rm -rf "$(DEB_OUT)/build"
 	rm -f "$(DEB_OUT)"/*.deb "$(DEB_OUT)"/*.buildinfo "$(DEB_OUT)"/*.changes "$(DEB_OUT)"/lintian.txt
 	mkdir -p "$(DEB_TREE)"
-	tar -C $(CURDIR) --exclude=./.git --exclude=./results $(BUILD_PRODUCTS) \
-		--exclude='tools/smbsignctl/smbsignctl' -cf - . | tar -xf - -C "$(DEB_TREE)"
+	tar -C $(CURDIR) -X $(COPY_EXCLUDE) --exclude='tools/smbsignctl/smbsignctl' \
+		-cf - . | tar -xf - -C "$(DEB_TREE)"
 	cp -a tools/packaging/debian "$(DEB_TREE)/debian"
 	@# without linux-source-<series>, the packages that need it are left out
 	cd "$(DEB_TREE)" && \

@@ -73,9 +73,7 @@ if [ -n "${SMBSIGN_SYMVERS:-}" ]; then
 else
 	msg "building smbsign.ko for $(basename "$KDIR")"
 	mkdir -p "$OUT/smbsign"
-	rsync -a --delete --exclude .git --exclude '*.o' --exclude '*.ko' \
-		--exclude '*.cmd' --exclude '*.mod*' --exclude Module.symvers \
-		--exclude modules.order --exclude 'results*' \
+	rsync -a --delete --exclude-from="$REPO/tools/testing/copy-exclude" \
 		"$REPO/" "$OUT/smbsign/"
 	quiet make -C "$KDIR" M="$OUT/smbsign" -j"$JOBS" modules ||
 		die "smbsign build failed"

@@ -70,9 +70,7 @@ done
 if [ -n "$host_tests" ]; then
 	out=$(mktemp)
 	copy=$(mktemp -d /tmp/smbsign-install-tree.XXXXXX)
-	rsync -a --exclude .git --exclude 'results*' --exclude '*.o' --exclude '*.ko' \
-		--exclude '.*.cmd' --exclude '*.mod*' --exclude Module.symvers \
-		--exclude modules.order "$REPO/" "$copy/"
+	rsync -a --exclude-from="$REPO/tools/testing/copy-exclude" "$REPO/" "$copy/"
 	for t in $host_tests; do
 		ht=$REPO/tools/testing/qemu/host-tests/$t.sh
 		[ -f "$ht" ] || { echo "check-install: no host test $t" >&2; f=$((f + 1)); continue; }

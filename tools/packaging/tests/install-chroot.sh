@@ -255,9 +255,7 @@ if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
 		tar --null -T - -cf -) | tar -xf - -C "$root/root/smbsign"
 	tree="git ls-files of $top"
 else
-	tar -C "$top" --exclude=./.git --exclude=./results --exclude='*.o' \
-		--exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
-		--exclude='.*.cmd' --exclude=modules.order --exclude=Module.symvers \
+	tar -C "$top" -X "$top/tools/testing/copy-exclude" \
 		--exclude=tools/smbsignctl/smbsignctl -cf - . | tar -xf - -C "$root/root/smbsign"
 	tree="$top (no git: a copy without build products)"
 fi

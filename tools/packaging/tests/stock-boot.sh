@@ -106,8 +106,7 @@ trap 'rm -rf "$tmp"' EXIT
 # (STOCK_MODULE: the given module; the demo module only with headers)
 for d in dkms tests; do
 	mkdir "$tmp/$d"
-	tar -C "$REPO" --exclude=./.git --exclude=./results --exclude='*.o' \
-		--exclude='*.ko' --exclude='*.cmd' -cf - . | tar -xf - -C "$tmp/$d"
+	tar -C "$REPO" -X "$REPO/tools/testing/copy-exclude" -cf - . | tar -xf - -C "$tmp/$d"
 done
 if [ -z "$module" ]; then
 	make -C "$kdir" M="$tmp/dkms" -j"$(nproc)" modules >"$tmp/dkms.log" 2>&1 ||

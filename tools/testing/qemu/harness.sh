@@ -365,12 +365,9 @@ sync_copy() {
 		msg "module copy $MCOPY is in use by another run, waiting..."
 		flock 7
 	fi
-	# build products are excluded: neither copied nor deleted in the copy
-	rsync -a --delete \
-		--exclude=/.git --exclude=/results --exclude='*.o' --exclude='*.ko' \
-		--exclude='*.mod' --exclude='*.mod.c' --exclude='.*.cmd' --exclude='*.a' \
-		--exclude=modules.order --exclude=Module.symvers --exclude='*.dwo' \
-		--exclude='*.symvers' --exclude='.tmp_*' --exclude='*.s' --exclude='*.i' \
+	# build products are excluded (tools/testing/copy-exclude): neither
+	# copied nor deleted in the copy
+	rsync -a --delete --exclude-from="$REPO/tools/testing/copy-exclude" \
 		"$SRC/" "$MCOPY/" 2> >(grep -v 'cannot delete non-empty directory' >&2)
 }
 

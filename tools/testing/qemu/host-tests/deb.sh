@@ -163,7 +163,8 @@ ht_run() {
 
 	# an upgrade (the next Debian revision) rebuilds for every kernel
 	mkdir "$DB_TMP/src2"
-	tar --exclude=./.git --exclude=./results -cf - . | tar -xf - -C "$DB_TMP/src2"
+	tar -X "$(dirname "${BASH_SOURCE[0]}")/../../copy-exclude" -cf - . |
+		tar -xf - -C "$DB_TMP/src2"
 	{
 		printf 'smbsign (%s-9) unstable; urgency=medium\n\n  * Upgrade test.\n\n' "$ver"
 		printf ' -- Upgrade Test <upgrade-test@localhost>  %s\n\n' "$(date -R)"

@@ -46,10 +46,8 @@ ht_run() {
 	trap "rm -rf '$tmp'" RETURN
 	for d in user tests; do
 		mkdir "$tmp/$d"
-		tar --exclude=./.git --exclude=./results --exclude='*.o' \
-			--exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
-			--exclude='.*.cmd' --exclude=modules.order \
-			--exclude=Module.symvers -cf - . | tar -xf - -C "$tmp/$d"
+		tar -X "$(dirname "${BASH_SOURCE[0]}")/../../copy-exclude" -cf - . |
+			tar -xf - -C "$tmp/$d"
 	done
 
 	rc=0
