@@ -12,7 +12,8 @@
 # unless SMBSIGN_SYMVERS was given. Environment:
 #   KDIR, KSRC       kernel build and source dirs (default: harness.sh kdir/ksrc)
 #   SMBSIGN_SYMVERS  Module.symvers of an smbsign build against KDIR
-#                    (default: build smbsign.ko from a copy of this tree)
+#                    (default: build smbsign.ko from a copy of SMBSIGN_SRC)
+#   SMBSIGN_SRC      tree to build smbsign.ko from (default: this one)
 #   SMBSIGN_CACHE    cache directory (default ~/.cache/smbsign)
 #   JOBS             make -j (default: nproc)
 #   V=1              full build output
@@ -37,8 +38,9 @@ consumer_init cifs cifs.ko "$@"
 consumer_subdir fs/smb/client fs/cifs "SMB client"
 consumer_out cifs
 
-# 1. smbsign.ko against the same kernel, from a copy of this tree
-consumer_smbsign "$REPO"
+# 1. smbsign.ko against the same kernel, from a copy of SMBSIGN_SRC (this
+# tree by default)
+consumer_smbsign "${SMBSIGN_SRC:-$REPO}"
 consumer_reuse "${CIFS_REBUILD:-0}"
 
 # 2. the client source with the series applied; 6.5+: cifs_unicode.h
