@@ -8,12 +8,20 @@
 #   CIFS_MODE   stock    the test kernel's own cifs.ko
 #               smbsign  a cifs.ko that signs through smbsign (smbsign
 #                        is loaded first; `smbsignctl stats` is checked)
-#   VARIANTS    server variants, in order (base gmac cmac hmac disabled)
+#   VARIANTS    server variants, in order (base gmac cmac hmac disabled
+#               multichannel)
 #   DIALECTS    dialects mounted against the base variant
-#               (2.0 2.1 3.0 3.0.2 3.1.1); the other variants get 3.1.1
+#               (2.0 2.1 3.0 3.0.2 3.1.1); the other variants get 3.1.1,
+#               but multichannel
+#   MC_DIALECTS dialects mounted against the multichannel variant (3.0
+#               3.1.1), with multichannel,max_channels=MC_CHANNELS (3):
+#               one more test per mount, that every channel was bound
+#               and carried messages
 #   SIZES       file sizes in bytes (0 1 4096 1048576 67108864)
-#   CAPTURE     "<variant> <vers>": the mount captured with tcpdump
-#               (empty: none); the pcap goes to $RUN/out/capture.pcap
+#   CAPTURE     "<variant> <vers>[,<variant> <vers>...]": the mounts
+#               captured with tcpdump (empty: none); each pcap goes to
+#               $RUN/out/capture-<variant>-<vers>.pcap, what smbd reported
+#               to capture-<variant>-<vers>.info
 #   IOSIZE      wsize= and rsize= of every mount, and dd's block size
 #   TAMPER      1: with the base variant, the tamper test (a proxy flips one
 #               bit of a signed READ response; stock mode: what the stock
@@ -83,16 +91,36 @@ listening() { grep -q '^ *[0-9]*: 0100007F:01BD 00000000:0000 0A' /proc/net/tcp;
 # shellcheck disable=SC2317
 not_listening() { ! listening; }
 
+MC_DIALECTS=${MC_DIALECTS-3.0 3.1.1}
+MC_CHANNELS=${MC_CHANNELS:-3}
+MC_MIN_SEGS=${MC_MIN_SEGS:-8}
+# variant_dialects VARIANT: the dialects mounted against it
+variant_dialects() {
+	case "$1" in
+	base) echo "$DIALECTS" ;;
+	multichannel) echo "$MC_DIALECTS" ;;
+	*) echo 3.1.1 ;;
+	esac
+}
+
+# captured VARIANT VERS: true if CAPTURE names this mount
+captured() {
+	case ",$CAPTURE," in *",$1 $2,"*) return 0 ;; esac
+	return 1
+}
+
 nsizes=$(echo "$SIZES" | wc -w)
 per_mount=$((nsizes + 7))
 plan=0
 for v in $VARIANTS; do
 	plan=$((plan + 1))				# smbd starts
-	if [ "$v" = base ]; then d=$DIALECTS; else d=3.1.1; fi
-	plan=$((plan + $(echo "$d" | wc -w) * per_mount))
+	for d in $(variant_dialects "$v"); do
+		plan=$((plan + per_mount))
+		[ "$v" = multichannel ] && plan=$((plan + 1))	# channels
+		captured "$v" "$d" && plan=$((plan + 1))	# the capture
+	done
 	case "$v" in base|disabled) plan=$((plan + 1)) ;; esac	# guest share
 done
-[ -n "$CAPTURE" ] && plan=$((plan + 1))
 # shellcheck source=SCRIPTDIR/tamper.sh
 . "$RUN/tamper.sh"
 case " $VARIANTS " in *" base "*) plan=$((plan + $(tamper_plan))) ;; esac
@@ -128,14 +156,20 @@ diag "source files ($SIZES bytes) made in $(since "$t") s"
 smbd_pid=
 start_smbd() {
 	case "$1" in
-	base)     sign=mandatory; algs= ;;
+	base|multichannel) sign=mandatory; algs= ;;
 	gmac)     sign=mandatory; algs="server smb3 signing algorithms = AES-128-GMAC" ;;
 	cmac)     sign=mandatory; algs="server smb3 signing algorithms = AES-128-CMAC" ;;
 	hmac)     sign=mandatory; algs="server smb3 signing algorithms = HMAC-SHA256" ;;
 	disabled) sign=disabled;  algs= ;;
 	*) echo "unknown variant $1" >"$ERR"; return 1 ;;
 	esac
-	sed -e "s/@SIGNING@/$sign/" -e "s/@ALGS@/$algs/" "$RUN/smb.conf.in" >/etc/samba/smb.conf
+	ifaces=127.0.0.1 mc=no
+	if [ "$1" = multichannel ]; then
+		# one interface, RSS-capable: cifs.ko binds every channel to it
+		ifaces='"127.0.0.1;capability=RSS,speed=10000000000"' mc=yes
+	fi
+	sed -e "s/@SIGNING@/$sign/" -e "s/@ALGS@/$algs/" -e "s/@IFACES@/$ifaces/" \
+		-e "s/@MULTICHANNEL@/$mc/" "$RUN/smb.conf.in" >/etc/samba/smb.conf
 	cp /etc/samba/smb.conf "$OUT/smb.conf.$1"
 	if [ ! -f /var/lib/samba/private/passdb.tdb ]; then
 		mkdir -p /srv/smb/user /srv/smb/guest
@@ -195,7 +229,7 @@ expect_alg() {
 		return
 	fi
 	case "$1" in
-	base|gmac|disabled) echo AES-128-GMAC ;;
+	base|gmac|disabled|multichannel) echo AES-128-GMAC ;;
 	cmac) echo AES-128-CMAC ;;
 	hmac) echo HMAC-SHA256 ;;
 	esac
@@ -204,6 +238,33 @@ expect_alg() {
 # smbstatus' Signing column of the (one) session of user $1
 session_signing() {
 	smbstatus -b 2>/dev/null | awk -v u="$1" '$2 == u { print $NF; exit }'
+}
+
+# channels: the channels of the (one) mounted session, 1 + DebugData's
+# "Extra Channels"
+channels() {
+	_x=$(sed -n 's/.*Extra Channels: \([0-9]*\).*/\1/p' /proc/fs/cifs/DebugData 2>/dev/null | head -n 1)
+	echo $((${_x:-0} + 1))
+}
+
+# channel_test NAME: every one of the MC_CHANNELS channels bound (DebugData)
+# and one established TCP connection to port 445 each, every one of which
+# carried SMB messages both ways beyond its NEGOTIATE and binding
+# SESSION_SETUPs (ss: data segments; the I/O above spreads over the
+# channels, cifs_pick_channel() takes the least busy in turn)
+channel_test() {
+	_ch=$(channels)
+	ss -Htin state established '( dport = :445 )' >/tmp/ss.out 2>>"$ERR"
+	_conns=$(grep -c ':445 *$' /tmp/ss.out)
+	_segs=$(sed -n 's/.* data_segs_out:\([0-9]*\).* data_segs_in:\([0-9]*\).*/\1\/\2/p' /tmp/ss.out | tr '\n' ' ')
+	_low=$(sed -n 's/.* data_segs_out:\([0-9]*\).* data_segs_in:\([0-9]*\).*/\1 \2/p' /tmp/ss.out |
+		awk -v min="$MC_MIN_SEGS" '$1 < min || $2 < min { n++ } END { print n + 0 }')
+	if [ "$_ch" = "$MC_CHANNELS" ] && [ "$_conns" = "$MC_CHANNELS" ] && [ "$_low" = 0 ]; then
+		ok "$1: $_ch channels bound, $_conns connections, data segments out/in per connection: $_segs"
+	else
+		cat /tmp/ss.out >>"$ERR"
+		notok "$1: $_ch channels bound, $_conns connections (want $MC_CHANNELS), data segments out/in: $_segs (each at least $MC_MIN_SEGS)"
+	fi
 }
 
 smbsign_signed() {
@@ -217,12 +278,13 @@ mount_tests() {
 	m=/mnt/$variant-$vers
 	mkdir -p "$m"
 	opts="vers=$vers,username=smbtest,password=$PW,cache=none,wsize=$IOSIZE,rsize=$IOSIZE,actimeo=0"
+	[ "$variant" = multichannel ] && opts="$opts,multichannel,max_channels=$MC_CHANNELS"
 	want=$(expect_mount "$variant" "$vers")
 	signed0=
 	[ $have_smbsign = 1 ] && signed0=$(smbsign_signed)
 	dmesg -c >/dev/null
 	capturing=0
-	if [ -n "$CAPTURE" ] && [ "$CAPTURE" = "$variant $vers" ]; then
+	if captured "$variant" "$vers"; then
 		tcpdump -i lo -n -s 0 --immediate-mode -B 65536 -w /tmp/capture.pcap \
 			'tcp port 445' 2>/tmp/tcpdump.err &
 		tcpdump_pid=$!
@@ -234,11 +296,18 @@ mount_tests() {
 	if mount -t cifs //127.0.0.1/user "$m" -o "$opts" 2>>"$ERR"; then
 		mounted=1
 		diag "$name: mounted in $(since "$t") s; DebugData: $(grep -m1 -o 'Dialect 0x[0-9a-f]*.*' /proc/fs/cifs/DebugData 2>/dev/null)"
+		# 7.x binds the extra channels after the mount returns
+		if [ "$variant" = multichannel ]; then
+			wait_until 60 test "$(channels)" -ge "$MC_CHANNELS" ||
+				diag "$name: $(channels) channels 60 s after the mount"
+			diag "$name: $(channels) channels after $(since "$t") s"
+		fi
 	else
 		mounted=0
 		dmesg | tail -n 6 >>"$ERR"
 	fi
 	rest=$((per_mount - 1))
+	[ "$variant" = multichannel ] && rest=$((rest + 1))
 	if [ $mounted = 0 ] && [ "$want" != y ]; then
 		diag "$name: mount failed: $(grep -v -e '^Refer to' -e 'Attempting to mount' "$ERR" | tr '\n' ' ')"
 		: >"$ERR"
@@ -317,6 +386,8 @@ mount_tests() {
 	if [ -z "$bad" ]; then ok "$name: delete"
 	else echo "delete: $bad" >>"$ERR"; notok "$name: delete"; fi
 
+	[ "$variant" = multichannel ] && channel_test "$name"
+
 	walg=$(expect_alg "$variant" "$vers")
 	galg=$(session_signing smbtest)
 	diag "$name: smbstatus: $(smbstatus -b 2>/dev/null | awk '$2 == "smbtest"' | tr -s ' ' | head -n 1)"
@@ -356,21 +427,20 @@ stop_capture() {
 	got=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' /tmp/tcpdump.err)
 	drop=$(sed -n 's/^\([0-9]*\) packets dropped by kernel.*/\1/p' /tmp/tcpdump.err)
 	t=$(now)
-	cp /tmp/capture.pcap "$OUT/capture.pcap" 2>>"$ERR"
+	_cap=$OUT/capture-$variant-$vers
+	cp /tmp/capture.pcap "$_cap.pcap" 2>>"$ERR"
 	rm -f /tmp/capture.pcap
-	# shellcheck disable=SC2086 # CAPTURE is "VARIANT VERS": two arguments
-	if [ "$(expect_mount $CAPTURE)" = y ]; then
-		# shellcheck disable=SC2086
-		echo "$CAPTURE $(expect_alg $CAPTURE)" >"$OUT/capture.info"
+	if [ "$(expect_mount "$variant" "$vers")" = y ]; then
+		echo "$variant $vers $(expect_alg "$variant" "$vers")" >"$_cap.info"
 	else
-		echo "$CAPTURE refused" >"$OUT/capture.info"
+		echo "$variant $vers refused" >"$_cap.info"
 	fi
-	diag "capture copied out in $(since "$t") s ($(stat -c %s "$OUT/capture.pcap") bytes)"
+	diag "capture copied out in $(since "$t") s ($(stat -c %s "$_cap.pcap") bytes)"
 	if [ -n "$got" ] && [ "$got" -gt 0 ] && [ "$drop" = 0 ]; then
-		ok "capture of $CAPTURE: $got packets, none dropped"
+		ok "capture of $variant $vers: $got packets, none dropped"
 	else
 		cat /tmp/tcpdump.err >>"$ERR"
-		notok "capture of $CAPTURE: '$got' packets, '$drop' dropped"
+		notok "capture of $variant $vers: '$got' packets, '$drop' dropped"
 	fi
 }
 
@@ -636,8 +706,7 @@ for v in $VARIANTS; do
 	else
 		notok "smbd ($v) starts"
 	fi
-	if [ "$v" = base ]; then d=$DIALECTS; else d=3.1.1; fi
-	for vers in $d; do
+	for vers in $(variant_dialects "$v"); do
 		mount_tests "$v" "$vers"
 	done
 	case "$v" in base|disabled) guest_test "$v" ;; esac

@@ -15,10 +15,15 @@
 #   CIFS_KO=/path/cifs.ko  only this cifs.ko, loaded with smbsign (one KVER)
 #   (unset)                stock, then smbsign if tools/consumers/cifs/build.sh
 #                          exists
-#   VARIANTS="base gmac cmac hmac disabled"   smbd variants (smb.conf.in)
+#   VARIANTS="base gmac cmac hmac disabled multichannel"
+#                          smbd variants (smb.conf.in)
 #   DIALECTS="2.0 2.1 3.0 3.0.2 3.1.1"        dialects against "base"
+#   MC_DIALECTS="3.0 3.1.1"  dialects against "multichannel", mounted with
+#                          multichannel,max_channels=MC_CHANNELS (3)
 #   SIZES="0 1 4096 1048576 67108864"         file sizes (bytes)
-#   CAPTURE="base 3.1.1"   the mount captured and verified on the host ("": none)
+#   CAPTURE="base 3.1.1,multichannel 3.1.1"
+#                          the mounts captured and verified on the host,
+#                          every channel of a multichannel one ("": none)
 #   IOSIZE=8388608         wsize=/rsize= and dd block size
 #   CONSUMERS="cifs ksmbd" the client tests (this script), then the server
 #                          tests (ksmbd-run.sh, its own environment; same
@@ -62,10 +67,12 @@ HARNESS=$REPO/tools/testing/qemu/harness.sh
 CACHE=${SMBSIGN_CACHE:-$HOME/.cache/smbsign}
 KVER=${KVER:-6.1}
 export KVER
-VARIANTS=${VARIANTS-base gmac cmac hmac disabled}
+VARIANTS=${VARIANTS-base gmac cmac hmac disabled multichannel}
 DIALECTS=${DIALECTS-2.0 2.1 3.0 3.0.2 3.1.1}
+MC_DIALECTS=${MC_DIALECTS-3.0 3.1.1}
+MC_CHANNELS=${MC_CHANNELS:-3}
 SIZES=${SIZES-0 1 4096 1048576 67108864}
-CAPTURE=${CAPTURE-base 3.1.1}
+CAPTURE=${CAPTURE-base 3.1.1,multichannel 3.1.1}
 IOSIZE=${IOSIZE:-8388608}
 TAMPER=${TAMPER:-1}
 CONSUMERS=${CONSUMERS:-cifs ksmbd}
@@ -208,6 +215,8 @@ prepare_run() {
 	BENCH_WARMUP=${BENCH_WARMUP:-0}
 	VARIANTS="$VARIANTS"
 	DIALECTS="$DIALECTS"
+	MC_DIALECTS="$MC_DIALECTS"
+	MC_CHANNELS=$MC_CHANNELS
 	SIZES="$SIZES"
 	CAPTURE="$CAPTURE"
 	IOSIZE=$IOSIZE
@@ -236,24 +245,38 @@ boot() {
 	msg "guest exited (rc=$rc) after $(( $(date +%s) - t ))s"
 }
 
-# host-side check of the capture, counted by report.py as a host test
+# host-side check of each capture (CAPTURE: "VARIANT VERS,..."), each
+# counted by report.py as a host test, host-capture-VARIANT-VERS; one the
+# guest did not run (its variant or dialect not in this run) is skipped
 check_capture() {
-	local out=$RUNDIR/share/out rc=0 variant
+	local out=$RUNDIR/share/out rc variant vers pair name cap
 	[ -n "$CAPTURE" ] || return 0
-	variant=${CAPTURE%% *}
-	: >"$RUNDIR/host-capture.skiprc"
-	if [ ! -s "$out/capture.pcap" ]; then
-		echo "no capture.pcap from the guest" >"$RUNDIR/host-capture.out"
-		echo 1 >"$RUNDIR/host-capture.rc"
-		return 0
-	fi
-	python3 -B "$HERE/verify-capture.py" --pcap "$out/capture.pcap" --password "$PASSWORD" \
-		--logs "$out/samba-$variant" --expect "$(cat "$out/capture.info" 2>/dev/null)" \
-		>"$RUNDIR/host-capture.out" 2>&1 || rc=$?
-	echo "$rc" >"$RUNDIR/host-capture.rc"
-	grep -E '^(not )?ok ' "$RUNDIR/host-capture.out" | sed 's/^/  capture: /'
-	# the pcap is large: keep it only when the check failed
-	[ "$rc" != 0 ] || rm -f "$out/capture.pcap"
+	while IFS= read -r pair; do
+		[ -n "$pair" ] || continue
+		read -r variant vers <<<"$pair"
+		name=host-capture-$variant-$vers
+		cap=$out/capture-$variant-$vers
+		case " $VARIANTS " in *" $variant "*) ;; *) continue ;; esac
+		case "$variant" in
+		base) case " $DIALECTS " in *" $vers "*) ;; *) continue ;; esac ;;
+		multichannel) case " $MC_DIALECTS " in *" $vers "*) ;; *) continue ;; esac ;;
+		*) [ "$vers" = 3.1.1 ] || continue ;;
+		esac
+		: >"$RUNDIR/$name.skiprc"
+		if [ ! -s "$cap.pcap" ]; then
+			echo "no capture-$variant-$vers.pcap from the guest" >"$RUNDIR/$name.out"
+			echo 1 >"$RUNDIR/$name.rc"
+			continue
+		fi
+		rc=0
+		python3 -B "$HERE/verify-capture.py" --pcap "$cap.pcap" --password "$PASSWORD" \
+			--logs "$out/samba-$variant" --expect "$(cat "$cap.info" 2>/dev/null)" \
+			>"$RUNDIR/$name.out" 2>&1 || rc=$?
+		echo "$rc" >"$RUNDIR/$name.rc"
+		grep -E '^(not )?ok ' "$RUNDIR/$name.out" | sed "s/^/  capture $variant $vers: /"
+		# the pcap is large: keep it only when the check failed
+		[ "$rc" != 0 ] || rm -f "$cap.pcap"
+	done <<<"$(echo "$CAPTURE" | tr ',' '\n')"
 }
 
 report() {

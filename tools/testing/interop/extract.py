@@ -117,6 +117,12 @@ def analyse_connection(cname, conn, password, logkeys, cell):
         chal = auth = None
         preauth = list(conn_preauth)
         final_ok = False
+        # a channel bound to a session of another connection (multichannel,
+        # SMB2_SESSION_FLAG_BINDING): the keys derived here are its
+        # Channel.SigningKey; Samba's 'debug encryption' dumps no channel
+        # keys, so there is nothing logged to cross-check them against
+        binding = any(sc.session_setup_binding(req["raw"])
+                      for req, _ in pairs)
         for req, resp in pairs:
             blob_out = sc.security_blob(resp["raw"], True)
             blob_in = sc.security_blob(req["raw"], False)
@@ -142,7 +148,7 @@ def analyse_connection(cname, conn, password, logkeys, cell):
             pa_hash = sc.preauth_hash(preauth)
         sign_key = sc.derive_signing_key(dialect, skey, pa_hash)
         source = "ntlmv2"
-        if dialect >= 0x0300:
+        if dialect >= 0x0300 and not binding:
             logged = [e for e in logkeys.get(sid, [])
                       if e.get("session_key") == sc.pad_session_key(skey)]
             if not logged:
@@ -159,6 +165,7 @@ def analyse_connection(cname, conn, password, logkeys, cell):
             source = "ntlmv2+samba-log"
         out[sid] = {"session_id": sid, "session_key": skey,
                     "signing_key": sign_key, "key_source": source,
+                    "binding": binding,
                     "preauth": preauth if dialect == 0x0311 else None,
                     "preauth_hash": pa_hash, "user": user,
                     "domain": domain}

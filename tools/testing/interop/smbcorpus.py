@@ -319,6 +319,16 @@ def negotiate_response_info(msg):
     return dialect, alg
 
 
+SESSION_FLAG_BINDING = 0x01
+
+
+def session_setup_binding(msg):
+    """True if a SESSION_SETUP request binds a new channel to an existing
+    session (MS-SMB2 2.2.5: Flags, SMB2_SESSION_FLAG_BINDING)."""
+    return len(msg) > HDR_SIZE + 2 and \
+        bool(msg[HDR_SIZE + 2] & SESSION_FLAG_BINDING)
+
+
 def security_blob(msg, is_response):
     body = HDR_SIZE
     if is_response:
