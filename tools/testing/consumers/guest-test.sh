@@ -256,9 +256,12 @@ channel_test() {
 	_ch=$(channels)
 	ss -Htin state established '( dport = :445 )' >/tmp/ss.out 2>>"$ERR"
 	_conns=$(grep -c ':445 *$' /tmp/ss.out)
-	_segs=$(sed -n 's/.* data_segs_out:\([0-9]*\).* data_segs_in:\([0-9]*\).*/\1\/\2/p' /tmp/ss.out | tr '\n' ' ')
-	_low=$(sed -n 's/.* data_segs_out:\([0-9]*\).* data_segs_in:\([0-9]*\).*/\1 \2/p' /tmp/ss.out |
-		awk -v min="$MC_MIN_SEGS" '$1 < min || $2 < min { n++ } END { print n + 0 }')
+	# "out/in ... low": each connection's data segments, then how many
+	# connections carried fewer than MC_MIN_SEGS either way
+	_segs=$(sed -n 's/.* data_segs_out:\([0-9]*\).* data_segs_in:\([0-9]*\).*/\1 \2/p' /tmp/ss.out |
+		awk -v min="$MC_MIN_SEGS" '{ printf "%s/%s ", $1, $2 } $1 < min || $2 < min { n++ } END { print n + 0 }')
+	_low=${_segs##* }
+	_segs=${_segs% *}
 	if [ "$_ch" = "$MC_CHANNELS" ] && [ "$_conns" = "$MC_CHANNELS" ] && [ "$_low" = 0 ]; then
 		ok "$1: $_ch channels bound, $_conns connections, data segments out/in per connection: $_segs"
 	else
