@@ -132,7 +132,8 @@ def targets(run):
             # the multiplier alone, as smbsign's GHASH on this CPU multiplies
             # (smbsign_ghash: 0 the 128-bit, 1 the 256-bit, 2 the 512-bit)
             lim_id = {0: 'limit:clmul-128-karatsuba',
-                      1: 'limit:clmul-256-karatsuba'}.get(
+                      1: 'limit:clmul-256-karatsuba',
+                      2: 'limit:clmul-512-karatsuba'}.get(
                           run.meta.get('smbsign_ghash'))
             lv = run.get('AES-128-GMAC', lim_id, m, s) if lim_id else None
             why = (f'; the carry-less multiplier alone ({lim_id}): '
