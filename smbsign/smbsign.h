@@ -148,8 +148,8 @@ extern const struct smbsign_alg_desc smbsign_algs[SMBSIGN_ALG_COUNT];
  *	middle factors; right after @htab, where simd-x86_64.S finds them
  * @vtab: GMAC with VPCLMULQDQ: H^32 .. H^1, prepared likewise
  * @vmid: the same powers' two 64-bit halves XORed (in both halves of each
- *	entry), the Karatsuba middle factors of the 256-bit GHASH; right after
- *	@vtab, where simd-x86_64.S finds them
+ *	entry), the Karatsuba middle factors of the VPCLMULQDQ GHASH; right
+ *	after @vtab, where simd-x86_64.S finds them
  * @ghash: GMAC: which GHASH of simd-x86_64.S the key uses (enum
  *	smbsign_simd_ghash), fixed when the key is made
  */

@@ -201,8 +201,7 @@ static int smbsign_simd_gmac_init(struct smbsign_key *key, const u8 *k)
 	memzero_explicit(hk, sizeof(hk));
 	/*
 	 * hmid[i], vmid[i]: the powers' halves XORed, in both halves: the
-	 * Karatsuba factors the 128-bit and 256-bit GHASH read (the 512-bit
-	 * one multiplies in four products)
+	 * Karatsuba factors the GHASH code reads
 	 */
 	BUILD_BUG_ON(offsetof(struct smbsign_simd_key, hmid) !=
 		     offsetof(struct smbsign_simd_key, htab) +
@@ -212,7 +211,7 @@ static int smbsign_simd_gmac_init(struct smbsign_key *key, const u8 *k)
 		     SMBSIGN_SIMD_VPOWERS * GHASH_BLOCK_SIZE);
 	for (i = 0; key->simd.ghash == SMBSIGN_GHASH_PCLMUL && i < n; i++)
 		smbsign_simd_ghash_mid(key->simd.hmid[i], key->simd.htab[i]);
-	for (i = 0; key->simd.ghash == SMBSIGN_GHASH_VPCLMUL_AVX2 && i < n; i++)
+	for (i = 0; key->simd.ghash != SMBSIGN_GHASH_PCLMUL && i < n; i++)
 		smbsign_simd_ghash_mid(key->simd.vmid[i], key->simd.vtab[i]);
 	key->simd_on = true;
 	return 0;
@@ -234,67 +233,94 @@ static void smbsign_ghash_simd_hdr(const struct smbsign_key *key, u8 *s,
 			   NULL, NULL);
 }
 
-/*
- * GMAC of a message in one buffer: the header (signature field zeroed),
- * the whole blocks after it in place, then the partial last block, zero-
- * padded, and the lengths from the stack, whose call also adds E_K(J0).
- * Called in an FPU section; @len is at most SMBSIGN_SIMD_CHUNK. Short
- * messages are mostly per-call cost: this makes two or three calls.
- */
-static void smbsign_gmac_simd_linear(const struct smbsign_key *key,
-				     const u8 *p, size_t len, bool zero_sig,
-				     const u8 *j0, u8 *s)
+/* Blocks the key's GHASH folds per reduction (simd-x86_64.S). */
+static size_t smbsign_simd_ghash_run(const struct smbsign_key *key)
 {
-	u8 tail[2 * GHASH_BLOCK_SIZE] = {};
-	size_t done = 0, whole, part;
-	u8 *t = tail;
+	switch (key->simd.ghash) {
+	case SMBSIGN_GHASH_VPCLMUL_AVX512:
+		return 32;
+	case SMBSIGN_GHASH_VPCLMUL_AVX2:
+		return 16;
+	default:
+		return 8;
+	}
+}
 
-	if (zero_sig) {
-		smbsign_ghash_simd_hdr(key, s, p);
-		done = SMBSIGN_HDR_SIZE;
-	}
-	whole = round_down(len - done, GHASH_BLOCK_SIZE);
-	if (whole)
-		smbsign_ghash_simd(key, s, p + done, whole / GHASH_BLOCK_SIZE,
-				   NULL, NULL);
-	done += whole;
-	part = len - done;
-	if (part) {
-		memcpy(t, p + done, part);
-		t += GHASH_BLOCK_SIZE;
-	}
-	put_unaligned_be64((u64)len * 8, t);
-	t += GHASH_BLOCK_SIZE;
-	smbsign_ghash_simd(key, s, tail, (t - tail) / GHASH_BLOCK_SIZE,
+/*
+ * The last call of a GMAC whose last @n bytes (signature field zeroed, if
+ * in them) are at the start of @buf: zero-padded, the lengths block of a
+ * @len-byte message after them, hashed into @s with E_K(J0) added. @buf
+ * holds SMBSIGN_SIMD_GMAC_COPY_MAX + GHASH_BLOCK_SIZE bytes, @n is at most
+ * SMBSIGN_SIMD_GMAC_COPY_MAX.
+ */
+static __always_inline void
+smbsign_gmac_simd_copied(const struct smbsign_key *key, u8 *buf, size_t n,
+			 size_t len, const u8 *j0, u8 *s)
+{
+	size_t padded = round_up(n, GHASH_BLOCK_SIZE);
+
+	memset(buf + n, 0, padded + GHASH_BLOCK_SIZE - n);
+	put_unaligned_be64((u64)len * 8, buf + padded);
+	smbsign_ghash_simd(key, s, buf, padded / GHASH_BLOCK_SIZE + 1,
 			   key->simd.rk, j0);
 }
 
 /*
- * GMAC of a short message in one call: copied (signature field zeroed),
- * zero-padded, the lengths block after it, then hashed with E_K(J0) added.
- * Each call of the GHASH code ends in a reduction and has its own entry
- * cost; copying up to 512 bytes costs less than the second and third call
- * of the in-place path: make bench-cpu --mode serial on AMD EPYC family
- * 25 (Zen 3), cycles a message, 256-bit GHASH: 64 B 166 -> 145, 128 B
- * 206 -> 155, 256 B 215 -> 187, 512 B 283 -> 254 (README: back to back).
- * Any kvec layout. Called in an FPU section.
+ * GMAC of a message in one buffer longer than SMBSIGN_SIMD_GMAC_COPY_MAX,
+ * in two calls: the whole runs of blocks the GHASH folds per reduction
+ * (smbsign_simd_ghash_run()) in place from the start, the VPCLMULQDQ code
+ * zeroing the signature field (SMBSIGN_GHASH_ZERO_SIG), then the rest,
+ * fewer blocks than a run, copied to @buf (at most 511 bytes) to be
+ * hashed with the padding and the lengths. So every reduction but the
+ * last folds a whole run: hashing the rest in place would end the first
+ * call with a reduction of its own and leave the padded last block and
+ * the lengths to a third call. The 128-bit GHASH hashes the header first
+ * from a copy. Called in an FPU section; @len is at most
+ * SMBSIGN_SIMD_CHUNK.
+ */
+static void smbsign_gmac_simd_linear(const struct smbsign_key *key,
+				     const u8 *p, size_t len, bool zero_sig,
+				     const u8 *j0, u8 *s, u8 *buf)
+{
+	size_t run = smbsign_simd_ghash_run(key), done = 0, nblocks;
+	u64 flag = 0;
+
+	/* the header is always in the first call: len > one run's bytes */
+	BUILD_BUG_ON(SMBSIGN_SIMD_GMAC_COPY_MAX < 32 * GHASH_BLOCK_SIZE);
+	if (zero_sig && key->simd.ghash == SMBSIGN_GHASH_PCLMUL) {
+		smbsign_ghash_simd_hdr(key, s, p);
+		done = SMBSIGN_HDR_SIZE;
+	} else if (zero_sig) {
+		flag = SMBSIGN_GHASH_ZERO_SIG;
+	}
+	nblocks = round_down((len - done) / GHASH_BLOCK_SIZE, run);
+	smbsign_ghash_simd(key, s, p + done, nblocks | flag, NULL, NULL);
+	done += nblocks * GHASH_BLOCK_SIZE;
+	memcpy(buf, p + done, len - done);
+	smbsign_gmac_simd_copied(key, buf, len - done, len, j0, s);
+}
+
+/*
+ * GMAC of a short message in one call: copied to @buf (signature field
+ * zeroed), zero-padded, the lengths block after it, then hashed with
+ * E_K(J0) added. Each call of the GHASH code ends in a reduction and has
+ * its own entry cost; copying up to 512 bytes costs less than the second
+ * and third call of the in-place path: make bench-cpu --mode serial on AMD
+ * EPYC family 25 (Zen 3), cycles a message, 256-bit GHASH: 64 B 166 ->
+ * 145, 128 B 206 -> 155, 256 B 215 -> 187, 512 B 283 -> 254 (README: back
+ * to back). Any kvec layout. Called in an FPU section.
  */
 static __always_inline int
 smbsign_gmac_simd_small(const struct smbsign_key *key,
-			const struct smbsign_msg *m, const u8 *j0, u8 *s)
+			const struct smbsign_msg *m, const u8 *j0, u8 *s,
+			u8 *buf)
 {
-	u8 buf[SMBSIGN_SIMD_GMAC_COPY_MAX + GHASH_BLOCK_SIZE] __aligned(16)
-		__uninitialized;
-	size_t padded = round_up(m->len, GHASH_BLOCK_SIZE);
 	int ret;
 
 	ret = smbsign_msg_copy(m, buf);
 	if (ret)
 		return ret;
-	memset(buf + m->len, 0, padded + GHASH_BLOCK_SIZE - m->len);
-	put_unaligned_be64((u64)m->len * 8, buf + padded);
-	smbsign_ghash_simd(key, s, buf, padded / GHASH_BLOCK_SIZE + 1,
-			   key->simd.rk, j0);
+	smbsign_gmac_simd_copied(key, buf, m->len, m->len, j0, s);
 	return 0;
 }
 
@@ -434,6 +460,8 @@ static int smbsign_simd_gmac_mac(const struct smbsign_key *key,
 				 const struct smbsign_msg *m, const u8 *nonce,
 				 u8 *out)
 {
+	u8 buf[SMBSIGN_SIMD_GMAC_COPY_MAX + GHASH_BLOCK_SIZE] __aligned(16)
+		__uninitialized;
 	struct smbsign_ghash_simd_walk g __uninitialized;
 	u8 j0[AES_BLOCK_SIZE] __uninitialized;
 	int ret = 0;
@@ -446,11 +474,12 @@ static int smbsign_simd_gmac_mac(const struct smbsign_key *key,
 	memset(g.s, 0, sizeof(g.s));
 	smbsign_fpu_begin();
 	if (m->len <= SMBSIGN_SIMD_GMAC_COPY_MAX) {
-		ret = smbsign_gmac_simd_small(key, m, j0, g.s);
+		ret = smbsign_gmac_simd_small(key, m, j0, g.s, buf);
 	} else if (m->off + m->len <= m->iov[0].iov_len &&
 		   m->len <= SMBSIGN_SIMD_CHUNK) {
 		smbsign_gmac_simd_linear(key, (const u8 *)m->iov[0].iov_base +
-					 m->off, m->len, m->zero_sig, j0, g.s);
+					 m->off, m->len, m->zero_sig, j0, g.s,
+					 buf);
 	} else {
 		g.key = key;
 		g.budget = SMBSIGN_SIMD_CHUNK / GHASH_BLOCK_SIZE;

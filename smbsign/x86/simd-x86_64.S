@@ -52,6 +52,18 @@
 .Lgf128_c:
 	.quad 0xc200000000000000, 0
 
+/*
+ * ANDed into the first 64 bytes of a VPCLMULQDQ GHASH run whose nblocks
+ * has SMBSIGN_GHASH_ZERO_SIG: the SMB2 signature field (bytes 48-63) as
+ * zeroes; the ones after it for every other vector (see .Lvtail_vec)
+ */
+.section .rodata.smbsign_sig_mask, "a", @progbits
+.align 64
+.Lsig_mask:
+	.fill	48, 1, 0xff
+	.fill	16, 1, 0
+	.fill	448, 1, 0xff
+
 .text
 
 /*
@@ -322,28 +334,28 @@ SYM_FUNC_END(smbsign_ghash_avx)
  *
  *   Y' = (Y + X_1) H^8N + X_2 H^(8N-1) + ... + X_8N H
  *
- * The arithmetic of smbsign_ghash_avx() above, lane by lane: the 64x64
- * partial products of every block (four, or three: below) are summed
- * unreduced in the lanes of LO, MID and HI, which are folded to 128 bits
- * (lanes XORed together) and reduced once. Only the first vector depends on Y, so the next
- * vectors' multiplies overlap the reduction; folding 8N blocks per
- * reduction keeps that dependency chain (about 35 cycles) below the
- * multiplier's throughput.
+ * The arithmetic of smbsign_ghash_avx() above, lane by lane: the partial
+ * products of every block, three 64x64 multiplies (Karatsuba: LO = a0 b0,
+ * HI = a1 b1, M = (a0 + a1)(b0 + b1)), are summed unreduced in the lanes
+ * of LO, M and HI, which are folded to 128 bits (lanes XORed together);
+ * MID = M + LO + HI, then one reduction. Only the first vector depends on
+ * Y, so the next vectors' multiplies overlap the reduction; folding 8N
+ * blocks per reduction keeps that dependency chain (about 35 cycles)
+ * below the multiplier's throughput.
  *
  * The key table holds H^32 .. H^1 (entry i = H^(32-i) * x^-1, prepared as
  * for smbsign_ghash_avx()): a vector of key powers for blocks j .. j+N-1
  * of a run of r blocks is one unaligned load of entries 32-r+j onwards.
- * A run of fewer than 8N blocks takes whole vectors, then (512-bit) up to
- * three single blocks, one reduction in all.
+ * The key's (a0 + a1) come from a second table of 32 entries right after
+ * the first (struct smbsign_simd_key.vmid, same index). A run of fewer
+ * than 8N blocks takes whole vectors, then (512-bit) up to three single
+ * blocks (four products each), one reduction in all.
  *
- * The 256-bit code multiplies a vector in three products (Karatsuba) rather
- * than four: LO = a0 b0, HI = a1 b1 and M = (a0 + a1)(b0 + b1), whose sums
- * give MID = M + LO + HI once per reduction. The key's (a0 + a1) come from
- * a second table of 32 entries right after the first (struct
- * smbsign_simd_key.vmid, same index). Where the carry-less multiplier is
- * the limit (AMD Zen 3: one 256-bit multiply per two cycles) that is a
- * quarter fewer; on Intel, where the multiply and the one shuffle it costs
- * share a port, it is no more work. The 512-bit code keeps four products.
+ * Three products rather than four: where the carry-less multiplier is the
+ * limit (AMD Zen 3: one 256-bit multiply per two cycles; Zen 4, whose
+ * 512-bit multiply is two 256-bit ones) that is a quarter fewer; on Intel,
+ * where the multiply and the one shuffle it costs share a port, it is no
+ * more work.
  */
 .macro	_ghash_set_veclen vl
 	.set	VL, \vl
@@ -367,6 +379,14 @@ SYM_FUNC_END(smbsign_ghash_avx)
 	.endif
 .endm
 
+.macro	_vand mem, v
+	.if VL == 32
+		vpand	\mem, \v, \v
+	.else
+		vpandq	\mem, \v, \v
+	.endif
+.endm
+
 .macro	_vload mem, dst
 	.if VL == 32
 		vmovdqu	\mem, \dst
@@ -376,55 +396,34 @@ SYM_FUNC_END(smbsign_ghash_avx)
 .endm
 
 /*
- * LO, HI, MID (V8, V10, V9) = or += the partial products of \v and V11;
- * 256-bit: MID gets the Karatsuba product with \mid (V11's halves XORed,
- * in memory), \v is clobbered, and _ghash_karatsuba must run before MID
- * is folded.
+ * LO, HI, MID (V8, V10, V9) = or += the partial products of \v and V11
+ * in three multiplies: MID gets the Karatsuba product with \mid (V11's
+ * halves XORed, in memory), and _ghash_karatsuba makes it the middle
+ * product after the fold. \v is clobbered.
  */
 .macro	_ghash_vmul v, first, mid
-	.if VL == 32
 	.if \first
 		vpclmulqdq	$0x00, V11, \v, V8
 		vpclmulqdq	$0x11, V11, \v, V10
 		vpshufd		$0x4e, \v, V12
-		vpxor		V12, \v, \v
+		_vxor		V12, \v, \v
 		vpclmulqdq	$0x00, \mid, \v, V9
-	.else
-		vpclmulqdq	$0x00, V11, \v, V12
-		vpxor		V12, V8, V8
-		vpclmulqdq	$0x11, V11, \v, V12
-		vpxor		V12, V10, V10
-		vpshufd		$0x4e, \v, V12
-		vpxor		V12, \v, \v
-		vpclmulqdq	$0x00, \mid, \v, V12
-		vpxor		V12, V9, V9
-	.endif
-	.else
-	.if \first
-		vpclmulqdq	$0x00, V11, \v, V8
-		vpclmulqdq	$0x11, V11, \v, V10
-		vpclmulqdq	$0x01, V11, \v, V9
-		vpclmulqdq	$0x10, V11, \v, V12
-		_vxor		V12, V9, V9
 	.else
 		vpclmulqdq	$0x00, V11, \v, V12
 		_vxor		V12, V8, V8
 		vpclmulqdq	$0x11, V11, \v, V12
 		_vxor		V12, V10, V10
-		vpclmulqdq	$0x01, V11, \v, V12
+		vpshufd		$0x4e, \v, V12
+		_vxor		V12, \v, \v
+		vpclmulqdq	$0x00, \mid, \v, V12
 		_vxor		V12, V9, V9
-		vpclmulqdq	$0x10, V11, \v, V12
-		_vxor		V12, V9, V9
-	.endif
 	.endif
 .endm
 
-/* 256-bit: MID = M + LO + HI (the Karatsuba sums of _ghash_vmul) */
+/* X9 = M + LO + HI: the middle product, once LO, MID, HI are folded */
 .macro	_ghash_karatsuba
-	.if VL == 32
-		vpxor		V8, V9, V9
-		vpxor		V10, V9, V9
-	.endif
+	vpxor		X8, X9, X9
+	vpxor		X10, X9, X9
 .endm
 
 /* fold the lanes of \v to its low 128 bits (VEX writes zero the rest) */
@@ -443,14 +442,57 @@ SYM_FUNC_END(smbsign_ghash_avx)
 .endm
 
 /*
+ * X15 = the GHASH of NB blocks at %rsi from X15, reduced, with the keys at
+ * %r10; %rsi and %rdx advanced. \mask: the run starts with the header,
+ * ANDed with the mask at %r11 (which clears whole lanes: before or after
+ * the byte swap alike).
+ */
+.macro	_ghash_vrun mask
+	.irp	i, 1,2,3,4,5,6,7
+		_vload		\i*VL(%rsi), V\i
+		vpshufb		V13, V\i, V\i
+	.endr
+	_vload		(%rsi), V0
+	.if \mask
+		_vand		(%r11), V0
+		.if VL == 32
+			_vand		32(%r11), V1
+		.endif
+	.endif
+	vpshufb		V13, V0, V0
+	_vload		7*VL(%r10), V11
+	_ghash_vmul	V7, 1, 7*VL+VMID(%r10)
+	.irp	i, 6,5,4,3,2,1
+		_vload		\i*VL(%r10), V11
+		_ghash_vmul	V\i, 0, \i*VL+VMID(%r10)
+	.endr
+	/* the first vector, with the accumulator, last */
+	_vxor		V15, V0, V0
+	_vload		(%r10), V11
+	_ghash_vmul	V0, 0, VMID(%r10)
+	_ghash_fold	V8, Y8, X8
+	_ghash_fold	V9, Y9, X9
+	_ghash_fold	V10, Y10, X10
+	_ghash_karatsuba
+	_ghash_reduce_x
+	add		$NB * 16, %rsi
+	sub		$NB, %rdx
+.endm
+
+/*
  * void smbsign_ghash_vpclmul_{avx2,avx512}(u8 acc[16], const u8 *src,
  *	size_t nblocks, const u8 keys[32][16], const u8 *rk, const u8 *j0)
  *
- * As smbsign_ghash_avx(), with the table of H^32 .. H^1 above (and, for
- * the 256-bit code, its middle factors 512 bytes on). Registers:
+ * As smbsign_ghash_avx(), with the table of H^32 .. H^1 above and its
+ * middle factors 512 bytes on. With SMBSIGN_GHASH_ZERO_SIG (bit 63) in
+ * nblocks, the run starts with an SMB2 header (nblocks >= 4) whose
+ * signature field is hashed as zeroes: its first 64 bytes are ANDed with
+ * .Lsig_mask through %r11, in a first pass of the loop of its own, else
+ * in .Lvtail_vec, which ANDs every vector with the next 64 bytes (at most
+ * seven vectors; the ones after the header's mask). Registers:
  * V0-V7 blocks, V8/V9/V10 LO/MID/HI, V11 key powers, V12 scratch, V13 the
  * byte-swap mask in every lane, X14 the reduction constant, X15 the
- * accumulator (its upper lanes zero).
+ * accumulator (its upper lanes zero); X7 E_K(j0) in the tail.
  */
 .macro	_ghash_vpclmul_fn vl
 	_ghash_set_veclen \vl
@@ -466,35 +508,31 @@ SYM_FUNC_END(smbsign_ghash_avx)
 	vpshufb		X13, X15, X15
 	/* %r10: the keys for a run of NB blocks, H^NB .. H^1 */
 	lea		(32 - NB) * 16(%rcx), %r10
+	lea		.Lsig_mask+64(%rip), %r11
+	btr		$63, %rdx
+	jnc		.Lvrun\@
+	/* the header's run: masked, then the loop as usual */
+	lea		.Lsig_mask(%rip), %r11
+	cmp		$NB, %rdx
+	jb		.Lvtail\@
+	_ghash_vrun	1
+	lea		.Lsig_mask+64(%rip), %r11
+.Lvrun\@:
 	cmp		$NB, %rdx
 	jb		.Lvtail\@
 .Lvloop\@:
-	.irp	i, 1,2,3,4,5,6,7
-		_vload		\i*VL(%rsi), V\i
-		vpshufb		V13, V\i, V\i
-	.endr
-	_vload		(%rsi), V0
-	vpshufb		V13, V0, V0
-	_vload		7*VL(%r10), V11
-	_ghash_vmul	V7, 1, 7*VL+VMID(%r10)
-	.irp	i, 6,5,4,3,2,1
-		_vload		\i*VL(%r10), V11
-		_ghash_vmul	V\i, 0, \i*VL+VMID(%r10)
-	.endr
-	/* the first vector, with the accumulator, last */
-	_vxor		V15, V0, V0
-	_vload		(%r10), V11
-	_ghash_vmul	V0, 0, VMID(%r10)
-	_ghash_karatsuba
-	_ghash_fold	V8, Y8, X8
-	_ghash_fold	V9, Y9, X9
-	_ghash_fold	V10, Y10, X10
-	_ghash_reduce_x
-	add		$NB * 16, %rsi
-	sub		$NB, %rdx
+	_ghash_vrun	0
 	cmp		$NB, %rdx
 	jae		.Lvloop\@
 .Lvtail\@:
+	/*
+	 * E_K(j0) now: its ten dependent rounds run beside the tail's
+	 * multiplies instead of after its reduction (short messages)
+	 */
+	test		%r8, %r8
+	jz		.Lvtail_r\@
+	aes128_encrypt	%r8, (%r9), X7
+.Lvtail_r\@:
 	/* r = %rdx < NB blocks: keys from entry 32 - r */
 	test		%rdx, %rdx
 	jz		.Lvdone\@
@@ -509,6 +547,8 @@ SYM_FUNC_END(smbsign_ghash_avx)
 	jb		.Lvtail_fold\@
 .Lvtail_vec\@:
 	_vload		(%rsi), V0
+	_vand		(%r11), V0
+	add		$VL, %r11
 	vpshufb		V13, V0, V0
 	_vxor		V15, V0, V0
 	vpxor		X15, X15, X15
@@ -520,10 +560,10 @@ SYM_FUNC_END(smbsign_ghash_avx)
 	cmp		$VL / 16, %rdx
 	jae		.Lvtail_vec\@
 .Lvtail_fold\@:
-	_ghash_karatsuba
 	_ghash_fold	V8, Y8, X8
 	_ghash_fold	V9, Y9, X9
 	_ghash_fold	V10, Y10, X10
+	_ghash_karatsuba
 	test		%rdx, %rdx
 	jz		.Lvtail_reduce\@
 .Lvtail_one\@:
@@ -550,8 +590,7 @@ SYM_FUNC_END(smbsign_ghash_avx)
 	vpshufb		X13, X15, X15
 	test		%r8, %r8
 	jz		.Lvstore\@
-	aes128_encrypt	%r8, (%r9), X12
-	vpxor		X12, X15, X15
+	vpxor		X7, X15, X15
 .Lvstore\@:
 	vmovdqu		X15, (%rdi)
 	vzeroupper

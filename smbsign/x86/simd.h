@@ -26,6 +26,7 @@
 #define _SMBSIGN_X86_SIMD_H
 
 #include <crypto/internal/simd.h>
+#include <linux/bits.h>
 #include <linux/linkage.h>
 #include <asm/cpufeature.h>
 #include <asm/fpu/api.h>
@@ -42,6 +43,11 @@ asmlinkage void smbsign_cbcmac_avx(const u8 *rk, u8 *state, const u8 *src,
 				   size_t nblocks);
 asmlinkage void smbsign_ghash_avx(u8 *acc, const u8 *src, size_t nblocks,
 				  const u8 *keys, const u8 *rk, const u8 *j0);
+/*
+ * In the nblocks of smbsign_ghash_vpclmul_*(): the run starts with an SMB2
+ * header (at least four blocks) whose signature field is hashed as zeroes.
+ */
+#define SMBSIGN_GHASH_ZERO_SIG	BIT_ULL(63)
 asmlinkage void smbsign_ghash_vpclmul_avx2(u8 *acc, const u8 *src,
 					   size_t nblocks, const u8 *keys,
 					   const u8 *rk, const u8 *j0);

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* bench-cpu: the kernel's <linux/bits.h>, what smbsign uses of it */
+#ifndef _BENCH_LINUX_BITS_H
+#define _BENCH_LINUX_BITS_H
+
+#define BIT(n)		(1UL << (n))
+#define BIT_ULL(n)	(1ULL << (n))
+
+#endif
