@@ -35,6 +35,7 @@ typedef int refcount_t;
 #define __always_inline		inline __attribute__((__always_inline__))
 #define __aligned(x)		__attribute__((__aligned__(x)))
 #define __uninitialized
+#define fallthrough		__attribute__((__fallthrough__))
 #ifndef asmlinkage
 #define asmlinkage
 #endif
