@@ -2430,7 +2430,7 @@ struct impl_pick_case {
 	const char *name;
 	bool mix;
 	struct smbsign_impl_times t;
-	bool simd_short, simd_long;
+	bool simd_short;
 	u32 long_over;
 };
 
@@ -2446,49 +2446,49 @@ struct impl_pick_case {
 static const struct impl_pick_case impl_pick_cases[] = {
 	{ "smbsign faster", true,
 	  { { 100, 400, 1000, 4000 }, { 300, 600, 2500, 9000 } },
-	  true, true, 0 },
+	  true, 0 },
 	/* leads -1750 at 4 KiB, 1500 at 16 KiB: 4096 + 12288 * 1750/3250 */
 	{ "api faster at 16 KiB", true,
 	  { { 100, 400, 1000, 4000 }, { 300, 600, 2500, 1500 } },
-	  true, false, 10712 },
+	  true, 10712 },
 	/* leads -1500 at 1 KiB, 750 at 4 KiB: 1024 + 3072 * 1500/2250 */
 	{ "api faster from 4 KiB", true,
 	  { { 1000, 2000, 5000, 17000 }, { 3000, 3000, 3000, 6000 } },
-	  true, false, 3072 },
+	  true, 3072 },
 	/* exactly the margin at 1 KiB: long from there */
 	{ "api at the margin at 1 KiB, faster beyond", true,
 	  { { 1000, 2000, 5000, 17000 }, { 3000, 1500, 3000, 6000 } },
-	  true, false, 1024 },
+	  true, 1024 },
 	{ "api faster at every size", true,
 	  { { 300, 600, 2000, 4000 }, { 100, 200, 500, 1500 } },
-	  false, false, 0 },
+	  false, 0 },
 	{ "api faster short only", true,
 	  { { 300, 600, 1000, 4000 }, { 100, 200, 2500, 9000 } },
-	  true, true, 0 },
+	  true, 0 },
 	{ "api faster at 1 KiB only", true,
 	  { { 100, 1000, 1000, 4000 }, { 300, 200, 2500, 9000 } },
-	  true, true, 0 },
+	  true, 0 },
 	/* leads -1000 at 4 KiB, 1500 at 16 KiB: 4096 + 12288 * 1000/2500 */
 	{ "api faster but at 4 KiB", true,
 	  { { 300, 600, 2000, 4000 }, { 100, 200, 2500, 1500 } },
-	  true, false, 9011 },
+	  true, 9011 },
 	{ "api within a quarter", true,
 	  { { 1600, 3200, 6400, 16000 }, { 1200, 2400, 4800, 12000 } },
-	  true, true, 0 },
+	  true, 0 },
 	{ "api just beyond a quarter", true,
 	  { { 1600, 3200, 6400, 16000 }, { 1199, 2399, 4799, 11999 } },
-	  false, false, 0 },
+	  false, 0 },
 	{ "api not measured", true,
-	  { { 100, 400, 1000, 4000 }, { 0, 0, 0, 0 } }, true, true, 0 },
+	  { { 100, 400, 1000, 4000 }, { 0, 0, 0, 0 } }, true, 0 },
 	{ "no mixing, api faster at 16 KiB", false,
 	  { { 100, 400, 1000, 4000 }, { 300, 600, 2500, 1500 } },
-	  true, true, 0 },
+	  true, 0 },
 	{ "no mixing, api faster at every size", false,
 	  { { 300, 600, 2000, 4000 }, { 100, 200, 500, 1500 } },
-	  false, false, 0 },
+	  false, 0 },
 	{ "no mixing, smbsign faster", false,
 	  { { 100, 400, 1000, 4000 }, { 300, 600, 2500, 9000 } },
-	  true, true, 0 },
+	  true, 0 },
 };
 
 static void impl_pick_desc(const struct impl_pick_case *c, char *desc)
@@ -2506,7 +2506,7 @@ static void smbsign_impl_pick_logic(struct kunit *test)
 	memset(&c, 0xa5, sizeof(c));
 	smbsign_impl_pick(p->mix, &p->t, &c);
 	KUNIT_EXPECT_EQ(test, c.simd_short, p->simd_short);
-	KUNIT_EXPECT_EQ(test, c.simd_long, p->simd_long);
+	/* 0 unless smbsign's keys hand long messages to the crypto API */
 	KUNIT_EXPECT_EQ(test, c.long_over, p->long_over);
 	KUNIT_EXPECT_TRUE(test, c.measured);
 	KUNIT_EXPECT_EQ(test, c.t.simd_cyc[3], p->t.simd_cyc[3]);
@@ -2570,19 +2570,21 @@ static void smbsign_impl_choice_applies(struct kunit *test)
 {
 	static const struct {
 		u16 alg;
-		bool simd_short, simd_long;
+		bool simd_short;
+		u32 long_over;
 		bool want_simd, want_mixed;
 	} cases[] = {
-		{ SMBSIGN_ALG_AES_CMAC, false, false, false, false },
-		{ SMBSIGN_ALG_AES_GMAC, false, false, false, false },
+		/* the crypto API's keys: long_over is ignored */
+		{ SMBSIGN_ALG_AES_CMAC, false, 3000, false, false },
+		{ SMBSIGN_ALG_AES_GMAC, false, 3000, false, false },
 		/* 1000 B: smbsign's code; 9000 B: gcm(aes) */
-		{ SMBSIGN_ALG_AES_GMAC, true, false, true, true },
-		{ SMBSIGN_ALG_AES_GMAC, true, true, true, false },
+		{ SMBSIGN_ALG_AES_GMAC, true, 3000, true, true },
+		{ SMBSIGN_ALG_AES_GMAC, true, 0, true, false },
 	};
 	static const size_t lens[] = { 64, 1000, 9000 };
 	u8 want[SMBSIGN_SIG_SIZE], got[SMBSIGN_SIG_SIZE];
 	const struct smbsign_impl_choice simd = {
-		.simd_short = true, .simd_long = true,
+		.simd_short = true,
 	};
 	struct smbsign_impl_choice c = {};
 	bool is_simd, mixed;
@@ -2599,10 +2601,7 @@ static void smbsign_impl_choice_applies(struct kunit *test)
 		u16 alg = cases[i].alg;
 
 		c.simd_short = cases[i].simd_short;
-		c.simd_long = cases[i].simd_long;
-		c.long_over = 0;
-		if (!cases[i].simd_long)
-			c.long_over = 3000;
+		c.long_over = cases[i].long_over;
 		for (j = 0; j < ARRAY_SIZE(lens); j++) {
 			impl_mac(test, alg, &simd, buf, lens[j], want, &is_simd,
 				 &mixed);
@@ -2660,7 +2659,7 @@ static void smbsign_impl_measured(struct kunit *test)
 			   c.t.api_cyc[0], c.t.api_cyc[1], c.t.api_cyc[2],
 			   c.t.api_cyc[3],
 			   c.simd_short ? "smbsign" : "crypto API",
-			   c.simd_short && !c.simd_long ?
+			   c.simd_short && c.long_over ?
 			   ", long: crypto API" : "");
 		KUNIT_EXPECT_TRUE(test, c.measured);
 		/* a longer message takes longer */
@@ -2674,11 +2673,11 @@ static void smbsign_impl_measured(struct kunit *test)
 		smbsign_impl_pick(impl_algs[i] == SMBSIGN_ALG_AES_GMAC && mix,
 				  &c.t, &again);
 		KUNIT_EXPECT_EQ(test, c.simd_short, again.simd_short);
-		KUNIT_EXPECT_EQ(test, c.simd_long, again.simd_long);
 		KUNIT_EXPECT_EQ(test, c.long_over, again.long_over);
 		if (tcg) {
 			KUNIT_EXPECT_TRUE(test, c.simd_short);
-			KUNIT_EXPECT_TRUE(test, c.simd_long);
+			/* and every length */
+			KUNIT_EXPECT_EQ(test, c.long_over, 0U);
 		}
 	}
 	KUNIT_EXPECT_EQ(test, ret, 0);

@@ -125,8 +125,8 @@ MODULE_PARM_DESC(impl,
 
 /* The measured choice; both classes SIMD until measured. */
 static struct smbsign_impl_choice smbsign_impl_choices[SMBSIGN_ALG_COUNT] = {
-	[SMBSIGN_ALG_AES_CMAC]	= { .simd_short = true, .simd_long = true },
-	[SMBSIGN_ALG_AES_GMAC]	= { .simd_short = true, .simd_long = true },
+	[SMBSIGN_ALG_AES_CMAC]	= { .simd_short = true },
+	[SMBSIGN_ALG_AES_GMAC]	= { .simd_short = true },
 };
 
 static DEFINE_MUTEX(smbsign_impl_lock);
@@ -185,9 +185,9 @@ void smbsign_impl_pick(bool mix, const struct smbsign_impl_times *t,
 	c->t = *t;
 	c->measured = true;
 	c->simd_short = k > 0;
-	c->simd_long = c->simd_short && (!mix || k == SMBSIGN_IMPL_SIZES);
+	/* 0: smbsign's code signs every length (a crossover is >= 256 B) */
 	c->long_over = 0;
-	if (c->simd_short && !c->simd_long) {
+	if (c->simd_short && mix && k < SMBSIGN_IMPL_SIZES) {
 		before = max_t(s64, -smbsign_impl_lead(t, k - 1), 0);
 		after = smbsign_impl_lead(t, k);
 		c->long_over = smbsign_impl_sizes[k - 1] +
@@ -237,7 +237,7 @@ bool smbsign_impl_long_to_api(u16 alg, u32 *over)
 		return false;
 	mutex_lock(&smbsign_impl_lock);
 	ret = smbsign_impl_choices[alg].simd_short &&
-	      !smbsign_impl_choices[alg].simd_long;
+	      smbsign_impl_choices[alg].long_over;
 	*over = smbsign_impl_choices[alg].long_over;
 	mutex_unlock(&smbsign_impl_lock);
 	return ret;
@@ -266,7 +266,7 @@ void smbsign_impl_choice_set(u16 alg, const struct smbsign_impl_choice *c,
 			     struct smbsign_impl_choice *old)
 {
 	static const struct smbsign_impl_choice dflt = {
-		.simd_short = true, .simd_long = true,
+		.simd_short = true,
 	};
 
 	if (alg >= SMBSIGN_ALG_COUNT)
@@ -276,8 +276,6 @@ void smbsign_impl_choice_set(u16 alg, const struct smbsign_impl_choice *c,
 		*old = smbsign_impl_choices[alg];
 	WRITE_ONCE(smbsign_impl_choices[alg].simd_short,
 		   (c ?: &dflt)->simd_short);
-	WRITE_ONCE(smbsign_impl_choices[alg].simd_long,
-		   (c ?: &dflt)->simd_long);
 	smbsign_impl_choices[alg].long_over = (c ?: &dflt)->long_over;
 	smbsign_impl_choices[alg].t = (c ?: &dflt)->t;
 	smbsign_impl_choices[alg].measured = (c ?: &dflt)->measured;
@@ -411,7 +409,7 @@ static int smbsign_impl_describe(char *buf, size_t size, u16 alg,
 
 	len = scnprintf(buf, size, "%s: %s", smbsign_alg_name(alg),
 			!c->simd_short ? "crypto API" : "smbsign");
-	if (c->simd_short && !c->simd_long)
+	if (c->simd_short && c->long_over)
 		len += scnprintf(buf + len, size - len,
 				 ", messages over %u B crypto API",
 				 c->long_over);
@@ -519,7 +517,7 @@ static int smbsign_impl_choice_get(char *buf, const struct kernel_param *kp)
 		/* what signs: the crypto API where smbsign's code cannot */
 		if (!usable || smbsign_impl_mode == SMBSIGN_IMPL_SIMD) {
 			c.simd_short = usable;
-			c.simd_long = usable;
+			c.long_over = 0;
 		}
 		len += smbsign_impl_describe(buf + len, PAGE_SIZE - len, alg, &c,
 					     c.measured &&

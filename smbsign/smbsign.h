@@ -301,17 +301,17 @@ struct smbsign_impl_times {
 
 /**
  * struct smbsign_impl_choice - which code signs an algorithm's messages
- * @simd_short: smbsign's code makes the keys (else the crypto API does)
- * @simd_long: and signs long messages too (else AES-GMAC hands them to
- *	gcm(aes))
+ * @simd_short: smbsign's code makes the keys (else the crypto API does,
+ *	and signs every message; @long_over is then ignored)
  * @measured: @t holds what the choice was made from
- * @long_over: without @simd_long: messages longer than this many bytes
- *	are long (the crossover impl=auto measured)
+ * @long_over: with @simd_short: 0 when smbsign's code signs every length;
+ *	else messages longer than this many bytes are long and AES-GMAC
+ *	hands them to gcm(aes) (the crossover impl=auto measured, never
+ *	below 256 B, so never 0)
  * @t: the times
  */
 struct smbsign_impl_choice {
 	bool simd_short;
-	bool simd_long;
 	bool measured;
 	u32 long_over;
 	struct smbsign_impl_times t;
