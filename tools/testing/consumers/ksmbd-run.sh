@@ -27,6 +27,13 @@
 #   CIFS_KO=none|PATH      the patched cifs.ko that mounts the patched ksmbd
 #                          (default: tools/consumers/cifs/build.sh's, built
 #                          if not in the cache yet; none: skip)
+#   MC=1                   with the patched cifs.ko: multichannel against
+#                          the patched ksmbd (a dummy interface with four
+#                          TX queues; ksmbd-test.sh run_cifs_mc), mounted
+#   MC_DIALECTS="3.0 3.1.1"  at these dialects with
+#                          multichannel,max_channels=MC_CHANNELS (3); each
+#                          channel must carry MC_MIN_SEGS (8) data segments
+#                          each way
 #   KSMBD_MEM=2G, KSMBD_TIMEOUT=1800   guest memory, time limit (s)
 #   SMBSIGN_SRC            tree smbsign.ko is built from (default this one)
 #   KSMBD_KDIR             a kernel build dir instead of harness.sh kdir's
@@ -55,6 +62,10 @@ TORTURE=${TORTURE:-auto}
 TORTURE_TESTS=${TORTURE_TESTS:-}
 TORTURE_TIMEOUT=${TORTURE_TIMEOUT:-60}
 CIFS_KO=${CIFS_KO:-}
+MC=${MC:-1}
+MC_DIALECTS=${MC_DIALECTS-3.0 3.1.1}
+MC_CHANNELS=${MC_CHANNELS:-3}
+MC_MIN_SEGS=${MC_MIN_SEGS:-8}
 CIFS_BUILD=$REPO/tools/consumers/cifs/build.sh
 KSMBD_MEM=${KSMBD_MEM:-2G}
 KSMBD_TIMEOUT=${KSMBD_TIMEOUT:-1800}
@@ -192,7 +203,7 @@ prepare_run() {
 	cp "$HERE/guest-init.sh" "$share/init"
 	cp "$HERE/ksmbd-test.sh" "$share/guest-test.sh"
 	cp "$HERE/tamper-proxy.py" "$share/"
-	cp "$HERE/ksmbd-torture.sh" "$share/"
+	cp "$HERE/ksmbd-torture.sh" "$HERE/channels.sh" "$share/"
 	# the smbtorture tests the stock module does not pass; without
 	# them (auto) no subset: 6.1.192's stock ksmbd spins a CPU in it
 	: >"$share/torture.expect"
@@ -218,6 +229,10 @@ prepare_run() {
 	TORTURE_TESTS="$TORTURE_TESTS"
 	TORTURE_TIMEOUT=$TORTURE_TIMEOUT
 	CIFS=$([ -n "$CIFS_PATCHED" ] && echo 1 || echo 0)
+	MC=$MC
+	MC_DIALECTS="$MC_DIALECTS"
+	MC_CHANNELS=$MC_CHANNELS
+	MC_MIN_SEGS=$MC_MIN_SEGS
 	GUEST_TEST_TIMEOUT=$((KSMBD_TIMEOUT - 30))
 	PATH=/run/smbsign/bin:\$PATH
 	EOF

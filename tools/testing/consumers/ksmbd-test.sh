@@ -16,6 +16,11 @@
 #                tamper-proxy.py is refused (run_tamper)
 #   CIFS=1       the patched cifs.ko (tools/consumers/cifs) is the guest's
 #                cifs module: mount the patched ksmbd with it (smbsign mode)
+#   MC=1         with CIFS=1: multichannel (run_cifs_mc): ksmbd restarted
+#                with server multi channel support = yes, a dummy interface
+#                MC_IFACE with four TX queues (ksmbd advertises it RSS-
+#                capable; it skips loopback) at MC_ADDR, mounted at each of
+#                MC_DIALECTS with multichannel,max_channels=MC_CHANNELS
 #   TORTURE=1    a bounded smbtorture subset per mode, then both modes side
 #                by side (ksmbd-torture.sh, torture.expect)
 #
@@ -140,10 +145,11 @@ field() { echo "$1" | cut -d' ' -f"$2"; }
 
 # ------------------------------------------------------------- server --
 write_conf() {
-	# write_conf SIGNING
+	# write_conf SIGNING [MULTICHANNEL]
 	cat >"$KCONF" <<-EOF
 	[global]
 		server signing = $1
+		server multi channel support = ${2:-no}
 		server min protocol = SMB2_02
 		server max protocol = SMB3_11
 		map to guest = bad user
@@ -167,9 +173,9 @@ write_conf() {
 }
 
 start_ksmbd() {
-	# start_ksmbd MODE SIGNING
+	# start_ksmbd MODE SIGNING [MULTICHANNEL]
 	_mode=$1
-	write_conf "$2"
+	write_conf "$2" "${3:-no}"
 	_ko=$RUN/ksmbd-$_mode.ko
 	# its dependencies from the test kernel's modules (cifs_arc4,
 	# nls_ucs2_utils from 6.9 on) and smbsign from extra/
@@ -361,16 +367,18 @@ run_policy() {
 # both ends on smbsign in this guest: the client's and the server's
 # counters must both rise, for AES-GMAC
 cstats() {
+	# cstats [GMAC|CMAC]: client signed, verified, server signed, verified
+	# for that algorithm, then both sides' verify failures
 	smbsignctl -j stats 2>>"$ERR" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 def g(side):
     for name, v in d[side]["algorithms"].items():
-        if "GMAC" in name.upper():
+        if sys.argv[1] in name.upper():
             return v["signed"], v["verified"]
     return 0, 0
 print(*g("client"), *g("server"), d["client"]["verify_failures"] + d["server"]["verify_failures"])
-' 2>>"$ERR" || echo "0 0 0 0 0"
+' "${1:-GMAC}" 2>>"$ERR" || echo "0 0 0 0 0"
 }
 run_cifs() {
 	_what="patched cifs.ko mounts patched ksmbd, vers=3.1.1"
@@ -414,6 +422,87 @@ run_cifs() {
 		ok "cifs on ksmbd: AES-GMAC both ways (client signed $_cs, server verified $_sv; server signed $_ss, client verified $_cv)"
 	else
 		notok "cifs on ksmbd: AES-GMAC counters (client $_cs/$_cv, server $_ss/$_sv, failures $_f)"
+	fi
+}
+
+# ----------------------- multichannel: patched cifs.ko on patched ksmbd --
+# ksmbd lists no loopback interface in FSCTL_QUERY_NETWORK_INTERFACE_INFO
+# and marks an interface RSS-capable only with more than one TX queue, so
+# the client binds its extra channels to a dummy interface's address (local
+# traffic: over loopback all the same). Its MTU is under IPv6's minimum so
+# that it has no IPv6 address for ksmbd to advertise as well.
+MC_IFACE=smb0
+MC_ADDR=192.0.2.1
+# channels, channel_test (shared with guest-test.sh)
+# shellcheck source=channels.sh
+[ "${MC:-0}" = 1 ] && . "$RUN/channels.sh"
+
+mc_iface() {
+	ip link add "$MC_IFACE" mtu 1200 numtxqueues 4 numrxqueues 4 type dummy &&
+		ip addr add "$MC_ADDR/24" dev "$MC_IFACE" &&
+		ip link set "$MC_IFACE" up
+}
+
+# per dialect: mounted, files, channels, counters
+run_cifs_mc() {
+	stop_ksmbd
+	if mc_iface 2>>"$ERR" && start_ksmbd smbsign mandatory yes; then
+		ok "smbsign ksmbd restarted with server multi channel support = yes, $MC_IFACE at $MC_ADDR (4 TX queues)"
+	else
+		notok "smbsign ksmbd restarted for multichannel, $MC_IFACE at $MC_ADDR"
+		for v in $MC_DIALECTS; do
+			for i in 1 2 3 4; do skip "multichannel vers=$v" "no server"; done
+		done
+		return
+	fi
+	for v in $MC_DIALECTS; do
+		run_cifs_mc_one "$v"
+	done
+}
+
+run_cifs_mc_one() {
+	_what="multichannel vers=$1"
+	case "$1" in 3.1.1) _alg=GMAC ;; *) _alg=CMAC ;; esac
+	mkdir -p /mnt/ksmbd
+	_b=$(cstats $_alg)
+	dmesg -c >/dev/null
+	if mount -t cifs "//$MC_ADDR/user" /mnt/ksmbd -o "vers=$1,username=smbtest,password=$PW,sign,cache=none,actimeo=0,multichannel,max_channels=$MC_CHANNELS" 2>>"$ERR"; then
+		# 7.x binds the extra channels after the mount returns
+		wait_until 60 test "$(channels)" -ge "$MC_CHANNELS" ||
+			diag "$_what: $(channels) channels 60 s after the mount"
+		ok "$_what: patched cifs.ko mounted patched ksmbd at $MC_ADDR, $(channels) channels"
+	else
+		dmesg | grep -i -E 'cifs|ksmbd|smbsign' | tail -n 8 >>"$ERR"
+		notok "$_what: mount"
+		for i in 1 2 3; do skip "$_what" "no mount"; done
+		return
+	fi
+	_bad=
+	for s in $SIZES $BIG_SIZE; do
+		dd if="$SRC/f_$s" of="/mnt/ksmbd/m_$s" bs=1M 2>>"$ERR" || _bad="$_bad w$s"
+	done
+	for s in $SIZES $BIG_SIZE; do
+		cmp -s "$SRC/f_$s" "/mnt/ksmbd/m_$s" || _bad="$_bad r$s"
+		cmp -s "$SRC/f_$s" "$SHARE/user/m_$s" || _bad="$_bad s$s"
+	done
+	if [ -z "$_bad" ]; then
+		ok "$_what: $(echo $SIZES $BIG_SIZE | wc -w) files written, read back, equal on the server"
+	else
+		echo "bad:$_bad" >>"$ERR"; notok "$_what: files"
+	fi
+	channel_test "$_what"
+	rm -f /mnt/ksmbd/m_* 2>>"$ERR"
+	umount /mnt/ksmbd 2>>"$ERR"
+	dmesg | grep -i -E 'channel|bind' | tail -n 4 | sed 's/^/# dmesg: /'
+	_a=$(cstats $_alg)
+	_cs=$(( $(field "$_a" 1) - $(field "$_b" 1) )); _cv=$(( $(field "$_a" 2) - $(field "$_b" 2) ))
+	_ss=$(( $(field "$_a" 3) - $(field "$_b" 3) )); _sv=$(( $(field "$_a" 4) - $(field "$_b" 4) ))
+	_f=$(( $(field "$_a" 5) - $(field "$_b" 5) ))
+	echo "$KREL_NAME cifs-on-ksmbd-multichannel $1 $MC_CHANNELS-channels AES-$_alg client-signed=$_cs client-verified=$_cv server-signed=$_ss server-verified=$_sv failures=$_f" >>"$OUT/matrix.txt"
+	if [ "$_cs" -gt 0 ] && [ "$_sv" -gt 0 ] && [ "$_ss" -gt 0 ] && [ "$_cv" -gt 0 ] && [ "$_f" = 0 ]; then
+		ok "$_what: AES-$_alg both ways (client signed $_cs, server verified $_sv; server signed $_ss, client verified $_cv)"
+	else
+		notok "$_what: AES-$_alg counters (client $_cs/$_cv, server $_ss/$_sv, failures $_f)"
 	fi
 }
 
@@ -545,6 +634,8 @@ for m in $KSMBD_MODES; do
 	[ "$m" = smbsign ] && [ "${TORTURE:-1}" = 1 ] && plan=$((plan + 1))
 	[ "$m" = smbsign ] && [ "${POLICY:-1}" = 1 ] && plan=$((plan + 1 + 4))
 	[ "$m" = smbsign ] && [ "${CIFS:-0}" = 1 ] && plan=$((plan + 3))
+	[ "$m" = smbsign ] && [ "${CIFS:-0}" = 1 ] && [ "${MC:-0}" = 1 ] &&
+		plan=$((plan + 1 + 4 * $(echo $MC_DIALECTS | wc -w)))
 	[ "$m" = smbsign ] && [ "${TAMPER:-1}" = 1 ] && plan=$((plan + 4))
 done
 echo "TAP version 13"
@@ -577,6 +668,7 @@ for m in $KSMBD_MODES; do
 	[ "${TORTURE:-1}" = 1 ] && run_torture "$m"
 	[ "$m" = smbsign ] && [ "${CIFS:-0}" = 1 ] && run_cifs
 	[ "$m" = smbsign ] && [ "${TAMPER:-1}" = 1 ] && run_tamper
+	[ "$m" = smbsign ] && [ "${CIFS:-0}" = 1 ] && [ "${MC:-0}" = 1 ] && run_cifs_mc
 	if [ "$m" = smbsign ] && [ "${POLICY:-1}" = 1 ]; then
 		stop_ksmbd
 		if start_ksmbd "$m" disabled; then
