@@ -380,6 +380,27 @@ def g(side):
 print(*g("client"), *g("server"), d["client"]["verify_failures"] + d["server"]["verify_failures"])
 ' "${1:-GMAC}" 2>>"$ERR" || echo "0 0 0 0 0"
 }
+# cstats_delta BEFORE AFTER: _cs _cv _ss _sv _f, what cstats counted between
+cstats_delta() {
+	_cs=$(( $(field "$2" 1) - $(field "$1" 1) )); _cv=$(( $(field "$2" 2) - $(field "$1" 2) ))
+	_ss=$(( $(field "$2" 3) - $(field "$1" 3) )); _sv=$(( $(field "$2" 4) - $(field "$1" 4) ))
+	_f=$(( $(field "$2" 5) - $(field "$1" 5) ))
+}
+# cifs_files PREFIX BS: every size written to /mnt/ksmbd/PREFIX_SIZE with
+# dd bs=BS, read back and compared, the server's copy compared, deleted;
+# _bad names what went wrong ("" if nothing, the mount is empty again)
+cifs_files() {
+	_bad=
+	for s in $SIZES $BIG_SIZE; do
+		dd if="$SRC/f_$s" of="/mnt/ksmbd/$1_$s" bs="$2" 2>>"$ERR" || _bad="$_bad w$s"
+	done
+	for s in $SIZES $BIG_SIZE; do
+		cmp -s "$SRC/f_$s" "/mnt/ksmbd/$1_$s" || _bad="$_bad r$s"
+		cmp -s "$SRC/f_$s" "$SHARE/user/$1_$s" || _bad="$_bad s$s"
+		rm -f "/mnt/ksmbd/$1_$s"
+	done
+	[ -z "$(ls -A /mnt/ksmbd)" ] || _bad="$_bad left:$(ls -A /mnt/ksmbd | tr '\n' ' ')"
+}
 run_cifs() {
 	_what="patched cifs.ko mounts patched ksmbd, vers=3.1.1"
 	if ! modprobe cifs 2>>"$ERR" || ! grep -q '^smbsign' /proc/modules; then
@@ -397,25 +418,14 @@ run_cifs() {
 		skip "cifs: files" "no mount"; skip "cifs: counters" "no mount"
 		return
 	fi
-	_bad=
-	for s in $SIZES $BIG_SIZE; do
-		dd if="$SRC/f_$s" of="/mnt/ksmbd/c_$s" bs=4M 2>>"$ERR" || _bad="$_bad w$s"
-	done
-	for s in $SIZES $BIG_SIZE; do
-		cmp -s "$SRC/f_$s" "/mnt/ksmbd/c_$s" || _bad="$_bad r$s"
-		cmp -s "$SRC/f_$s" "$SHARE/user/c_$s" || _bad="$_bad s$s"
-		rm -f "/mnt/ksmbd/c_$s"
-	done
-	if [ -z "$_bad" ] && [ -z "$(ls -A /mnt/ksmbd)" ]; then
+	cifs_files c 4M
+	if [ -z "$_bad" ]; then
 		ok "cifs on ksmbd: $(echo $SIZES $BIG_SIZE | wc -w) files written, read back, equal on the server, deleted"
 	else
 		echo "bad:$_bad" >>"$ERR"; notok "cifs on ksmbd: files"
 	fi
 	umount /mnt/ksmbd 2>>"$ERR"
-	_a=$(cstats)
-	_cs=$(( $(field "$_a" 1) - $(field "$_b" 1) )); _cv=$(( $(field "$_a" 2) - $(field "$_b" 2) ))
-	_ss=$(( $(field "$_a" 3) - $(field "$_b" 3) )); _sv=$(( $(field "$_a" 4) - $(field "$_b" 4) ))
-	_f=$(( $(field "$_a" 5) - $(field "$_b" 5) ))
+	cstats_delta "$_b" "$(cstats)"
 	diag "cifs on ksmbd: client signed $_cs verified $_cv, server signed $_ss verified $_sv (AES-GMAC), failures $_f"
 	echo "$KREL_NAME cifs-on-ksmbd SMB3_11 cifs-default AES-GMAC client-signed=$_cs client-verified=$_cv server-signed=$_ss server-verified=$_sv failures=$_f" >>"$OUT/matrix.txt"
 	if [ "$_cs" -gt 0 ] && [ "$_sv" -gt 0 ] && [ "$_ss" -gt 0 ] && [ "$_cv" -gt 0 ] && [ "$_f" = 0 ]; then
@@ -477,27 +487,17 @@ run_cifs_mc_one() {
 		for i in 1 2 3; do skip "$_what" "no mount"; done
 		return
 	fi
-	_bad=
-	for s in $SIZES $BIG_SIZE; do
-		dd if="$SRC/f_$s" of="/mnt/ksmbd/m_$s" bs=1M 2>>"$ERR" || _bad="$_bad w$s"
-	done
-	for s in $SIZES $BIG_SIZE; do
-		cmp -s "$SRC/f_$s" "/mnt/ksmbd/m_$s" || _bad="$_bad r$s"
-		cmp -s "$SRC/f_$s" "$SHARE/user/m_$s" || _bad="$_bad s$s"
-	done
+	# 1 MiB writes and reads: more messages to spread over the channels
+	cifs_files m 1M
 	if [ -z "$_bad" ]; then
-		ok "$_what: $(echo $SIZES $BIG_SIZE | wc -w) files written, read back, equal on the server"
+		ok "$_what: $(echo $SIZES $BIG_SIZE | wc -w) files written, read back, equal on the server, deleted"
 	else
 		echo "bad:$_bad" >>"$ERR"; notok "$_what: files"
 	fi
 	channel_test "$_what"
-	rm -f /mnt/ksmbd/m_* 2>>"$ERR"
 	umount /mnt/ksmbd 2>>"$ERR"
 	dmesg | grep -i -E 'channel|bind' | tail -n 4 | sed 's/^/# dmesg: /'
-	_a=$(cstats $_alg)
-	_cs=$(( $(field "$_a" 1) - $(field "$_b" 1) )); _cv=$(( $(field "$_a" 2) - $(field "$_b" 2) ))
-	_ss=$(( $(field "$_a" 3) - $(field "$_b" 3) )); _sv=$(( $(field "$_a" 4) - $(field "$_b" 4) ))
-	_f=$(( $(field "$_a" 5) - $(field "$_b" 5) ))
+	cstats_delta "$_b" "$(cstats $_alg)"
 	echo "$KREL_NAME cifs-on-ksmbd-multichannel $1 $MC_CHANNELS-channels AES-$_alg client-signed=$_cs client-verified=$_cv server-signed=$_ss server-verified=$_sv failures=$_f" >>"$OUT/matrix.txt"
 	if [ "$_cs" -gt 0 ] && [ "$_sv" -gt 0 ] && [ "$_ss" -gt 0 ] && [ "$_cv" -gt 0 ] && [ "$_f" = 0 ]; then
 		ok "$_what: AES-$_alg both ways (client signed $_cs, server verified $_sv; server signed $_ss, client verified $_cv)"
