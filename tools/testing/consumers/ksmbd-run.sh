@@ -72,11 +72,8 @@ KSMBD_TIMEOUT=${KSMBD_TIMEOUT:-1800}
 KTOOLS_VER=3.5.3-1
 export SMBSIGN_CACHE=$CACHE
 
-T0=$(date +%s)
-msg()  { printf '[%4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*"; }
-die()  { printf '[%4ss] ERROR: %s\n' "$(( $(date +%s) - T0 ))" "$*" >&2; exit 1; }
-
-kver_list() { awk '!/^#/ && NF >= 3 { print $1 }' "$REPO/tools/testing/qemu/kernels.conf"; }
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 
 # ksmbd-tools from trixie + libnl-genl-3 from the host's own archive,
 # unpacked once into $KTOOLS
@@ -111,33 +108,6 @@ ksmbd_tools() {
 	mv "$KTOOLS.tmp" "$KTOOLS"
 	touch "$KTOOLS/.done"
 	flock -u 7
-}
-
-kernel() {
-	KBUILD=${KSMBD_KDIR:-$(bash "$HARNESS" kdir)} || return 1
-	KSRC=$(bash "$HARNESS" ksrc 2>/dev/null) || return 1
-	KREL=$(cat "$KBUILD/include/config/kernel.release")
-}
-
-# the test kernel's own modules (cifs_arc4 for ksmbd), as run.sh does
-kernel_modules() {
-	MODCACHE=$CACHE/consumers/$(basename "$KBUILD")/modroot
-	if [ -f "$MODCACHE.done" ] && [ "$MODCACHE.done" -nt "$KBUILD/.built" ]; then
-		return 0
-	fi
-	msg "modules_install of $KREL into $MODCACHE"
-	mkdir -p "$(dirname "$MODCACHE")"
-	exec 6>"$MODCACHE.lock"
-	flock 6
-	if ! { [ -f "$MODCACHE.done" ] && [ "$MODCACHE.done" -nt "$KBUILD/.built" ]; }; then
-		rm -rf "$MODCACHE" "$MODCACHE.tmp"
-		flock "$KBUILD/.lock" make -s -C "$KBUILD" INSTALL_MOD_PATH="$MODCACHE.tmp" \
-			INSTALL_MOD_STRIP=1 DEPMOD=/bin/true modules_install >"$MODCACHE.log" 2>&1 ||
-			{ tail -n 20 "$MODCACHE.log"; die "modules_install failed"; }
-		mv "$MODCACHE.tmp" "$MODCACHE"
-		touch "$MODCACHE.done"
-	fi
-	flock -u 6
 }
 
 # ksmbd.ko stock and patched, smbsign.ko and smbsignctl
@@ -241,20 +211,7 @@ prepare_run() {
 }
 
 boot() {
-	local share=$RUNDIR/share rc=0 t
-	msg "booting $KREL (TCG, $KSMBD_MEM, host / over 9p, deadline ${KSMBD_TIMEOUT}s), logs: $RUNDIR"
-	t=$(date +%s)
-	timeout --foreground -k 10 "$KSMBD_TIMEOUT" qemu-system-x86_64 \
-		-accel tcg -cpu max -m "$KSMBD_MEM" -smp 2,sockets=2,cores=1,threads=1 \
-		-nographic -no-reboot -monitor none -nic none \
-		-serial "file:$RUNDIR/console.log" -serial "file:$RUNDIR/results.log" \
-		-kernel "$KBUILD/arch/x86/boot/bzImage" \
-		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-		-virtfs "local,path=$share,mount_tag=run,security_model=none,multidevs=remap" \
-		-append "console=ttyS0 panic=-1 oops=panic loglevel=6 root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro init=$share/init" \
-		</dev/null >"$RUNDIR/qemu.out" 2>&1 || rc=$?
-	echo "$rc" >"$RUNDIR/qemu.rc"
-	msg "guest exited (rc=$rc) after $(( $(date +%s) - t ))s"
+	consumer_boot "$KSMBD_MEM" "$KSMBD_TIMEOUT" 2
 }
 
 main() {
@@ -264,7 +221,7 @@ main() {
 	for k in $kvers; do
 		export KVER=$k
 		msg "===== ksmbd: KVER=$k, modes: $KSMBD_MODES ====="
-		if ! kernel; then echo "ksmbd KVER=$k: kernel build failed"; f=$((f + 1)); continue; fi
+		if ! kernel "${KSMBD_KDIR:-}"; then echo "ksmbd KVER=$k: kernel build failed"; f=$((f + 1)); continue; fi
 		kernel_modules
 		build_modules
 		patched_cifs

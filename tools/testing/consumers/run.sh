@@ -111,39 +111,8 @@ fi
 CIFS_BUILD=$REPO/tools/consumers/cifs/build.sh
 export SMBSIGN_CACHE=$CACHE
 
-T0=${SMBSIGN_T0:-$(date +%s)}
-export SMBSIGN_T0=$T0
-msg()  { printf '[%4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*"; }
-warn() { printf '[%4ss] WARNING: %s\n' "$(( $(date +%s) - T0 ))" "$*" >&2; }
-die()  { printf '[%4ss] ERROR: %s\n' "$(( $(date +%s) - T0 ))" "$*" >&2; exit 1; }
-
-kver_list() { awk '!/^#/ && NF >= 3 { print $1 }' "$REPO/tools/testing/qemu/kernels.conf"; }
-
-# ------------------------------------------------------------ per kernel --
-# sets KBUILD, KREL, KSRC for $KVER (builds the kernel if needed)
-kernel() {
-	KBUILD=$(bash "$HARNESS" kdir) || return 1
-	KSRC=$(bash "$HARNESS" ksrc 2>/dev/null) || return 1
-	KREL=$(cat "$KBUILD/include/config/kernel.release")
-}
-
-# The kernel's own modules (cifs.ko and what it needs), installed once per
-# kernel build into the cache: $MODCACHE/lib/modules/$KREL
-kernel_modules() {
-	MODCACHE=$CACHE/consumers/$(basename "$KBUILD")/modroot
-	if [ -f "$MODCACHE.done" ] && [ "$MODCACHE.done" -nt "$KBUILD/.built" ]; then
-		return 0
-	fi
-	msg "modules_install of $KREL into $MODCACHE"
-	mkdir -p "$(dirname "$MODCACHE")"
-	rm -rf "$MODCACHE" "$MODCACHE.tmp"
-	# the build dir's lock: nobody rebuilds it while we read it
-	flock "$KBUILD/.lock" make -s -C "$KBUILD" INSTALL_MOD_PATH="$MODCACHE.tmp" \
-		INSTALL_MOD_STRIP=1 DEPMOD=/bin/true modules_install >"$MODCACHE.log" 2>&1 ||
-		{ tail -n 20 "$MODCACHE.log"; die "modules_install failed (log: $MODCACHE.log)"; }
-	mv "$MODCACHE.tmp" "$MODCACHE"
-	touch "$MODCACHE.done"
-}
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 
 # smbsign.ko (+ Module.symvers) and smbsignctl, built by the harness in its
 # private copy of the tree; sets MCOPY
@@ -227,22 +196,7 @@ prepare_run() {
 }
 
 boot() {
-	local share=$RUNDIR/share rc=0 t
-	msg "booting $KREL (TCG${QEMU_EXTRA[*]:+ ${QEMU_EXTRA[*]}}, $QEMU_SMP vCPU, ${CONSUMER_MEM} RAM, host / over 9p, deadline ${CONSUMER_TIMEOUT}s), logs: $RUNDIR"
-	t=$(date +%s)
-	timeout --foreground -k 10 "$CONSUMER_TIMEOUT" qemu-system-x86_64 \
-		-accel tcg "${QEMU_EXTRA[@]}" -cpu max -m "$CONSUMER_MEM" \
-		-smp "$QEMU_SMP,sockets=$QEMU_SMP,cores=1,threads=1" \
-		-nographic -no-reboot -monitor none -nic none \
-		-serial "file:$RUNDIR/console.log" -serial "file:$RUNDIR/results.log" \
-		-kernel "$KBUILD/arch/x86/boot/bzImage" \
-		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-		-virtfs "local,path=$share,mount_tag=run,security_model=none,multidevs=remap" \
-		-append "console=ttyS0 panic=-1 oops=panic loglevel=6 root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose ro init=$share/init" \
-		</dev/null >"$RUNDIR/qemu.out" 2>&1 || rc=$?
-	echo "$rc" >"$RUNDIR/qemu.rc"
-	echo "$(( $(date +%s) - t ))" >"$RUNDIR/boot.seconds"
-	msg "guest exited (rc=$rc) after $(( $(date +%s) - t ))s"
+	consumer_boot "$CONSUMER_MEM" "$CONSUMER_TIMEOUT" "$QEMU_SMP" "${QEMU_EXTRA[@]}"
 }
 
 # host-side check of each capture the guest made (CAPTURE), each counted by
