@@ -63,28 +63,11 @@ PW=Smbs1gn-consumer-test
 mkdir -p "$OUT" "$SRC"
 export LC_ALL=C
 
-n=0
-nfail=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() {
-	n=$((n + 1)); nfail=$((nfail + 1))
-	echo "not ok $n - $*"
-	[ -s "$ERR" ] && sed -e 's/#/_/g' -e 's/^/# err: /' "$ERR" | head -n 8
-	: >"$ERR"
-}
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-diag() { echo "# [$(cut -d" " -f1 /proc/uptime)] $*" | tr '#' '_' | sed 's/^_/#/'; }
+# ok, notok, skip, diag, wait_until, flipped, channels, channel_test
+# shellcheck source=guest-lib.sh
+. "$RUN/guest-lib.sh"
 now() { date +%s.%N | cut -c1-14; }
 since() { echo "$(now) $1" | awk '{ printf "%.2f", $1 - $2 }'; }
-
-# wait_until SECONDS CMD...: run CMD until it succeeds or the deadline passes
-wait_until() {
-	_end=$(( $(date +%s) + $1 )); shift
-	while ! "$@" 2>/dev/null; do
-		[ "$(date +%s)" -lt "$_end" ] || return 1
-		sleep 0.2
-	done
-}
 
 # shellcheck disable=SC2317 # both called through wait_until
 listening() { grep -q '^ *[0-9]*: 0100007F:01BD 00000000:0000 0A' /proc/net/tcp; }
@@ -239,10 +222,6 @@ expect_alg() {
 session_signing() {
 	smbstatus -b 2>/dev/null | awk -v u="$1" '$2 == u { print $NF; exit }'
 }
-
-# channels, channel_test (shared with ksmbd-test.sh)
-# shellcheck source=channels.sh
-. "$RUN/channels.sh"
 
 smbsign_signed() {
 	smbsignctl -j stats 2>/dev/null | sed -n 's/^{"client":{"signed":\([0-9]*\).*/\1/p'

@@ -173,7 +173,7 @@ prepare_run() {
 	cp "$HERE/guest-init.sh" "$share/init"
 	cp "$HERE/ksmbd-test.sh" "$share/guest-test.sh"
 	cp "$HERE/tamper-proxy.py" "$share/"
-	cp "$HERE/ksmbd-torture.sh" "$HERE/channels.sh" "$share/"
+	cp "$HERE/ksmbd-torture.sh" "$HERE/guest-lib.sh" "$share/"
 	# the smbtorture tests the stock module does not pass; without
 	# them (auto) no subset: 6.1.192's stock ksmbd spins a CPU in it
 	: >"$share/torture.expect"

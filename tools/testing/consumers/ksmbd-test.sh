@@ -57,28 +57,12 @@ mkdir -p "$OUT" "$SRC" "$DST" /run/ksmbd
 export LC_ALL=C
 export LD_LIBRARY_PATH=$KT/lib/x86_64-linux-gnu:$KT/usr/lib/x86_64-linux-gnu
 
-n=0
-nfail=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() {
-	n=$((n + 1)); nfail=$((nfail + 1))
-	echo "not ok $n - $*"
-	[ -s "$ERR" ] && sed -e 's/#/_/g' -e 's/^/# err: /' "$ERR" | head -n 12
-	: >"$ERR"
-}
+# ok, notok, skip, diag, wait_until, flipped, channels, channel_test
+# shellcheck source=guest-lib.sh
+. "$RUN/guest-lib.sh"
 # a known limitation of the stock module (stock-<KVER>.expect): reported
 # as skipped with the reason, not counted as a failure
 todo() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; : >"$ERR"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-diag() { echo "# [$(cut -d" " -f1 /proc/uptime)] $*" | tr '#' '_' | sed 's/^_/#/'; }
-
-wait_until() {
-	_end=$(( $(date +%s) + $1 )); shift
-	while ! "$@" 2>/dev/null; do
-		[ "$(date +%s)" -lt "$_end" ] || return 1
-		sleep 0.2
-	done
-}
 listening() { grep -q '^ *[0-9]*: [0-9A-F]*:01BD [0-9A-F]*:0000 0A' /proc/net/tcp /proc/net/tcp6; }
 not_listening() { ! listening; }
 
@@ -443,9 +427,6 @@ run_cifs() {
 # that it has no IPv6 address for ksmbd to advertise as well.
 MC_IFACE=smb0
 MC_ADDR=192.0.2.1
-# channels, channel_test (shared with guest-test.sh)
-# shellcheck source=channels.sh
-[ "${MC:-0}" = 1 ] && . "$RUN/channels.sh"
 
 mc_iface() {
 	ip link add "$MC_IFACE" mtu 1200 numtxqueues 4 numrxqueues 4 type dummy &&
@@ -518,17 +499,6 @@ run_cifs_mc_one() {
 #      the session id, command 9 (WRITE) and MessageId of that request;
 #   4. smbsign's server verify_failures counter rose by exactly one.
 TPORT=4450
-tflipped() {
-	python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-    d = json.loads(line)
-    if "flipped" in d:
-        v = d["flipped"][sys.argv[2]]
-        print("" if v is None else v)
-        break
-' /tmp/proxy.out "$1" 2>/dev/null
-}
 run_tamper() {
 	_what="tamper: WRITE request with one bit flipped"
 	head -c 1048576 /dev/urandom >/tmp/tamper-src
@@ -562,21 +532,21 @@ run_tamper() {
 	# whether the session outlived the refusal (the ls after the put),
 	# and who ended the connection
 	diag "tamper: ls after the refused put: $(grep -q 'blocks of size' "$LOG" && echo served || echo failed); connection closed by: $(sed -n 's/.*"closed_by": "\([a-z]*\)".*/\1/p' /tmp/proxy.out)"
-	_mid=$(tflipped message_id)
-	_sid=$(tflipped session_id)
+	_mid=$(flipped message_id)
+	_sid=$(flipped session_id)
 	# 1.
 	# (smbclient's exit status is the last command's, the ls)
-	if [ "$(grep -c '"flipped"' /tmp/proxy.out)" = 1 ] && [ "$(tflipped command)" = 9 ] &&
+	if [ "$(nflipped)" = 1 ] && [ "$(flipped command)" = 9 ] &&
 		grep -q 'cli_push returned NT_STATUS_ACCESS_DENIED' "$LOG"; then
-		ok "$_what (session $_sid, MessageId $_mid, $(tflipped size) B, file offset $(tflipped file_offset)): ksmbd refuses it, ACCESS_DENIED"
+		ok "$_what (session $_sid, MessageId $_mid, $(flipped size) B, file offset $(flipped file_offset)): ksmbd refuses it, ACCESS_DENIED"
 	else
 		cat /tmp/proxy.out "$LOG" >>"$ERR"
 		notok "$_what: refused (smbclient exit $_rc)"
 	fi
 	# 2.
 	_f=$SHARE/user/t_1m
-	_wo=$(tflipped write_offset)
-	_wl=$(tflipped write_length)
+	_wo=$(flipped write_offset)
+	_wl=$(flipped write_length)
 	_got=$(stat -c %s "$_f" 2>/dev/null || echo none)
 	if [ -n "$_wo" ] && [ -n "$_wl" ] && python3 -c '
 import os, sys

@@ -171,7 +171,7 @@ prepare_run() {
 	depmod -b "$share/modroot" "$KREL" || die "depmod failed"
 	cp "$MCOPY/tools/smbsignctl/smbsignctl" "$share/bin/"
 	cp "$HERE/guest-init.sh" "$share/init"
-	cp "$HERE/guest-test.sh" "$HERE/channels.sh" "$HERE/smb.conf.in" "$HERE/tamper.sh" \
+	cp "$HERE/guest-test.sh" "$HERE/guest-lib.sh" "$HERE/smb.conf.in" "$HERE/tamper.sh" \
 		"$HERE/tamper-proxy.py" "$HERE/bench-copy.py" "$share/"
 	chmod 755 "$share/init"
 	cat >"$share/config" <<-EOF

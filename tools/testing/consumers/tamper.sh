@@ -101,20 +101,6 @@ stop_proxy() {
 	proxy_pid=
 }
 
-# flipped FIELD: a field of the proxy's "flipped" line
-flipped() {
-	python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-    d = json.loads(line)
-    if "flipped" in d:
-        v = d["flipped"][sys.argv[2]]
-        print("" if v is None else v)
-        break
-' /tmp/proxy.out "$1" 2>/dev/null
-}
-nflipped() { grep -c '"flipped"' /tmp/proxy.out 2>/dev/null; }
-
 # client_stat FIELD: a client counter of `smbsignctl -j stats`
 client_stat() {
 	smbsignctl -j stats 2>/dev/null | python3 -c '

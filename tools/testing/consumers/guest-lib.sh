@@ -1,8 +1,47 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Multichannel checks shared by guest-test.sh (cifs against smbd) and
-# ksmbd-test.sh (cifs against ksmbd), sourced from $RUN: they use the
-# caller's ok, notok, ERR, MC_CHANNELS and MC_MIN_SEGS.
+# What the two guest scripts, guest-test.sh (cifs against smbd, with
+# tamper.sh) and ksmbd-test.sh (ksmbd against smbclient and cifs), share:
+# TAP output, deadlines, the tamper proxy's report and the multichannel
+# checks. Sourced from $RUN after the caller sets ERR (a file of error
+# output, shown with the next failure and then emptied); channel_test
+# reads MC_CHANNELS and MC_MIN_SEGS.
+
+n=0
+nfail=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+notok() {
+	n=$((n + 1)); nfail=$((nfail + 1))
+	echo "not ok $n - $*"
+	[ -s "$ERR" ] && sed -e 's/#/_/g' -e 's/^/# err: /' "$ERR" | head -n 12
+	: >"$ERR"
+}
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+diag() { echo "# [$(cut -d" " -f1 /proc/uptime)] $*" | tr '#' '_' | sed 's/^_/#/'; }
+
+# wait_until SECONDS CMD...: run CMD until it succeeds or the deadline passes
+wait_until() {
+	_end=$(( $(date +%s) + $1 )); shift
+	while ! "$@" 2>/dev/null; do
+		[ "$(date +%s)" -lt "$_end" ] || return 1
+		sleep 0.2
+	done
+}
+
+# flipped FIELD: a field of the "flipped" line tamper-proxy.py wrote to
+# /tmp/proxy.out (command, message_id, ...)
+flipped() {
+	python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    if "flipped" in d:
+        v = d["flipped"][sys.argv[2]]
+        print("" if v is None else v)
+        break
+' /tmp/proxy.out "$1" 2>/dev/null
+}
+nflipped() { grep -c '"flipped"' /tmp/proxy.out 2>/dev/null; }
 
 # channels: the channels of the (one) mounted session, 1 + DebugData's
 # "Extra Channels"
