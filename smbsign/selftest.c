@@ -392,6 +392,67 @@ static int smbsign_selftest_smb(u16 dialect, u16 alg, const u8 *k,
 	return ret;
 }
 
+/*
+ * A GMAC-signed message longer than smbsign's SIMD code copies, in one
+ * buffer: the path where its VPCLMULQDQ GHASH zeroes the signature field
+ * itself (SMBSIGN_GHASH_ZERO_SIG in x86/gmac.h). The 1,000-byte vector
+ * above is the message, its signature field filled and its Status not
+ * PENDING (no interim response); the signature smbsign_sign_buf() writes
+ * must be the bare MAC, known-answer-tested on the same length above, of
+ * a copy with the field zeroed, under the message's own nonce.
+ */
+static int smbsign_selftest_gmac_sig_long(void)
+{
+	const size_t len = sizeof(st_gmac_long_aad);
+	u8 nonce[SMBSIGN_GMAC_NONCE_SIZE], want[SMBSIGN_SIG_SIZE];
+	struct smbsign_key *key, *raw;
+	struct smbsign_msg m = {};
+	struct kvec iov;
+	u8 *buf, *zeroed;
+	int ret;
+
+	buf = kmalloc(2 * len, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, st_gmac_long_aad, len);
+	memset(buf + 8, 0, 4);
+	memset(buf + SMBSIGN_SIG_OFFSET, 0xa5, SMBSIGN_SIG_SIZE);
+	zeroed = buf + len;
+	memcpy(zeroed, buf, len);
+	memset(zeroed + SMBSIGN_SIG_OFFSET, 0, SMBSIGN_SIG_SIZE);
+	iov.iov_base = zeroed;
+	iov.iov_len = len;
+	m.iov = &iov;
+	m.nvec = 1;
+	m.len = len;
+	smbsign_gmac_nonce(&m, nonce);
+	raw = smbsign_key_alloc_raw(SMBSIGN_ALG_AES_GMAC, st_gmac_long_key,
+				    sizeof(st_gmac_long_key));
+	if (IS_ERR(raw)) {
+		kfree(buf);
+		return PTR_ERR(raw);
+	}
+	key = smbsign_key_alloc(SMBSIGN_DIALECT_3_1_1, SMBSIGN_ALG_AES_GMAC,
+				st_gmac_long_key, SMBSIGN_KEY_SIZE);
+	if (IS_ERR(key)) {
+		smbsign_key_put(raw);
+		kfree(buf);
+		return PTR_ERR(key);
+	}
+	ret = smbsign_key_mac_raw(raw, zeroed, len, nonce, want) ?:
+	      smbsign_sign_buf(key, buf, len);
+	if (!ret && !smbsign_sig_equal(buf + SMBSIGN_SIG_OFFSET, want))
+		ret = -EBADMSG;
+	if (ret)
+		pr_err("self-test: signed %zu-byte %s message (%s): %d\n", len,
+		       smbsign_alg_name(SMBSIGN_ALG_AES_GMAC),
+		       smbsign_key_driver(key), ret);
+	smbsign_key_put(key);
+	smbsign_key_put(raw);
+	kfree(buf);
+	return ret;
+}
+
 /* Every algorithm once, with the implementation keys get now. */
 static int smbsign_selftest_algs(void)
 {
@@ -410,6 +471,7 @@ static int smbsign_selftest_algs(void)
 				    sizeof(st_gmac_long_key), st_gmac_long_aad,
 				    sizeof(st_gmac_long_aad), st_gmac_long_iv,
 				    st_gmac_long_tag) ?:
+	       smbsign_selftest_gmac_sig_long() ?:
 	       smbsign_selftest_smb(SMBSIGN_DIALECT_2_1, SMBSIGN_ALG_HMAC_SHA256,
 				    st_smb21_key, st_smb21_msg,
 				    sizeof(st_smb21_msg)) ?:

@@ -8,9 +8,13 @@
  * blocks with H^32..H^1 where the CPU has VPCLMULQDQ (256-bit with AVX2,
  * 512-bit where the kernel's own AES-GCM uses AVX-512; picked at module
  * load, fixed per key); the last call adds E_K(J0). A message of up to
- * 512 bytes is hashed in one call from a copy; a longer one goes as one
- * copied header (signature field zeroed), the rest hashed in place, only
- * blocks split between kvecs being copied.
+ * 512 bytes is hashed in one call from a copy. A longer one in one buffer
+ * takes two calls: its whole runs of blocks in place (the VPCLMULQDQ code
+ * zeroing the signature field; the 128-bit code gets the header from a
+ * copy first), then the rest copied with the padding and lengths. Other
+ * messages go as one copied header (signature field zeroed), the rest
+ * hashed in place from their kvecs, only blocks split between kvecs being
+ * copied.
  *
  * Copyright (C) 2026 The smbsign authors.
  */

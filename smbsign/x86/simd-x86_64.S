@@ -3,9 +3,10 @@
  * smbsign: AES-128 CBC-MAC and GHASH with AES-NI, PCLMULQDQ and AVX.
  *
  * Called from smbsign/x86/cmac.h and gmac.h between kernel_fpu_begin() and
- * kernel_fpu_end(). All instructions are VEX-encoded (AVX), whose memory
- * operands need no alignment. No function uses the stack or any register
- * beyond its arguments and %rax, %r10 and %xmm0-%xmm15. As in the kernel's
+ * kernel_fpu_end(). All instructions are VEX-encoded (AVX), or EVEX in the
+ * 512-bit GHASH, whose memory operands need no alignment. No function uses
+ * the stack or any register beyond its arguments and %rax, %r10, %r11 and
+ * %xmm0-%xmm15 (%ymm, %zmm in the VPCLMULQDQ GHASH). As in the kernel's
  * own AES-NI code, vector registers are not scrubbed on return: nothing
  * else reads them before the next FPU user or the task's own state
  * overwrites them.

@@ -50,6 +50,11 @@ channels() {
 	echo $((${_x:-0} + 1))
 }
 
+# shellcheck disable=SC2317 # called through wait_until
+# enough_channels: all MC_CHANNELS bound (7.x binds the extra channels after
+# the mount returns: wait_until 60 enough_channels)
+enough_channels() { [ "$(channels)" -ge "$MC_CHANNELS" ]; }
+
 # channel_test NAME: every one of the MC_CHANNELS channels bound (DebugData)
 # and one established TCP connection to port 445 each, every one of which
 # carried SMB messages both ways beyond its NEGOTIATE and binding

@@ -254,7 +254,7 @@ mount_tests() {
 		diag "$name: mounted in $(since "$t") s; DebugData: $(grep -m1 -o 'Dialect 0x[0-9a-f]*.*' /proc/fs/cifs/DebugData 2>/dev/null)"
 		# 7.x binds the extra channels after the mount returns
 		if [ "$variant" = multichannel ]; then
-			wait_until 60 test "$(channels)" -ge "$MC_CHANNELS" ||
+			wait_until 60 enough_channels ||
 				diag "$name: $(channels) channels 60 s after the mount"
 			diag "$name: $(channels) channels after $(since "$t") s"
 		fi

@@ -456,14 +456,15 @@ run_cifs_mc_one() {
 	case "$1" in 3.1.1) _alg=GMAC ;; *) _alg=CMAC ;; esac
 	mkdir -p /mnt/ksmbd
 	_b=$(cstats $_alg)
-	dmesg -c >/dev/null
+	# the kernel log from here on (dmesg-ksmbd.txt keeps all of it)
+	_dl=$(dmesg | wc -l)
 	if mount -t cifs "//$MC_ADDR/user" /mnt/ksmbd -o "vers=$1,username=smbtest,password=$PW,sign,cache=none,actimeo=0,multichannel,max_channels=$MC_CHANNELS" 2>>"$ERR"; then
 		# 7.x binds the extra channels after the mount returns
-		wait_until 60 test "$(channels)" -ge "$MC_CHANNELS" ||
+		wait_until 60 enough_channels ||
 			diag "$_what: $(channels) channels 60 s after the mount"
 		ok "$_what: patched cifs.ko mounted patched ksmbd at $MC_ADDR, $(channels) channels"
 	else
-		dmesg | grep -i -E 'cifs|ksmbd|smbsign' | tail -n 8 >>"$ERR"
+		dmesg | tail -n +$((_dl + 1)) | grep -i -E 'cifs|ksmbd|smbsign' | tail -n 8 >>"$ERR"
 		notok "$_what: mount"
 		for i in 1 2 3; do skip "$_what" "no mount"; done
 		return
@@ -477,7 +478,7 @@ run_cifs_mc_one() {
 	fi
 	channel_test "$_what"
 	umount /mnt/ksmbd 2>>"$ERR"
-	dmesg | grep -i -E 'channel|bind' | tail -n 4 | sed 's/^/# dmesg: /'
+	dmesg | tail -n +$((_dl + 1)) | grep -i -E 'channel|bind' | tail -n 4 | sed 's/^/# dmesg: /'
 	cstats_delta "$_b" "$(cstats $_alg)"
 	echo "$KREL_NAME cifs-on-ksmbd-multichannel $1 $MC_CHANNELS-channels AES-$_alg client-signed=$_cs client-verified=$_cv server-signed=$_ss server-verified=$_sv failures=$_f" >>"$OUT/matrix.txt"
 	if [ "$_cs" -gt 0 ] && [ "$_sv" -gt 0 ] && [ "$_ss" -gt 0 ] && [ "$_cv" -gt 0 ] && [ "$_f" = 0 ]; then
