@@ -415,7 +415,7 @@ static int smbsign_selftest_gmac_sig_long(void)
 	if (!buf)
 		return -ENOMEM;
 	memcpy(buf, st_gmac_long_aad, len);
-	memset(buf + 8, 0, 4);
+	memset(buf + SMBSIGN_STATUS_OFFSET, 0, 4);
 	memset(buf + SMBSIGN_SIG_OFFSET, 0xa5, SMBSIGN_SIG_SIZE);
 	zeroed = buf + len;
 	memcpy(zeroed, buf, len);

@@ -353,8 +353,8 @@ SYM_FUNC_END(smbsign_ghash_avx)
  * blocks (four products each), one reduction in all.
  *
  * Three products rather than four: where the carry-less multiplier is the
- * limit (AMD Zen 3: one 256-bit multiply per two cycles; Zen 4, whose
- * 512-bit multiply is two 256-bit ones) that is a quarter fewer; on Intel,
+ * limit (AMD Zen 3: one 256-bit multiply per two cycles; Zen 4: one
+ * multiply per two cycles at any width) that is a quarter fewer; on Intel,
  * where the multiply and the one shuffle it costs share a port, it is no
  * more work.
  */

@@ -370,20 +370,34 @@ cstats_delta() {
 	_ss=$(( $(field "$2" 3) - $(field "$1" 3) )); _sv=$(( $(field "$2" 4) - $(field "$1" 4) ))
 	_f=$(( $(field "$2" 5) - $(field "$1" 5) ))
 }
-# cifs_files PREFIX BS: every size written to /mnt/ksmbd/PREFIX_SIZE with
-# dd bs=BS, read back and compared, the server's copy compared, deleted;
-# _bad names what went wrong ("" if nothing, the mount is empty again)
+# cstats_test NAME ALG: after cstats_delta, both sides signed and verified
+# with AES-ALG and no verification failed
+cstats_test() {
+	if [ "$_cs" -gt 0 ] && [ "$_sv" -gt 0 ] && [ "$_ss" -gt 0 ] && [ "$_cv" -gt 0 ] && [ "$_f" = 0 ]; then
+		ok "$1: AES-$2 both ways (client signed $_cs, server verified $_sv; server signed $_ss, client verified $_cv)"
+	else
+		notok "$1: AES-$2 counters (client $_cs/$_cv, server $_ss/$_sv, failures $_f)"
+	fi
+}
+# cifs_files NAME PREFIX BS: every size written to /mnt/ksmbd/PREFIX_SIZE
+# with dd bs=BS, read back and compared, the server's copy compared,
+# deleted, the mount empty again
 cifs_files() {
 	_bad=
 	for s in $SIZES $BIG_SIZE; do
-		dd if="$SRC/f_$s" of="/mnt/ksmbd/$1_$s" bs="$2" 2>>"$ERR" || _bad="$_bad w$s"
+		dd if="$SRC/f_$s" of="/mnt/ksmbd/$2_$s" bs="$3" 2>>"$ERR" || _bad="$_bad w$s"
 	done
 	for s in $SIZES $BIG_SIZE; do
-		cmp -s "$SRC/f_$s" "/mnt/ksmbd/$1_$s" || _bad="$_bad r$s"
-		cmp -s "$SRC/f_$s" "$SHARE/user/$1_$s" || _bad="$_bad s$s"
-		rm -f "/mnt/ksmbd/$1_$s"
+		cmp -s "$SRC/f_$s" "/mnt/ksmbd/$2_$s" || _bad="$_bad r$s"
+		cmp -s "$SRC/f_$s" "$SHARE/user/$2_$s" || _bad="$_bad s$s"
+		rm -f "/mnt/ksmbd/$2_$s"
 	done
 	[ -z "$(ls -A /mnt/ksmbd)" ] || _bad="$_bad left:$(ls -A /mnt/ksmbd | tr '\n' ' ')"
+	if [ -z "$_bad" ]; then
+		ok "$1: $(echo $SIZES $BIG_SIZE | wc -w) files written, read back, equal on the server, deleted"
+	else
+		echo "bad:$_bad" >>"$ERR"; notok "$1: files"
+	fi
 }
 run_cifs() {
 	_what="patched cifs.ko mounts patched ksmbd, vers=3.1.1"
@@ -402,21 +416,12 @@ run_cifs() {
 		skip "cifs: files" "no mount"; skip "cifs: counters" "no mount"
 		return
 	fi
-	cifs_files c 4M
-	if [ -z "$_bad" ]; then
-		ok "cifs on ksmbd: $(echo $SIZES $BIG_SIZE | wc -w) files written, read back, equal on the server, deleted"
-	else
-		echo "bad:$_bad" >>"$ERR"; notok "cifs on ksmbd: files"
-	fi
+	cifs_files "cifs on ksmbd" c 4M
 	umount /mnt/ksmbd 2>>"$ERR"
 	cstats_delta "$_b" "$(cstats)"
 	diag "cifs on ksmbd: client signed $_cs verified $_cv, server signed $_ss verified $_sv (AES-GMAC), failures $_f"
 	echo "$KREL_NAME cifs-on-ksmbd SMB3_11 cifs-default AES-GMAC client-signed=$_cs client-verified=$_cv server-signed=$_ss server-verified=$_sv failures=$_f" >>"$OUT/matrix.txt"
-	if [ "$_cs" -gt 0 ] && [ "$_sv" -gt 0 ] && [ "$_ss" -gt 0 ] && [ "$_cv" -gt 0 ] && [ "$_f" = 0 ]; then
-		ok "cifs on ksmbd: AES-GMAC both ways (client signed $_cs, server verified $_sv; server signed $_ss, client verified $_cv)"
-	else
-		notok "cifs on ksmbd: AES-GMAC counters (client $_cs/$_cv, server $_ss/$_sv, failures $_f)"
-	fi
+	cstats_test "cifs on ksmbd" GMAC
 }
 
 # ----------------------- multichannel: patched cifs.ko on patched ksmbd --
@@ -470,22 +475,13 @@ run_cifs_mc_one() {
 		return
 	fi
 	# 1 MiB writes and reads: more messages to spread over the channels
-	cifs_files m 1M
-	if [ -z "$_bad" ]; then
-		ok "$_what: $(echo $SIZES $BIG_SIZE | wc -w) files written, read back, equal on the server, deleted"
-	else
-		echo "bad:$_bad" >>"$ERR"; notok "$_what: files"
-	fi
+	cifs_files "$_what" m 1M
 	channel_test "$_what"
 	umount /mnt/ksmbd 2>>"$ERR"
 	dmesg | tail -n +$((_dl + 1)) | grep -i -E 'channel|bind' | tail -n 4 | sed 's/^/# dmesg: /'
 	cstats_delta "$_b" "$(cstats $_alg)"
 	echo "$KREL_NAME cifs-on-ksmbd-multichannel $1 $MC_CHANNELS-channels AES-$_alg client-signed=$_cs client-verified=$_cv server-signed=$_ss server-verified=$_sv failures=$_f" >>"$OUT/matrix.txt"
-	if [ "$_cs" -gt 0 ] && [ "$_sv" -gt 0 ] && [ "$_ss" -gt 0 ] && [ "$_cv" -gt 0 ] && [ "$_f" = 0 ]; then
-		ok "$_what: AES-$_alg both ways (client signed $_cs, server verified $_sv; server signed $_ss, client verified $_cv)"
-	else
-		notok "$_what: AES-$_alg counters (client $_cs/$_cv, server $_ss/$_sv, failures $_f)"
-	fi
+	cstats_test "$_what" "$_alg"
 }
 
 # ------------------------------------- tamper: a WRITE request (smbsign) --
