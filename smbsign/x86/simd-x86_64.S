@@ -490,10 +490,14 @@ SYM_FUNC_END(smbsign_ghash_avx)
  * signature field is hashed as zeroes: its first 64 bytes are ANDed with
  * .Lsig_mask through %r11, in a first pass of the loop of its own, else
  * in .Lvtail_vec, which ANDs every vector with the next 64 bytes (at most
- * seven vectors; the ones after the header's mask). Registers:
+ * seven vectors; the ones after the header's mask). With rk, bits 56-62
+ * of nblocks (SMBSIGN_GHASH_MORE_SHIFT) may count blocks at j0 + 16 that
+ * follow those at src in the tail (one reduction with them; the caller
+ * keeps the tail within the 32 key powers). Registers:
  * V0-V7 blocks, V8/V9/V10 LO/MID/HI, V11 key powers, V12 scratch, V13 the
  * byte-swap mask in every lane, X14 the reduction constant, X15 the
- * accumulator (its upper lanes zero); X7 E_K(j0) in the tail.
+ * accumulator (its upper lanes zero); X7 E_K(j0) in the tail; %rax the
+ * blocks at j0 + 16 still to hash.
  */
 .macro	_ghash_vpclmul_fn vl
 	_ghash_set_veclen \vl
@@ -510,7 +514,12 @@ SYM_FUNC_END(smbsign_ghash_avx)
 	/* %r10: the keys for a run of NB blocks, H^NB .. H^1 */
 	lea		(32 - NB) * 16(%rcx), %r10
 	lea		.Lsig_mask+64(%rip), %r11
-	btr		$63, %rdx
+	/* %rax: the blocks at j0 + 16 (bits 56-62), CF: the flag (63) */
+	mov		%rdx, %rax
+	shr		$56, %rax
+	shl		$8, %rdx
+	shr		$8, %rdx
+	btr		$7, %eax
 	jnc		.Lvrun\@
 	/* the header's run: masked, then the loop as usual */
 	lea		.Lsig_mask(%rip), %r11
@@ -534,13 +543,13 @@ SYM_FUNC_END(smbsign_ghash_avx)
 	jz		.Lvtail_r\@
 	aes128_encrypt	%r8, (%r9), X7
 .Lvtail_r\@:
-	/* r = %rdx < NB blocks: keys from entry 32 - r */
-	test		%rdx, %rdx
+	/* r = %rdx < NB blocks and %rax more: keys from entry 32 - r */
+	lea		(%rdx, %rax), %r10
+	test		%r10, %r10
 	jz		.Lvdone\@
-	mov		%rdx, %rax
-	neg		%rax
-	shl		$4, %rax
-	lea		32 * 16(%rcx, %rax), %r10
+	neg		%r10
+	shl		$4, %r10
+	lea		32 * 16(%rcx, %r10), %r10
 	vpxor		X8, X8, X8
 	vpxor		X9, X9, X9
 	vpxor		X10, X10, X10
@@ -566,7 +575,7 @@ SYM_FUNC_END(smbsign_ghash_avx)
 	_ghash_fold	V10, Y10, X10
 	_ghash_karatsuba
 	test		%rdx, %rdx
-	jz		.Lvtail_reduce\@
+	jz		.Lvtail_more\@
 .Lvtail_one\@:
 	vmovdqu		(%rsi), X0
 	vpshufb		X13, X0, X0
@@ -585,6 +594,14 @@ SYM_FUNC_END(smbsign_ghash_avx)
 	add		$16, %r10
 	dec		%rdx
 	jnz		.Lvtail_one\@
+.Lvtail_more\@:
+	/* then the blocks after J0, if any: the same loop */
+	test		%rax, %rax
+	jz		.Lvtail_reduce\@
+	lea		16(%r9), %rsi
+	mov		%rax, %rdx
+	xor		%eax, %eax
+	jmp		.Lvtail_one\@
 .Lvtail_reduce\@:
 	_ghash_reduce_x
 .Lvdone\@:

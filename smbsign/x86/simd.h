@@ -48,6 +48,13 @@ asmlinkage void smbsign_ghash_avx(u8 *acc, const u8 *src, size_t nblocks,
  * header (at least four blocks) whose signature field is hashed as zeroes.
  */
 #define SMBSIGN_GHASH_ZERO_SIG	BIT_ULL(63)
+/*
+ * In the nblocks of the last call of smbsign_ghash_vpclmul_*() (with @rk):
+ * how many blocks at @j0 + 16 are hashed after those at @src, at most 3 (a
+ * message's zero-padded last block and the lengths), in the same tail.
+ */
+#define SMBSIGN_GHASH_MORE_SHIFT	56
+#define SMBSIGN_GHASH_NBLOCKS		GENMASK_ULL(55, 0)
 asmlinkage void smbsign_ghash_vpclmul_avx2(u8 *acc, const u8 *src,
 					   size_t nblocks, const u8 *keys,
 					   const u8 *rk, const u8 *j0);

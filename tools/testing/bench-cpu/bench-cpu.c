@@ -822,36 +822,46 @@ void smbsign_ghash_vpclmul_avx2(u8 *acc, const u8 *src, size_t nblocks,
 void smbsign_ghash_vpclmul_avx512(u8 *acc, const u8 *src, size_t nblocks,
 				  const u8 *keys, const u8 *rk, const u8 *j0);
 
+static const struct {
+	const char *id;
+	int ghash;
+	size_t run;	/* blocks per reduction */
+	void (*fn)(u8 *, const u8 *, size_t, const u8 *, const u8 *,
+		   const u8 *);
+} vghash[] = {
+	{ "smbsign-vpclmul-avx2", SMBSIGN_GHASH_VPCLMUL_AVX2, 16,
+	  smbsign_ghash_vpclmul_avx2 },
+	{ "smbsign-vpclmul-avx512", SMBSIGN_GHASH_VPCLMUL_AVX512, 32,
+	  smbsign_ghash_vpclmul_avx512 },
+};
+
+/* Whether vghash[@i] is selected; if so, a key of its GHASH in g_skey. */
+static bool vghash_key(size_t i, const struct opts *o)
+{
+	u8 key[16];
+	size_t k;
+
+	for (k = 0; k < NIMPLS; k++)
+		if (!strcmp(impls[k].alg, GMAC_ALG) &&
+		    !strcmp(impls[k].id, vghash[i].id))
+			break;
+	if (k == NIMPLS || !selected(&impls[k], o))
+		return false;
+	fill(key, sizeof(key));
+	s_gmac_setkey_max(key, sizeof(key), vghash[i].ghash);
+	return true;
+}
+
 static void verify_zero_sig(const struct opts *o)
 {
-	static const struct {
-		const char *id;
-		int ghash;
-		void (*fn)(u8 *, const u8 *, size_t, const u8 *, const u8 *,
-			   const u8 *);
-	} g[] = {
-		{ "smbsign-vpclmul-avx2", SMBSIGN_GHASH_VPCLMUL_AVX2,
-		  smbsign_ghash_vpclmul_avx2 },
-		{ "smbsign-vpclmul-avx512", SMBSIGN_GHASH_VPCLMUL_AVX512,
-		  smbsign_ghash_vpclmul_avx512 },
-	};
-	u8 key[16], j0[16], acc[16], a[16], b[16], buf[80 * 16];
+	u8 j0[16], acc[16], a[16], b[16], buf[80 * 16];
 	unsigned long n = 0;
 	size_t i, nb;
 	int fin;
 
-	for (i = 0; i < ARRAY_SIZE(g); i++) {
-		struct impl *im = NULL;
-		size_t k;
-
-		for (k = 0; k < NIMPLS; k++)
-			if (!strcmp(impls[k].alg, GMAC_ALG) &&
-			    !strcmp(impls[k].id, g[i].id))
-				im = &impls[k];
-		if (!im || !selected(im, o))
+	for (i = 0; i < ARRAY_SIZE(vghash); i++) {
+		if (!vghash_key(i, o))
 			continue;
-		fill(key, sizeof(key));
-		s_gmac_setkey_max(key, sizeof(key), g[i].ghash);
 		for (nb = 4; nb <= 80; nb++) {
 			for (fin = 0; fin < 2; fin++) {
 				const u8 *rk = fin ? g_skey.simd.rk : NULL;
@@ -861,22 +871,81 @@ static void verify_zero_sig(const struct opts *o)
 				fill(g_msg, nb * 16);
 				memcpy(a, acc, 16);
 				memcpy(b, acc, 16);
-				g[i].fn(a, g_msg, nb | 1ULL << 63,
-					&g_skey.simd.vtab[0][0], rk, j0);
+				vghash[i].fn(a, g_msg, nb | 1ULL << 63,
+					     &g_skey.simd.vtab[0][0], rk, j0);
 				memcpy(buf, g_msg, nb * 16);
 				memset(buf + 48, 0, 16);
-				g[i].fn(b, buf, nb, &g_skey.simd.vtab[0][0], rk,
-					j0);
+				vghash[i].fn(b, buf, nb,
+					     &g_skey.simd.vtab[0][0], rk, j0);
 				if (memcmp(a, b, 16))
 					die("MISMATCH %s: signature field zeroed by the flag, %zu blocks%s",
-					    g[i].id, nb, fin ? ", final" : "");
+					    vghash[i].id, nb,
+					    fin ? ", final" : "");
 				n++;
 			}
 		}
 		fprintf(stderr, "bench-cpu: verified %-14s %-30s %lu runs (SMBSIGN_GHASH_ZERO_SIG)\n",
-			GMAC_ALG, g[i].id, n);
+			GMAC_ALG, vghash[i].id, n);
 		emit("{\"verify\": \"ok\", \"alg\": \"%s\", \"id\": \"%s zero-sig\", \"messages\": %lu}",
-		     GMAC_ALG, g[i].id, n);
+		     GMAC_ALG, vghash[i].id, n);
+		n = 0;
+	}
+}
+
+/*
+ * SMBSIGN_GHASH_MORE_SHIFT: 0 to 80 blocks in place (signature field
+ * zeroed by the flag or not, from 4 blocks) and 1 to 3 more after J0, in
+ * the last call, against the same code on all of them in one buffer;
+ * every case whose tail fits the 32 key powers (what the GMAC glue
+ * ensures).
+ */
+static void verify_more(const struct opts *o)
+{
+	u8 j0m[4 * 16], acc[16], a[16], b[16], buf[83 * 16];
+	unsigned long n = 0;
+	size_t i, nb, more;
+	int zs;
+
+	for (i = 0; i < ARRAY_SIZE(vghash); i++) {
+		if (!vghash_key(i, o))
+			continue;
+		for (nb = 0; nb <= 80; nb++) {
+			for (more = 1; more <= 3; more++) {
+				for (zs = 0; zs < 2 && (!zs || nb >= 4); zs++) {
+					u64 flags = more << 56 |
+						    (zs ? 1ULL << 63 : 0);
+
+					if (nb % vghash[i].run + more > 32)
+						continue;
+					fill(acc, sizeof(acc));
+					fill(j0m, sizeof(j0m));
+					fill(g_msg, nb * 16);
+					memcpy(a, acc, 16);
+					memcpy(b, acc, 16);
+					vghash[i].fn(a, g_msg, nb | flags,
+						     &g_skey.simd.vtab[0][0],
+						     g_skey.simd.rk, j0m);
+					memcpy(buf, g_msg, nb * 16);
+					if (zs)
+						memset(buf + 48, 0, 16);
+					memcpy(buf + nb * 16, j0m + 16,
+					       more * 16);
+					vghash[i].fn(b, buf, nb + more,
+						     &g_skey.simd.vtab[0][0],
+						     g_skey.simd.rk, j0m);
+					if (memcmp(a, b, 16))
+						die("MISMATCH %s: %zu blocks in place%s and %zu after J0",
+						    vghash[i].id, nb,
+						    zs ? " (signature zeroed)" : "",
+						    more);
+					n++;
+				}
+			}
+		}
+		fprintf(stderr, "bench-cpu: verified %-14s %-30s %lu runs (SMBSIGN_GHASH_MORE_SHIFT)\n",
+			GMAC_ALG, vghash[i].id, n);
+		emit("{\"verify\": \"ok\", \"alg\": \"%s\", \"id\": \"%s more\", \"messages\": %lu}",
+		     GMAC_ALG, vghash[i].id, n);
 		n = 0;
 	}
 }
@@ -1354,6 +1423,7 @@ int main(int argc, char **argv)
 	if (!o.no_verify) {
 		verify_all(&o);
 		verify_zero_sig(&o);
+		verify_more(&o);
 	}
 	if (o.verify_only) {
 		emit("{\"done\": 1}");
