@@ -12,11 +12,12 @@
  * place: it zeroes the signature field itself and takes the padded last
  * block and the lengths from a second buffer. Otherwise a message of up
  * to 512 bytes is hashed in one call from a copy. A longer one in one
- * buffer (128-bit code) takes three calls: the header from a copy, the
- * whole runs of blocks in place, then the rest copied with the padding
- * and lengths. Other messages go as one copied header (signature field
- * zeroed), the rest hashed in place from their kvecs, only blocks split
- * between kvecs being copied.
+ * buffer (128-bit code) takes three calls (two without the signature
+ * field to zero): the header from a copy, the whole runs of blocks in
+ * place, then the rest copied with the padding and lengths. Other
+ * messages go as one copied header (signature field zeroed), the rest
+ * hashed in place from their kvecs, only blocks split between kvecs
+ * being copied.
  *
  * Copyright (C) 2026 The smbsign authors.
  */
@@ -79,14 +80,20 @@ static const char *smbsign_simd_gmac_driver(const struct smbsign_key *key)
  * alone / with this: 64 B 104 / 98, 128 B 112 / 102, 160 B 123 / 107;
  * from 192 B (13 blocks with the lengths) the 512-bit code is as fast or
  * faster. Intel Xeon family 6 model 207 measured the same way at 64 B
- * (110 / 116 cycles for the 256- / 512-bit code).
+ * (110 / 116 cycles for the 256- / 512-bit code). The 256-bit code also
+ * takes a last call whose 512-bit tail would need more than the 32 key
+ * powers (smbsign_ghash_simd()).
  */
 #define SMBSIGN_SIMD_GHASH_SHORT	12
 
 /*
  * GHASH @nblocks blocks at @src into @acc with @key's GHASH; with @rk, the
- * last call of a GMAC, which adds E_K(@j0). @nblocks may carry
- * SMBSIGN_GHASH_ZERO_SIG for the VPCLMULQDQ code. In an FPU section.
+ * last call of a GMAC, which adds E_K(@j0). For the VPCLMULQDQ code
+ * @nblocks may carry SMBSIGN_GHASH_ZERO_SIG and, with @rk, up to three
+ * blocks after J0 (SMBSIGN_GHASH_MORE_SHIFT); where the 512-bit tail
+ * (the blocks after the last run of 32, and those) would need more than
+ * the 32 key powers, the 256-bit code (runs of 16) takes the call. In an
+ * FPU section.
  */
 static __always_inline void smbsign_ghash_simd(const struct smbsign_key *key,
 					       u8 *acc, const u8 *src,
@@ -321,13 +328,13 @@ static void smbsign_gmac_simd_inplace(const struct smbsign_key *key,
 
 /*
  * GMAC of a message in one buffer longer than SMBSIGN_SIMD_GMAC_COPY_MAX
- * with the 128-bit GHASH, in three calls: the header from a copy
- * (signature field zeroed), the whole runs of eight blocks after it in
- * place, then the rest, fewer than eight blocks, copied to @buf to be
- * hashed with the padding and the lengths. So every reduction but the
- * last folds a whole run: hashing the rest in place would end the second
- * call with a reduction of its own and leave the padded last block and
- * the lengths to a fourth call. Called in an FPU section; @len is at most
+ * with the 128-bit GHASH, in three calls (two without @zero_sig): the
+ * header from a copy (signature field zeroed), the whole runs of eight
+ * blocks after it in place, then the rest, fewer than eight blocks,
+ * copied to @buf to be hashed with the padding and the lengths. So every
+ * reduction but the last folds a whole run: hashing the rest in place
+ * would end the second call with a reduction of its own and leave the
+ * padded last block and the lengths to one more call. Called in an FPU section; @len is at most
  * SMBSIGN_SIMD_CHUNK.
  */
 static void smbsign_gmac_simd_linear(const struct smbsign_key *key,
@@ -352,11 +359,14 @@ static void smbsign_gmac_simd_linear(const struct smbsign_key *key,
  * GMAC of a short message in one call: copied to @buf (signature field
  * zeroed), zero-padded, the lengths block after it, then hashed with
  * E_K(J0) added. Each call of the GHASH code ends in a reduction and has
- * its own entry cost; copying up to 512 bytes costs less than the second
- * and third call of the in-place path: make bench-cpu --mode serial on AMD
- * EPYC family 25 (Zen 3), cycles a message, 256-bit GHASH: 64 B 166 ->
- * 145, 128 B 206 -> 155, 256 B 215 -> 187, 512 B 283 -> 254 (README: back
- * to back). Any kvec layout. Called in an FPU section.
+ * its own entry cost; copying up to 512 bytes cost less than the second
+ * and third call of the in-place path as it was before
+ * smbsign_gmac_simd_inplace(): make bench-cpu --mode serial on AMD EPYC
+ * family 25 (Zen 3), cycles a message, 256-bit GHASH: 64 B 166 -> 145,
+ * 128 B 206 -> 155, 256 B 215 -> 187, 512 B 283 -> 254 (README: back to
+ * back). With the VPCLMULQDQ code, only messages under
+ * SMBSIGN_SIMD_GMAC_INPLACE_MIN or not in one buffer come here. Any kvec
+ * layout. Called in an FPU section.
  */
 static __always_inline int
 smbsign_gmac_simd_small(const struct smbsign_key *key,

@@ -489,7 +489,7 @@ SYM_FUNC_END(smbsign_ghash_avx)
  * nblocks, the run starts with an SMB2 header (nblocks >= 4) whose
  * signature field is hashed as zeroes: its first 64 bytes are ANDed with
  * .Lsig_mask through %r11, in a first pass of the loop of its own, else
- * in .Lvtail_vec, which ANDs every vector with the next 64 bytes (at most
+ * in .Lvtail_vec, which ANDs every vector with the next VL bytes (at most
  * seven vectors; the ones after the header's mask). With rk, bits 56-62
  * of nblocks (SMBSIGN_GHASH_MORE_SHIFT) may count blocks at j0 + 16 that
  * follow those at src in the tail (one reduction with them; the caller

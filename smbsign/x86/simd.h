@@ -50,8 +50,9 @@ asmlinkage void smbsign_ghash_avx(u8 *acc, const u8 *src, size_t nblocks,
 #define SMBSIGN_GHASH_ZERO_SIG	BIT_ULL(63)
 /*
  * In the nblocks of the last call of smbsign_ghash_vpclmul_*() (with @rk):
- * how many blocks at @j0 + 16 are hashed after those at @src, at most 3 (a
- * message's zero-padded last block and the lengths), in the same tail.
+ * how many blocks at @j0 + 16 are hashed after those at @src, in the same
+ * tail (a message's zero-padded last block and the lengths). The caller
+ * keeps it to at most 3, and the tail within the 32 key powers.
  */
 #define SMBSIGN_GHASH_MORE_SHIFT	56
 #define SMBSIGN_GHASH_NBLOCKS		GENMASK_ULL(55, 0)

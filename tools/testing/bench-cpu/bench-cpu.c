@@ -812,10 +812,11 @@ static void verify_all(const struct opts *o)
 }
 
 /*
- * The VPCLMULQDQ GHASH's SMBSIGN_GHASH_ZERO_SIG, which the GMAC glue only
- * ever sets on runs of whole reductions (the loop): every run length from
- * 4 to 80 blocks, final call or not, against the same code without the
- * flag on a copy whose signature field is zeroed.
+ * The VPCLMULQDQ GHASH's SMBSIGN_GHASH_ZERO_SIG, the header's run being
+ * a whole reduction (the loop) or the tail (a 512-bit key's message of
+ * 256-511 bytes): every run length from 4 to 80 blocks, final call or
+ * not, against the same code without the flag on a copy whose signature
+ * field is zeroed.
  */
 void smbsign_ghash_vpclmul_avx2(u8 *acc, const u8 *src, size_t nblocks,
 				const u8 *keys, const u8 *rk, const u8 *j0);
