@@ -15,9 +15,12 @@
  * buffer (128-bit code) takes three calls (two without the signature
  * field to zero): the header from a copy, the whole runs of blocks in
  * place, then the rest copied with the padding and lengths. Other
- * messages go as one copied header (signature field zeroed), the rest
- * hashed in place from their kvecs, only blocks split between kvecs
- * being copied.
+ * messages are hashed in place from their kvecs, only blocks split
+ * between kvecs being copied: the header from a copy with the signature
+ * field zeroed (the VPCLMULQDQ code masks it in place where the first
+ * kvec holds the whole header), and the VPCLMULQDQ code hashes the last
+ * kvec's whole blocks in the last call, with the padded last block and
+ * the lengths.
  *
  * Copyright (C) 2026 The smbsign authors.
  */
@@ -389,6 +392,8 @@ smbsign_gmac_simd_small(const struct smbsign_key *key,
  * @fill: bytes in @part
  * @s: the GHASH accumulator
  * @part: a block split between pieces
+ * @pend: the last piece's whole blocks, left to the last call (VPCLMULQDQ)
+ * @npend: how many, with SMBSIGN_GHASH_ZERO_SIG if they start the message
  */
 struct smbsign_ghash_simd_walk {
 	const struct smbsign_key *key;
@@ -396,10 +401,21 @@ struct smbsign_ghash_simd_walk {
 	unsigned int fill;
 	u8 s[GHASH_BLOCK_SIZE];
 	u8 part[GHASH_BLOCK_SIZE];
+	const u8 *pend;
+	u64 npend;
 };
 
+/*
+ * Hash @n bytes at @p: a block split with the previous piece from a copy,
+ * the whole blocks in place, the rest kept in @g->part. @flag:
+ * SMBSIGN_GHASH_ZERO_SIG, for a piece that starts the message with its
+ * whole header (the budget then is whole). @last: the message's last
+ * piece, whose whole blocks the VPCLMULQDQ code leaves to the last call
+ * (smbsign_gmac_simd_final()) where they fit this FPU section.
+ */
 static void smbsign_ghash_simd_piece(struct smbsign_ghash_simd_walk *g,
-				     const u8 *p, size_t n)
+				     const u8 *p, size_t n, u64 flag,
+				     bool last)
 {
 	size_t nblocks;
 
@@ -420,9 +436,13 @@ static void smbsign_ghash_simd_piece(struct smbsign_ghash_simd_walk *g,
 	if (likely(nblocks <= g->budget)) {
 		/* within this FPU section */
 		g->budget -= nblocks;
-		if (nblocks)
-			smbsign_ghash_simd(g->key, g->s, p, nblocks, NULL,
-					   NULL);
+		if (last && g->key->simd.ghash != SMBSIGN_GHASH_PCLMUL) {
+			g->pend = p;
+			g->npend = nblocks | flag;
+		} else if (nblocks) {
+			smbsign_ghash_simd(g->key, g->s, p, nblocks | flag,
+					   NULL, NULL);
+		}
 		p += nblocks * GHASH_BLOCK_SIZE;
 		n -= nblocks * GHASH_BLOCK_SIZE;
 		nblocks = 0;
@@ -431,7 +451,8 @@ static void smbsign_ghash_simd_piece(struct smbsign_ghash_simd_walk *g,
 		size_t k = smbsign_simd_budget(&g->budget, nblocks,
 					       GHASH_BLOCK_SIZE);
 
-		smbsign_ghash_simd(g->key, g->s, p, k, NULL, NULL);
+		smbsign_ghash_simd(g->key, g->s, p, k | flag, NULL, NULL);
+		flag = 0;
 		p += k * GHASH_BLOCK_SIZE;
 		n -= k * GHASH_BLOCK_SIZE;
 		nblocks -= k;
@@ -444,9 +465,10 @@ static void smbsign_ghash_simd_piece(struct smbsign_ghash_simd_walk *g,
 
 /*
  * GHASH the message straight from its kvecs, a zero block in place of the
- * signature field; only a block split between kvecs is copied. (No
- * callbacks: the generic walker's per-piece cost was most of a short
- * message's.)
+ * signature field (the VPCLMULQDQ code: the field masked in place, where
+ * the first kvec holds the whole header); only a block split between
+ * kvecs is copied. (No callbacks: the generic walker's per-piece cost was
+ * most of a short message's.)
  */
 static int smbsign_ghash_simd_kvecs(struct smbsign_ghash_simd_walk *g,
 				    const struct smbsign_msg *m)
@@ -455,6 +477,7 @@ static int smbsign_ghash_simd_kvecs(struct smbsign_ghash_simd_walk *g,
 	const size_t sig_end = SMBSIGN_SIG_OFFSET + SMBSIGN_SIG_SIZE;
 	size_t skip = m->off, left = m->len, pos = 0;
 	unsigned int i;
+	u64 flag;
 
 	for (i = 0; i < m->nvec && left; i++) {
 		const u8 *p = m->iov[i].iov_base;
@@ -468,8 +491,12 @@ static int smbsign_ghash_simd_kvecs(struct smbsign_ghash_simd_walk *g,
 		n = min(n - skip, left);
 		skip = 0;
 		left -= n;
-		if (m->zero_sig && !pos && n >= SMBSIGN_HDR_SIZE) {
+		flag = 0;
+		if (m->zero_sig && !pos && n >= SMBSIGN_HDR_SIZE &&
+		    g->key->simd.ghash != SMBSIGN_GHASH_PCLMUL) {
 			/* the usual case: the whole header in one kvec */
+			flag = SMBSIGN_GHASH_ZERO_SIG;
+		} else if (m->zero_sig && !pos && n >= SMBSIGN_HDR_SIZE) {
 			smbsign_ghash_simd_hdr(g->key, g->s, p);
 			p += SMBSIGN_HDR_SIZE;
 			n -= SMBSIGN_HDR_SIZE;
@@ -479,39 +506,52 @@ static int smbsign_ghash_simd_kvecs(struct smbsign_ghash_simd_walk *g,
 						SMBSIGN_SIG_OFFSET));
 
 			/* before the field, then zeroes for its part here */
-			smbsign_ghash_simd_piece(g, p, a);
+			smbsign_ghash_simd_piece(g, p, a, 0, false);
 			p += a;
 			n -= a;
 			pos += a;
 			a = min(n, sig_end - max_t(size_t, pos,
 						   SMBSIGN_SIG_OFFSET));
-			smbsign_ghash_simd_piece(g, zero, a);
+			smbsign_ghash_simd_piece(g, zero, a, 0, false);
 			p += a;
 			n -= a;
 			pos += a;
 		}
-		smbsign_ghash_simd_piece(g, p, n);
+		smbsign_ghash_simd_piece(g, p, n, flag, !left);
 		pos += n;
 	}
 	return left ? -EINVAL : 0;
 }
 
-/* The zero-padded last block and the lengths, plus E_K(J0), in one call. */
+/*
+ * The zero-padded last block and the lengths, plus E_K(J0), in one call;
+ * with the VPCLMULQDQ code, after the last piece's whole blocks in place
+ * (@g->pend), which saves that piece a call and a reduction of its own.
+ */
 static void smbsign_gmac_simd_final(const struct smbsign_key *key,
 				    struct smbsign_ghash_simd_walk *g,
 				    size_t len, const u8 *j0)
 {
-	u8 tail[2 * GHASH_BLOCK_SIZE] = {};
-	u8 *t = tail;
+	/* J0, then the blocks to hash */
+	u8 tail[AES_BLOCK_SIZE + 2 * GHASH_BLOCK_SIZE] = {};
+	u8 *t = tail + AES_BLOCK_SIZE;
+	u64 more;
 
+	memcpy(tail, j0, AES_BLOCK_SIZE);
 	if (g->fill) {
-		memcpy(tail, g->part, g->fill);
+		memcpy(t, g->part, g->fill);
 		t += GHASH_BLOCK_SIZE;
 	}
 	put_unaligned_be64((u64)len * 8, t);
 	t += GHASH_BLOCK_SIZE;
-	smbsign_ghash_simd(key, g->s, tail, (t - tail) / GHASH_BLOCK_SIZE,
-			   key->simd.rk, j0);
+	more = (t - tail - AES_BLOCK_SIZE) / GHASH_BLOCK_SIZE;
+	if (key->simd.ghash == SMBSIGN_GHASH_PCLMUL)
+		smbsign_ghash_simd(key, g->s, tail + AES_BLOCK_SIZE, more,
+				   key->simd.rk, tail);
+	else
+		smbsign_ghash_simd(key, g->s, g->pend,
+				   g->npend | more << SMBSIGN_GHASH_MORE_SHIFT,
+				   key->simd.rk, tail);
 }
 
 static int smbsign_simd_gmac_mac(const struct smbsign_key *key,
@@ -548,6 +588,8 @@ static int smbsign_simd_gmac_mac(const struct smbsign_key *key,
 		g.key = key;
 		g.budget = SMBSIGN_SIMD_CHUNK / GHASH_BLOCK_SIZE;
 		g.fill = 0;
+		g.pend = NULL;
+		g.npend = 0;
 		ret = smbsign_ghash_simd_kvecs(&g, m);
 		if (!ret)
 			smbsign_gmac_simd_final(key, &g, m->len, j0);
