@@ -537,7 +537,6 @@ static void smbsign_gmac_simd_final(const struct smbsign_key *key,
 	u8 *t = tail + AES_BLOCK_SIZE;
 	u64 more;
 
-	memcpy(tail, j0, AES_BLOCK_SIZE);
 	if (g->fill) {
 		memcpy(t, g->part, g->fill);
 		t += GHASH_BLOCK_SIZE;
@@ -545,13 +544,15 @@ static void smbsign_gmac_simd_final(const struct smbsign_key *key,
 	put_unaligned_be64((u64)len * 8, t);
 	t += GHASH_BLOCK_SIZE;
 	more = (t - tail - AES_BLOCK_SIZE) / GHASH_BLOCK_SIZE;
-	if (key->simd.ghash == SMBSIGN_GHASH_PCLMUL)
+	if (key->simd.ghash == SMBSIGN_GHASH_PCLMUL) {
 		smbsign_ghash_simd(key, g->s, tail + AES_BLOCK_SIZE, more,
-				   key->simd.rk, tail);
-	else
+				   key->simd.rk, j0);
+	} else {
+		memcpy(tail, j0, AES_BLOCK_SIZE);
 		smbsign_ghash_simd(key, g->s, g->pend,
 				   g->npend | more << SMBSIGN_GHASH_MORE_SHIFT,
 				   key->simd.rk, tail);
+	}
 }
 
 static int smbsign_simd_gmac_mac(const struct smbsign_key *key,
