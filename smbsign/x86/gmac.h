@@ -433,6 +433,7 @@ static void smbsign_ghash_simd_piece(struct smbsign_ghash_simd_walk *g,
 		g->fill = 0;
 	}
 	nblocks = n / GHASH_BLOCK_SIZE;
+	smbsign_simd_budget_fit(&g->budget, nblocks, GHASH_BLOCK_SIZE);
 	if (likely(nblocks <= g->budget)) {
 		/* within this FPU section */
 		g->budget -= nblocks;

@@ -141,6 +141,21 @@ static inline size_t smbsign_simd_budget(size_t *budget, size_t nblocks,
 	return nblocks;
 }
 
+/*
+ * Where @nblocks blocks of @bsize bytes do not fit what is left of this
+ * FPU section but fit a section of their own, end it and start that one:
+ * a piece (a page kvec) then takes one call, not two across sections.
+ */
+static inline void smbsign_simd_budget_fit(size_t *budget, size_t nblocks,
+					   size_t bsize)
+{
+	if (nblocks > *budget && nblocks <= SMBSIGN_SIMD_CHUNK / bsize) {
+		kernel_fpu_end();
+		smbsign_fpu_begin();
+		*budget = SMBSIGN_SIMD_CHUNK / bsize;
+	}
+}
+
 /* -EOPNOTSUPP, warned about once per module load (impl.c) */
 int smbsign_simd_unusable(void);
 
