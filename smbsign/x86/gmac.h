@@ -16,11 +16,13 @@
  * field to zero): the header from a copy, the whole runs of blocks in
  * place, then the rest copied with the padding and lengths. Other
  * messages are hashed in place from their kvecs, only blocks split
- * between kvecs being copied: the header from a copy with the signature
- * field zeroed (the VPCLMULQDQ code masks it in place where the first
- * kvec holds the whole header), and the VPCLMULQDQ code hashes the last
- * kvec's whole blocks in the last call, with the padded last block and
- * the lengths.
+ * between kvecs being copied. Where the first kvec holds the whole
+ * header, the VPCLMULQDQ code masks the signature field in place, the
+ * 128-bit code hashes the header from a copy with the field zeroed; a
+ * header split between kvecs gets zeroes for the field from a static
+ * block. The VPCLMULQDQ code hashes the last kvec's whole blocks in the
+ * last call, with the padded last block and the lengths, where they fit
+ * the FPU section.
  *
  * Copyright (C) 2026 The smbsign authors.
  */
@@ -499,6 +501,7 @@ static int smbsign_ghash_simd_kvecs(struct smbsign_ghash_simd_walk *g,
 			flag = SMBSIGN_GHASH_ZERO_SIG;
 		} else if (m->zero_sig && !pos && n >= SMBSIGN_HDR_SIZE) {
 			smbsign_ghash_simd_hdr(g->key, g->s, p);
+			g->budget -= SMBSIGN_HDR_SIZE / GHASH_BLOCK_SIZE;
 			p += SMBSIGN_HDR_SIZE;
 			n -= SMBSIGN_HDR_SIZE;
 			pos = SMBSIGN_HDR_SIZE;
@@ -533,7 +536,7 @@ static void smbsign_gmac_simd_final(const struct smbsign_key *key,
 				    struct smbsign_ghash_simd_walk *g,
 				    size_t len, const u8 *j0)
 {
-	/* J0, then the blocks to hash */
+	/* J0 (VPCLMULQDQ code), then the blocks to hash */
 	u8 tail[AES_BLOCK_SIZE + 2 * GHASH_BLOCK_SIZE] = {};
 	u8 *t = tail + AES_BLOCK_SIZE;
 	u64 more;

@@ -945,10 +945,14 @@ static void verify_zero_sig(const struct opts *o)
 
 /*
  * The kvec walks (a message not in one buffer, or longer than 4 KiB):
- * every length 0-1100 and the big ones, cut at 1 to 6 random places (so
- * blocks and the header split between kvecs, empty kvecs, the whole
- * header in the first kvec or not), with every GHASH the CPU has, CMAC
- * too, against OpenSSL on a copy with the signature field zeroed.
+ * every length 0-1100 and the big ones, each with 0-40 bytes of other
+ * data before and after it in the kvec stream (a compound element: the
+ * message at an offset), the stream cut at 1 to 6 random places (blocks
+ * and the header split between kvecs, empty kvecs, the whole header in
+ * the first kvec or not), or a quarter of the time cut around the message
+ * alone (its whole header and last kvec in one later kvec). Every GHASH
+ * the CPU has, CMAC too, against OpenSSL on a copy with the signature
+ * field zeroed; the seed is fixed, so a failure repeats.
  */
 static void verify_kvecs(const struct opts *o)
 {
@@ -975,16 +979,23 @@ static void verify_kvecs(const struct opts *o)
 			continue;
 		for (len = 0; len <= 1100 + ARRAY_SIZE(big_lens); len++) {
 			size_t l = len <= 1100 ? len : big_lens[len - 1101];
-			struct smbsign_msg m;
+			size_t pre = rng() % 41, all = pre + l + rng() % 41;
 			size_t nc = 1 + rng() % 6, k, off = 0;
+			struct smbsign_msg m;
 			int ret;
 
 			fill(key, sizeof(key));
 			fill(nonce, sizeof(nonce));
-			fill(g_msg, l);
-			for (k = 0; k < nc; k++)
-				cuts[k] = l ? rng() % (l + 1) : 0;
-			cuts[nc] = l;
+			fill(g_msg, all);
+			if (rng() % 4 == 0) {
+				nc = 2;
+				cuts[0] = pre;
+				cuts[1] = pre + l;
+			} else {
+				for (k = 0; k < nc; k++)
+					cuts[k] = rng() % (all + 1);
+			}
+			cuts[nc] = all;
 			/* sorted cut points: kvec k is [cuts[k-1], cuts[k]) */
 			for (k = 1; k < nc; k++)
 				for (j = k; j && cuts[j] < cuts[j - 1]; j--) {
@@ -994,13 +1005,14 @@ static void verify_kvecs(const struct opts *o)
 					cuts[j - 1] = t;
 				}
 			msg_of(&m, iov, g_msg, l, true);
+			m.off = pre;
 			m.nvec = 0;
 			for (k = 0; k <= nc; k++) {
 				iov[m.nvec].iov_base = g_msg + off;
 				iov[m.nvec++].iov_len = cuts[k] - off;
 				off = cuts[k];
 			}
-			memcpy(g_ref, g_msg, l);
+			memcpy(g_ref, g_msg + pre, l);
 			if (m.zero_sig)
 				memset(g_ref + SMBSIGN_SIG_OFFSET, 0,
 				       SMBSIGN_SIG_SIZE);
@@ -1017,8 +1029,8 @@ static void verify_kvecs(const struct opts *o)
 							    got);
 			}
 			if (ret || memcmp(got, want, TAG))
-				die("MISMATCH %s GHASH %d: %zu bytes in %u kvecs (ret %d)",
-				    w[i].alg, w[i].ghash, l, m.nvec, ret);
+				die("MISMATCH %s GHASH %d: %zu bytes at %zu in %u kvecs (ret %d)",
+				    w[i].alg, w[i].ghash, l, pre, m.nvec, ret);
 			n++;
 		}
 	}
