@@ -299,6 +299,24 @@ smbsign_gmac_simd_copied(const struct smbsign_key *key, u8 *buf, size_t n,
 }
 
 /*
+ * At @dst, the blocks a GMAC of a @len-byte message ends with: its last
+ * @n (< 16) bytes at @last zero-padded, if @n, then the lengths block.
+ * Return: how many (1 or 2).
+ */
+static u64 smbsign_gmac_simd_last(u8 *dst, const u8 *last, size_t n,
+				  size_t len)
+{
+	memset(dst, 0, 2 * GHASH_BLOCK_SIZE);
+	if (!n) {
+		put_unaligned_be64((u64)len * 8, dst);
+		return 1;
+	}
+	memcpy(dst, last, n);
+	put_unaligned_be64((u64)len * 8, dst + GHASH_BLOCK_SIZE);
+	return 2;
+}
+
+/*
  * GMAC of a message in one buffer with the VPCLMULQDQ code, in one call:
  * its whole blocks in place, the signature field zeroed by the code
  * (SMBSIGN_GHASH_ZERO_SIG), then from @buf, after J0, its zero-padded last
@@ -318,13 +336,10 @@ static void smbsign_gmac_simd_inplace(const struct smbsign_key *key,
 				      const u8 *j0, u8 *s, u8 *buf)
 {
 	size_t nblocks = len / GHASH_BLOCK_SIZE, n = len % GHASH_BLOCK_SIZE;
-	u64 more = n ? 2 : 1;
+	u64 more = smbsign_gmac_simd_last(buf + AES_BLOCK_SIZE, p + len - n,
+					  n, len);
 
 	memcpy(buf, j0, AES_BLOCK_SIZE);
-	memset(buf + AES_BLOCK_SIZE, 0, 2 * GHASH_BLOCK_SIZE);
-	memcpy(buf + AES_BLOCK_SIZE, p + len - n, n);
-	put_unaligned_be64((u64)len * 8,
-			   buf + AES_BLOCK_SIZE + (more - 1) * GHASH_BLOCK_SIZE);
 	if (zero_sig)
 		nblocks |= SMBSIGN_GHASH_ZERO_SIG;
 	smbsign_ghash_simd(key, s, p, nblocks | more << SMBSIGN_GHASH_MORE_SHIFT,
@@ -339,8 +354,8 @@ static void smbsign_gmac_simd_inplace(const struct smbsign_key *key,
  * copied to @buf to be hashed with the padding and the lengths. So every
  * reduction but the last folds a whole run: hashing the rest in place
  * would end the second call with a reduction of its own and leave the
- * padded last block and the lengths to one more call. Called in an FPU section; @len is at most
- * SMBSIGN_SIMD_CHUNK.
+ * padded last block and the lengths to one more call. Called in an FPU
+ * section; @len is at most SMBSIGN_SIMD_CHUNK.
  */
 static void smbsign_gmac_simd_linear(const struct smbsign_key *key,
 				     const u8 *p, size_t len, bool zero_sig,
@@ -495,16 +510,18 @@ static int smbsign_ghash_simd_kvecs(struct smbsign_ghash_simd_walk *g,
 		skip = 0;
 		left -= n;
 		flag = 0;
-		if (m->zero_sig && !pos && n >= SMBSIGN_HDR_SIZE &&
-		    g->key->simd.ghash != SMBSIGN_GHASH_PCLMUL) {
+		if (m->zero_sig && !pos && n >= SMBSIGN_HDR_SIZE) {
 			/* the usual case: the whole header in one kvec */
-			flag = SMBSIGN_GHASH_ZERO_SIG;
-		} else if (m->zero_sig && !pos && n >= SMBSIGN_HDR_SIZE) {
-			smbsign_ghash_simd_hdr(g->key, g->s, p);
-			g->budget -= SMBSIGN_HDR_SIZE / GHASH_BLOCK_SIZE;
-			p += SMBSIGN_HDR_SIZE;
-			n -= SMBSIGN_HDR_SIZE;
-			pos = SMBSIGN_HDR_SIZE;
+			if (g->key->simd.ghash != SMBSIGN_GHASH_PCLMUL) {
+				flag = SMBSIGN_GHASH_ZERO_SIG;
+			} else {
+				smbsign_ghash_simd_hdr(g->key, g->s, p);
+				g->budget -= SMBSIGN_HDR_SIZE /
+					     GHASH_BLOCK_SIZE;
+				p += SMBSIGN_HDR_SIZE;
+				n -= SMBSIGN_HDR_SIZE;
+				pos = SMBSIGN_HDR_SIZE;
+			}
 		} else if (m->zero_sig && pos < sig_end) {
 			size_t a = min(n, SMBSIGN_SIG_OFFSET - min_t(size_t, pos,
 						SMBSIGN_SIG_OFFSET));
@@ -537,17 +554,10 @@ static void smbsign_gmac_simd_final(const struct smbsign_key *key,
 				    size_t len, const u8 *j0)
 {
 	/* J0 (VPCLMULQDQ code), then the blocks to hash */
-	u8 tail[AES_BLOCK_SIZE + 2 * GHASH_BLOCK_SIZE] = {};
-	u8 *t = tail + AES_BLOCK_SIZE;
-	u64 more;
+	u8 tail[AES_BLOCK_SIZE + 2 * GHASH_BLOCK_SIZE] __aligned(16);
+	u64 more = smbsign_gmac_simd_last(tail + AES_BLOCK_SIZE, g->part,
+					  g->fill, len);
 
-	if (g->fill) {
-		memcpy(t, g->part, g->fill);
-		t += GHASH_BLOCK_SIZE;
-	}
-	put_unaligned_be64((u64)len * 8, t);
-	t += GHASH_BLOCK_SIZE;
-	more = (t - tail - AES_BLOCK_SIZE) / GHASH_BLOCK_SIZE;
 	if (key->simd.ghash == SMBSIGN_GHASH_PCLMUL) {
 		smbsign_ghash_simd(key, g->s, tail + AES_BLOCK_SIZE, more,
 				   key->simd.rk, j0);
